@@ -1,0 +1,78 @@
+import { readFileSync } from "node:fs";
+import { Id, InstrumentRole, TelecalError } from "@telecal/protocols";
+import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+
+const TcpTransportConfig = z.strictObject({
+  type: z.literal("tcp"),
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65_535),
+});
+
+export const InstrumentConfig = z.strictObject({
+  id: Id,
+  driver: z.string().min(1),
+  role: InstrumentRole,
+  transport: z.discriminatedUnion("type", [TcpTransportConfig]),
+  /** Name of one of the driver's measurements; the driver's default if absent. */
+  measurement: z.string().optional(),
+  intervalMs: z.number().int().min(20).max(3_600_000).default(500),
+});
+export type InstrumentConfig = z.infer<typeof InstrumentConfig>;
+
+export const AgentConfig = z.strictObject({
+  version: z.literal(1),
+  server: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }),
+  agent: z.strictObject({ id: Id, name: z.string().min(1).max(128) }),
+  instruments: z.array(InstrumentConfig).max(256),
+});
+export type AgentConfig = z.infer<typeof AgentConfig>;
+
+/**
+ * Reads and validates an agent config file. Every error names the file, the line and the key, as a
+ * lab admin editing YAML on the bench PC needs: `agent.yaml:7: instruments.0.transport.port: ...`.
+ */
+export function loadAgentConfig(file: string): AgentConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new TelecalError("TC_ERR_CONFIG_READ", { file, reason: (err as Error).message });
+  }
+  return parseAgentConfig(text, file);
+}
+
+export function parseAgentConfig(text: string, file: string): AgentConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    throw new TelecalError("TC_ERR_CONFIG_INVALID", {
+      file,
+      line: lineOf(yamlError.pos[0]),
+      key: "(yaml)",
+      reason: yamlError.message.split("\n")[0],
+    });
+  }
+  const parsed = AgentConfig.safeParse(doc.toJS());
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
+  // An unknown key is reported at the key itself; otherwise at the deepest node that exists.
+  const unknown = issue.code === "unrecognized_keys" ? issue.keys[0] : undefined;
+  let line = 1;
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === "object" && "range" in node && node.range) {
+      line = lineOf(node.range[0]);
+      if (unknown !== undefined && isMap(node)) {
+        const pair = node.items.find((p) => isScalar(p.key) && p.key.value === unknown);
+        if (pair && isScalar(pair.key) && pair.key.range) line = lineOf(pair.key.range[0]);
+      }
+      break;
+    }
+  }
+  const key = [...path, ...(unknown !== undefined ? [unknown] : [])].join(".") || "(root)";
+  throw new TelecalError("TC_ERR_CONFIG_INVALID", { file, line, key, reason: issue.message });
+}

@@ -1,0 +1,180 @@
+import { TelecalError } from "@telecal/protocols";
+import type { Logger } from "../log";
+import type { Transport } from "../transports/transport";
+import { CommandQueue } from "./command-queue";
+import { LineFramer } from "./line-framer";
+
+export interface ScpiOptions {
+  /** Name used in every error: the instrument id. */
+  name: string;
+  /** Sent after each command; replies end with it too ("\r\n" replies are accepted for "\n"). */
+  terminator: string;
+  timeoutMs: number;
+}
+
+/** An instrument error read from its error queue, keeping the instrument's own code. */
+export interface InstrumentError {
+  code: number;
+  text: string;
+}
+
+interface Pending {
+  command: string;
+  resolve(line: string): void;
+  reject(err: Error): void;
+  timer: NodeJS.Timeout;
+}
+
+/** IEEE 488.2 / SCPI message exchange over any transport. */
+export class ScpiSession {
+  private readonly queue = new CommandQueue();
+  private readonly framer: LineFramer;
+  private pending: Pending | null = null;
+  /** Replies still owed by the instrument to queries that timed out: they are dropped on arrival. */
+  private owed = 0;
+  unsolicited = 0;
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly options: ScpiOptions,
+    private readonly log: Logger,
+  ) {
+    this.framer = new LineFramer(options.terminator === "\r\n" ? "\n" : options.terminator);
+    transport.on("data", (chunk) => this.onData(chunk));
+    transport.on("down", (reason) => {
+      this.framer.reset();
+      this.owed = 0;
+      this.pending?.reject(
+        new TelecalError("TC_ERR_TRANSPORT_CLOSED", { instrument: options.name, target: transport.target }),
+      );
+      this.log.debug({ reason }, "link down");
+    });
+  }
+
+  /** Sends a command that has no reply. */
+  write(command: string): Promise<void> {
+    return this.queue.run(async () => {
+      this.send(command);
+    });
+  }
+
+  /** Sends a query and resolves with its reply line. */
+  query(command: string, timeoutMs = this.options.timeoutMs): Promise<string> {
+    return this.queue.run(() => this.exchange(command, timeoutMs));
+  }
+
+  /** Reads SYST:ERR? until the instrument says 0, and returns what it held. */
+  async drainErrors(max = 32): Promise<InstrumentError[]> {
+    const errors: InstrumentError[] = [];
+    for (let i = 0; i < max; i++) {
+      const reply = await this.query("SYST:ERR?");
+      const parsed = parseScpiError(reply);
+      if (!parsed) {
+        throw new TelecalError("TC_ERR_INSTRUMENT_REPLY", {
+          instrument: this.options.name,
+          reply: JSON.stringify(reply),
+          command: "SYST:ERR?",
+        });
+      }
+      if (parsed.code === 0) break;
+      errors.push(parsed);
+    }
+    return errors;
+  }
+
+  /** Writes a setting, then fails with the instrument's own code if the error queue is not empty. */
+  async set(command: string): Promise<void> {
+    await this.write(command);
+    const errors = await this.drainErrors();
+    const first = errors[0];
+    if (first) {
+      throw new TelecalError("TC_ERR_INSTRUMENT_ERROR", {
+        instrument: this.options.name,
+        code: first.code,
+        text: JSON.stringify(first.text),
+        command,
+      });
+    }
+  }
+
+  private send(command: string): void {
+    if (!this.transport.isUp) {
+      throw new TelecalError("TC_ERR_TRANSPORT_CLOSED", {
+        instrument: this.options.name,
+        target: this.transport.target,
+      });
+    }
+    this.transport.write(command + this.options.terminator);
+  }
+
+  private exchange(command: string, timeoutMs: number): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending = null;
+        this.owed++;
+        reject(
+          new TelecalError("TC_ERR_INSTRUMENT_TIMEOUT", {
+            instrument: this.options.name,
+            command,
+            ms: timeoutMs,
+          }),
+        );
+      }, timeoutMs);
+      const settle = () => {
+        clearTimeout(timer);
+        this.pending = null;
+      };
+      this.pending = {
+        command,
+        timer,
+        resolve: (line) => {
+          settle();
+          resolve(line);
+        },
+        reject: (err) => {
+          settle();
+          reject(err);
+        },
+      };
+      try {
+        this.send(command);
+      } catch (err) {
+        this.pending.reject(err as Error);
+      }
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    const { lines, overflow } = this.framer.push(chunk);
+    if (overflow) this.log.warn({}, "reply longer than the line limit was discarded");
+    for (const raw of lines) {
+      const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+      if (this.owed > 0) {
+        this.owed--;
+        this.log.debug({ line }, "late reply to a timed-out query dropped");
+      } else if (this.pending) {
+        this.pending.resolve(line);
+      } else {
+        this.unsolicited++;
+        this.log.debug({ line }, "unsolicited line dropped");
+      }
+    }
+  }
+}
+
+/** Parses `-113,"Undefined header"` (SCPI error queue entry). */
+export function parseScpiError(reply: string): InstrumentError | null {
+  const match = /^\s*([+-]?\d+)\s*,\s*"(.*)"\s*$/.exec(reply);
+  if (!match) return null;
+  return { code: Number(match[1]), text: match[2] ?? "" };
+}
+
+/** SCPI's "no value" for overload (9.9E37) and NaN (9.91E37). */
+export const SCPI_OVERLOAD = 9.9e37;
+
+/** Parses an SCPI number; returns null for a reply that is not one. */
+export function parseScpiNumber(reply: string): number | null {
+  const text = reply.trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) return null;
+  return Number(text);
+}

@@ -1,0 +1,9 @@
+export { Agent } from "./agent";
+export { AgentConfig, loadAgentConfig, parseAgentConfig } from "./config";
+export { driverNames, getDriver } from "./drivers/catalog";
+export { type Logger, silentLogger } from "./log";
+export { AGENT_VERSION } from "./version";
+export { type SimDefinition } from "./simulators/definition";
+export { ScpiSimulator } from "./simulators/engine";
+export { getSimDefinition, loadSimDefinitionFile, parseSimDefinition, simulatorNames } from "./simulators/catalog";
+export { type SimServer, serveTcp } from "./simulators/tcp-server";

@@ -1,0 +1,28 @@
+import { isTelecalError } from "@telecal/protocols";
+import { Command, CommanderError } from "commander";
+import { agentCommand } from "./commands/agent";
+import { serverCommand } from "./commands/server";
+import { simCommand } from "./commands/sim";
+import { startCommand } from "./commands/start";
+
+const program = new Command()
+  .name("telecal")
+  .description("远程校准协作平台 telecal: remote calibration collaboration platform")
+  .showHelpAfterError()
+  .exitOverride();
+
+startCommand(program);
+serverCommand(program);
+agentCommand(program);
+simCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (isTelecalError(err)) {
+    process.stderr.write(`telecal: ${err.code}: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}

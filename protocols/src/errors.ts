@@ -1,0 +1,91 @@
+import { z } from "zod";
+
+/**
+ * Every error telecal reports to a peer or a user is declared here, once, with a stable code, an
+ * HTTP status and a message template. docs/errors.md lists the same table; a test keeps them equal.
+ * A retired code is never reused.
+ */
+export const ERRORS = {
+  TC_ERR_VALIDATION: { status: 400, message: "{what} is invalid: {issues}" },
+  TC_ERR_PROTOCOL_VERSION: {
+    status: 400,
+    message: "agent speaks protocol version {agent}, this server speaks version {server}",
+  },
+  TC_ERR_HELLO_REQUIRED: { status: 409, message: "send hello before {event}" },
+  TC_ERR_UNKNOWN_EVENT: { status: 400, message: "unknown event {event}" },
+  TC_ERR_UNKNOWN_STREAM: { status: 404, message: "stream {stream} was not announced in hello" },
+  TC_ERR_SEQ_GAP: {
+    status: 409,
+    message: "stream {stream}: batch starts at seq {first}, expected at most {expected}",
+  },
+  TC_ERR_NOT_FOUND: { status: 404, message: "{method} {url} not found" },
+  TC_ERR_INTERNAL: { status: 500, message: "internal error: {reason}" },
+  TC_ERR_CONFIG_READ: { status: 400, message: "{file}: cannot read: {reason}" },
+  TC_ERR_CONFIG_INVALID: { status: 400, message: "{file}:{line}: {key}: {reason}" },
+  TC_ERR_UNKNOWN_SIMULATOR: { status: 404, message: "no simulator named {name} (telecal sim --list)" },
+  TC_ERR_UNKNOWN_DRIVER: { status: 404, message: "no driver named {name}" },
+  TC_ERR_INSTRUMENT_TIMEOUT: {
+    status: 504,
+    message: "{instrument}: no reply to {command} within {ms} ms",
+  },
+  TC_ERR_INSTRUMENT_ERROR: {
+    status: 502,
+    message: "{instrument}: instrument error {code} {text} after {command}",
+  },
+  TC_ERR_INSTRUMENT_REPLY: {
+    status: 502,
+    message: "{instrument}: cannot parse reply {reply} to {command}",
+  },
+  TC_ERR_TRANSPORT_CLOSED: { status: 503, message: "{instrument}: link to {target} is down" },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export const ERROR_CODES = Object.keys(ERRORS) as ErrorCode[];
+
+/** The shape every error takes on the wire: socket acks, `problem` events and REST bodies. */
+export const ErrorBody = z.strictObject({
+  code: z.string(),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export function formatError(code: ErrorCode, params: Record<string, unknown>): string {
+  return ERRORS[code].message.replace(/\{(\w+)\}/g, (_, key: string) =>
+    key in params ? String(params[key]) : `{${key}}`,
+  );
+}
+
+export class TelecalError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly params: Record<string, unknown>;
+
+  constructor(code: ErrorCode, params: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(formatError(code, params), options);
+    this.name = "TelecalError";
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.params = params;
+  }
+
+  toBody(): ErrorBody {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function isTelecalError(err: unknown, code?: ErrorCode): err is TelecalError {
+  return err instanceof TelecalError && (code === undefined || err.code === code);
+}
+
+/** Turns zod issues into one line that names each bad key, for TC_ERR_VALIDATION. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${i.path.length > 0 ? i.path.join(".") : "(root)"}: ${i.message}`)
+    .join("; ");
+}
+
+export function validationError(what: string, error: z.ZodError): TelecalError {
+  return new TelecalError("TC_ERR_VALIDATION", { what, issues: describeIssues(error) });
+}

@@ -1,0 +1,32 @@
+import type { ErrorBody } from "./errors";
+import type { AgentHello, HelloAccepted } from "./hello";
+import type { BatchAck, LiveValue, ReadingBatch } from "./readings";
+import type { Ack } from "./reply";
+import type { AgentSummary, UiSnapshot } from "./ui";
+
+/** Socket.io namespaces; the event maps below type each side of each. */
+export const NAMESPACE = { agent: "/agent", ui: "/ui" } as const;
+
+/** /agent: what a lab agent may send. Payloads are `unknown` here because the server parses them. */
+export interface AgentToServerEvents {
+  hello: (msg: AgentHello, ack: Ack<HelloAccepted>) => void;
+  readings: (batch: ReadingBatch, ack: Ack<BatchAck>) => void;
+}
+
+export interface ServerToAgentEvents {
+  /** An event the server could not accept and could not answer through an ack. */
+  problem: (error: ErrorBody) => void;
+}
+
+/** /ui: what a viewer's browser may send. */
+export interface UiToServerEvents {
+  snapshot: (ack: Ack<{ snapshot: UiSnapshot }>) => void;
+}
+
+export interface ServerToUiEvents {
+  snapshot: (snapshot: UiSnapshot) => void;
+  agents: (agents: AgentSummary[]) => void;
+  /** Newest value per stream since the last flush; volatile, so a slow viewer skips, never lags. */
+  live: (values: LiveValue[]) => void;
+  problem: (error: ErrorBody) => void;
+}

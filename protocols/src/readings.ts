@@ -1,0 +1,67 @@
+import { z } from "zod";
+import { Id } from "./ids";
+
+/** Status flags of one reading, OR-ed together; 0 is a plain, stable reading. */
+export const ReadingFlag = {
+  overload: 1,
+  unstable: 2,
+  manual: 4,
+} as const;
+export type ReadingFlagName = keyof typeof ReadingFlag;
+
+export function flagNames(flags: number): ReadingFlagName[] {
+  return (Object.keys(ReadingFlag) as ReadingFlagName[]).filter((n) => (flags & ReadingFlag[n]) !== 0);
+}
+
+/** How far the agent's clock is from the server's, and how well that is known. */
+export const ClockStamp = z.strictObject({
+  offsetMs: z.number(),
+  uncertaintyMs: z.number().nonnegative(),
+});
+export type ClockStamp = z.infer<typeof ClockStamp>;
+
+const MAX_BATCH = 10_000;
+
+/**
+ * Consecutive readings of one stream: reading i has seq firstSeq + i. Times are UTC milliseconds
+ * (already corrected by the agent's measured offset). A value is null when the instrument gave none
+ * (overload); JSON has no infinities.
+ */
+export const ReadingBatch = z
+  .strictObject({
+    streamId: Id,
+    instrumentId: Id,
+    firstSeq: z.number().int().nonnegative(),
+    t: z.array(z.number().positive()).min(1).max(MAX_BATCH),
+    values: z.array(z.number().nullable()).min(1).max(MAX_BATCH),
+    flags: z.array(z.number().int().min(0).max(7)).min(1).max(MAX_BATCH),
+    unit: z.string().min(1).max(32),
+    clock: ClockStamp,
+    /** True while a backlog is replayed: viewers are not shown these as live. */
+    historical: z.boolean(),
+  })
+  .refine((b) => b.t.length === b.values.length && b.t.length === b.flags.length, {
+    message: "t, values and flags must have the same length",
+    path: ["values"],
+  });
+export type ReadingBatch = z.infer<typeof ReadingBatch>;
+
+export const BatchAck = z.strictObject({
+  streamId: Id,
+  /** Highest seq such that every seq up to it is stored. */
+  ackedSeq: z.number().int(),
+});
+export type BatchAck = z.infer<typeof BatchAck>;
+
+/** One value for viewers: the newest of its stream, sent on a volatile path and coalesced. */
+export const LiveValue = z.strictObject({
+  agentId: Id,
+  instrumentId: Id,
+  streamId: Id,
+  seq: z.number().int(),
+  t: z.number(),
+  value: z.number().nullable(),
+  unit: z.string(),
+  flags: z.number().int(),
+});
+export type LiveValue = z.infer<typeof LiveValue>;

@@ -1,0 +1,72 @@
+import { fileURLToPath } from "node:url";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { Server as IoServer } from "socket.io";
+import { registerErrorHandler } from "./http/errors";
+import { healthRoutes } from "./http/health";
+import { registerOpenApi } from "./http/openapi";
+import { registerWeb } from "./http/web";
+import { attachAgentNamespace } from "./realtime/agent-namespace";
+import { Hub } from "./realtime/hub";
+import { attachUiNamespace } from "./realtime/ui-namespace";
+
+export interface ServerOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Folder of the built web app; null serves the API only. */
+  webRoot?: string | null;
+  /** A pino logger to use, or false for none (tests). */
+  logger?: FastifyBaseLogger | boolean;
+  liveIntervalMs?: number;
+}
+
+export interface TelecalServer {
+  app: FastifyInstance;
+  io: IoServer;
+  hub: Hub;
+  /** http://host:port once listening. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL("../../web/dist", import.meta.url));
+
+/** Builds fastify and socket.io on one port and starts listening. */
+export async function startServer(options: ServerOptions = {}): Promise<TelecalServer> {
+  const app = Fastify({
+    logger: typeof options.logger === "object" ? undefined : (options.logger ?? true),
+    loggerInstance: typeof options.logger === "object" ? options.logger : undefined,
+    // Proxies and slow county links: keep connections honest but not hair-trigger.
+    connectionTimeout: 60_000,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+  await registerOpenApi(app);
+  await app.register(healthRoutes);
+  await registerWeb(app, options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot);
+
+  const io = new IoServer(app.server, { serveClient: false, maxHttpBufferSize: 4e6 });
+  const hub = new Hub();
+  attachAgentNamespace(io, hub, app.log);
+  const detachUi = attachUiNamespace(io, hub, app.log, { liveIntervalMs: options.liveIntervalMs ?? 100 });
+
+  await app.listen({ host: options.host ?? "0.0.0.0", port: options.port ?? 8080 });
+  const address = app.server.address();
+  const port = typeof address === "object" && address !== null ? address.port : options.port;
+  const shownHost = options.host === undefined || options.host === "0.0.0.0" ? "localhost" : options.host;
+  const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}`;
+
+  return {
+    app,
+    io,
+    hub,
+    url,
+    async close() {
+      detachUi();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await app.close().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import { ERRORS, type ErrorBody, isTelecalError, TelecalError } from "@telecal/protocols";
+import type { FastifyError, FastifyInstance } from "fastify";
+import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+
+/** Maps every failure of a route to a registry code and its status; nothing leaks a stack. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    let body: ErrorBody;
+    let status: number;
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const issues = err.validation
+        .map((v) => `${v.instancePath || "(root)"}: ${v.message ?? "invalid"}`)
+        .join("; ");
+      const e = new TelecalError("TC_ERR_VALIDATION", { what: "request", issues });
+      body = e.toBody();
+      status = e.status;
+    } else if (isTelecalError(err)) {
+      body = err.toBody();
+      status = err.status;
+    } else if (err.statusCode !== undefined && err.statusCode < 500) {
+      const e = new TelecalError("TC_ERR_VALIDATION", { what: "request", issues: err.message });
+      body = e.toBody();
+      status = err.statusCode;
+    } else {
+      request.log.error({ err }, "route failed");
+      body = new TelecalError("TC_ERR_INTERNAL", { reason: "see server log" }).toBody();
+      status = ERRORS.TC_ERR_INTERNAL.status;
+    }
+    void reply.status(status).send(body);
+  });
+}

@@ -1,0 +1,83 @@
+import {
+  AgentHello,
+  type AgentToServerEvents,
+  NAMESPACE,
+  PROTOCOL_VERSION,
+  ReadingBatch,
+  type ServerToAgentEvents,
+  TelecalError,
+  validationError,
+} from "@telecal/protocols";
+import type { FastifyBaseLogger } from "fastify";
+import type { Server } from "socket.io";
+import type { Hub } from "./hub";
+import { answer, errorBody } from "./reply";
+
+const KNOWN_EVENTS = new Set<string>(["hello", "readings"]);
+
+/**
+ * /agent: a lab agent says hello (protocol version, instruments), then streams reading batches.
+ * Every payload is parsed here; a bad one is answered with a registry code and the socket stays up.
+ */
+export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogger): void {
+  const nsp = io.of(NAMESPACE.agent) as unknown as import("socket.io").Namespace<
+    AgentToServerEvents,
+    ServerToAgentEvents
+  >;
+  nsp.on("connection", (socket) => {
+    let agentId: string | null = null;
+    const problem = (error: import("@telecal/protocols").ErrorBody) => socket.emit("problem", error);
+
+    socket.onAny((event: string) => {
+      if (!KNOWN_EVENTS.has(event)) {
+        log.warn({ event, socket: socket.id }, "agent sent an unknown event");
+        problem(new TelecalError("TC_ERR_UNKNOWN_EVENT", { event }).toBody());
+      }
+    });
+
+    socket.on("hello", (raw: unknown, ack: unknown) => {
+      try {
+        const parsed = AgentHello.safeParse(raw);
+        if (!parsed.success) throw validationError("hello", parsed.error);
+        const hello = parsed.data;
+        if (hello.protocol !== PROTOCOL_VERSION) {
+          throw new TelecalError("TC_ERR_PROTOCOL_VERSION", {
+            agent: hello.protocol,
+            server: PROTOCOL_VERSION,
+          });
+        }
+        agentId = hello.agentId;
+        const acked = hub.agentConnected(hello);
+        log.info({ agentId, instruments: hello.instruments.length }, "agent online");
+        answer(
+          ack,
+          { ok: true, agentId: hello.agentId, protocol: PROTOCOL_VERSION, serverTime: Date.now(), acked },
+          problem,
+        );
+      } catch (err) {
+        log.warn({ err: String(err) }, "hello refused");
+        answer(ack, { ok: false, error: errorBody(err, log) }, problem);
+      }
+    });
+
+    socket.on("readings", (raw: unknown, ack: unknown) => {
+      try {
+        if (agentId === null) throw new TelecalError("TC_ERR_HELLO_REQUIRED", { event: "readings" });
+        const parsed = ReadingBatch.safeParse(raw);
+        if (!parsed.success) throw validationError("reading batch", parsed.error);
+        const result = hub.ingest(agentId, parsed.data);
+        answer(ack, { ok: true, ...result }, problem);
+      } catch (err) {
+        log.warn({ agentId, err: String(err) }, "reading batch refused");
+        answer(ack, { ok: false, error: errorBody(err, log) }, problem);
+      }
+    });
+
+    socket.on("disconnect", (reason) => {
+      if (agentId !== null) {
+        hub.agentDisconnected(agentId);
+        log.info({ agentId, reason }, "agent offline");
+      }
+    });
+  });
+}

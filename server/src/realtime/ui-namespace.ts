@@ -1,0 +1,49 @@
+import {
+  NAMESPACE,
+  type ServerToUiEvents,
+  TelecalError,
+  type UiToServerEvents,
+} from "@telecal/protocols";
+import type { FastifyBaseLogger } from "fastify";
+import type { Namespace, Server } from "socket.io";
+import type { Hub } from "./hub";
+
+export interface UiNamespaceOptions {
+  /** How often live values are flushed to viewers; each flush carries the newest value per stream. */
+  liveIntervalMs: number;
+}
+
+/**
+ * /ui: viewers get a snapshot on connect, agent changes as they happen, and live values coalesced
+ * per flush and sent volatile, so that a viewer on a slow link skips values instead of falling behind.
+ */
+export function attachUiNamespace(
+  io: Server,
+  hub: Hub,
+  log: FastifyBaseLogger,
+  options: UiNamespaceOptions,
+): () => void {
+  const nsp = io.of(NAMESPACE.ui) as unknown as Namespace<UiToServerEvents, ServerToUiEvents>;
+  nsp.on("connection", (socket) => {
+    socket.emit("snapshot", hub.snapshot());
+    socket.on("snapshot", (ack: unknown) => {
+      if (typeof ack === "function") ack({ ok: true, snapshot: hub.snapshot() });
+    });
+    socket.onAny((event: string) => {
+      if (event !== "snapshot") {
+        log.warn({ event }, "viewer sent an unknown event");
+        socket.emit("problem", new TelecalError("TC_ERR_UNKNOWN_EVENT", { event }).toBody());
+      }
+    });
+  });
+  const offAgents = hub.onAgentsChanged(() => nsp.emit("agents", hub.summaries()));
+  const timer = setInterval(() => {
+    const values = hub.takeLive();
+    if (values.length > 0) nsp.volatile.emit("live", values);
+  }, options.liveIntervalMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    offAgents();
+  };
+}
