@@ -13,6 +13,8 @@ export class StreamBuffer {
   private readings: BufferedReading[] = [];
   /** Seq of readings[0]. */
   private firstSeq = 0;
+  /** False until the server has acknowledged anything of this stream in this process's life. */
+  private synced = false;
   dropped = 0;
 
   constructor(
@@ -47,15 +49,22 @@ export class StreamBuffer {
 
   /** Forgets every reading up to and including `seq`. */
   ack(seq: number): void {
+    this.synced = true;
     const count = Math.min(this.readings.length, seq + 1 - this.firstSeq);
     if (count <= 0) return;
     this.readings.splice(0, count);
     this.firstSeq += count;
   }
 
-  /** On a fresh start with nothing buffered, continue after what the server already holds. */
+  /**
+   * Applies the seq the server holds, from its hello answer. A buffer that was never acknowledged
+   * (a restarted agent) numbers its readings on from the server's seq; one that was drops what the
+   * server already has.
+   */
   resumeAfter(serverSeq: number): void {
-    if (this.readings.length === 0 && serverSeq + 1 > this.firstSeq) this.firstSeq = serverSeq + 1;
-    else this.ack(serverSeq);
+    if (!this.synced) {
+      this.firstSeq = serverSeq + 1;
+      this.synced = true;
+    } else this.ack(serverSeq);
   }
 }

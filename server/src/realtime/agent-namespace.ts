@@ -1,6 +1,7 @@
 import {
   AgentHello,
   type AgentToServerEvents,
+  type ErrorBody,
   NAMESPACE,
   PROTOCOL_VERSION,
   ReadingBatch,
@@ -9,7 +10,7 @@ import {
   validationError,
 } from "@telecal/protocols";
 import type { FastifyBaseLogger } from "fastify";
-import type { Server } from "socket.io";
+import type { Namespace, Server } from "socket.io";
 import type { Hub } from "./hub";
 import { answer, errorBody } from "./reply";
 
@@ -20,13 +21,10 @@ const KNOWN_EVENTS = new Set<string>(["hello", "readings"]);
  * Every payload is parsed here; a bad one is answered with a registry code and the socket stays up.
  */
 export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogger): void {
-  const nsp = io.of(NAMESPACE.agent) as unknown as import("socket.io").Namespace<
-    AgentToServerEvents,
-    ServerToAgentEvents
-  >;
+  const nsp = io.of(NAMESPACE.agent) as unknown as Namespace<AgentToServerEvents, ServerToAgentEvents>;
   nsp.on("connection", (socket) => {
     let agentId: string | null = null;
-    const problem = (error: import("@telecal/protocols").ErrorBody) => socket.emit("problem", error);
+    const problem = (error: ErrorBody) => socket.emit("problem", error);
 
     socket.onAny((event: string) => {
       if (!KNOWN_EVENTS.has(event)) {

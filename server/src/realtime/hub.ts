@@ -90,6 +90,9 @@ export class Hub {
     if (!agent || !stream || stream.instrumentId !== batch.instrumentId) {
       throw new TelecalError("TC_ERR_UNKNOWN_STREAM", { stream: batch.streamId });
     }
+    // A stream this server has no record of starts where the agent is. The durable store of
+    // issue 4 remembers acked seqs across restarts, so this applies only to a new stream.
+    if (stream.acked === -1) stream.acked = batch.firstSeq - 1;
     if (batch.firstSeq > stream.acked + 1) {
       throw new TelecalError("TC_ERR_SEQ_GAP", {
         stream: batch.streamId,

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# `npm run setup`: installs what the tests need on a Debian machine, then starts the services that
+# are not running. Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npm ci
+
+PACKAGES=(chromium socat mosquitto mosquitto-clients redis-server postgresql lxi-tools
+  python3-pyvisa-py libxml2-utils poppler-utils)
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+if ! port_open 5432; then
+  echo "setup: starting PostgreSQL"
+  $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start
+fi
+if ! port_open 6379; then
+  echo "setup: starting Redis"
+  $SUDO redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no
+fi
+if ! port_open 1883; then
+  echo "setup: starting Mosquitto"
+  $SUDO mosquitto -d -c /etc/mosquitto/mosquitto.conf
+fi
+echo "setup: done"

@@ -1,0 +1,59 @@
+import { isTelecalError } from "@telecal/protocols";
+import { describe, expect, it } from "vitest";
+import { loadAgentConfig, parseAgentConfig } from "../../agent/src/config";
+
+const GOOD = `version: 1
+server:
+  url: http://127.0.0.1:8080
+agent:
+  id: county-lab-1
+  name: 某县计量检定所
+instruments:
+  - id: dmm1
+    driver: keysight-34465a
+    role: uut
+    transport:
+      type: tcp
+      host: 127.0.0.1
+      port: 5025
+`;
+
+function errorOf(text: string): string {
+  try {
+    parseAgentConfig(text, "agent.yaml");
+  } catch (err) {
+    expect(isTelecalError(err, "TC_ERR_CONFIG_INVALID")).toBe(true);
+    return (err as Error).message;
+  }
+  throw new Error("config was accepted");
+}
+
+describe("agent config", () => {
+  it("accepts a good file and fills defaults", () => {
+    const config = parseAgentConfig(GOOD, "agent.yaml");
+    expect(config.instruments[0]).toMatchObject({ id: "dmm1", intervalMs: 500, transport: { port: 5025 } });
+  });
+
+  it("names the file, line and key of a bad value", () => {
+    expect(errorOf(GOOD.replace("port: 5025", "port: 70000"))).toMatch(
+      /^agent\.yaml:14: instruments\.0\.transport\.port: .*65535/,
+    );
+    expect(errorOf(GOOD.replace("role: uut", "role: boss"))).toMatch(/^agent\.yaml:10: instruments\.0\.role: /);
+  });
+
+  it("names an unknown key where it stands", () => {
+    expect(errorOf(GOOD.replace("  name: 某县", "  colour: red\n  name: 某县"))).toMatch(/^agent\.yaml:6: agent\.colour: /);
+  });
+
+  it("names a missing key at its parent", () => {
+    expect(errorOf(GOOD.replace("    driver: keysight-34465a\n", ""))).toMatch(/^agent\.yaml:8: instruments\.0\.driver: /);
+  });
+
+  it("reports YAML syntax errors with their line", () => {
+    expect(errorOf("version: 1\nserver: [oops\n")).toMatch(/^agent\.yaml:\d+: \(yaml\): /);
+  });
+
+  it("names a file that cannot be read", () => {
+    expect(() => loadAgentConfig("/nonexistent/agent.yaml")).toThrow(/^\/nonexistent\/agent\.yaml: cannot read: /);
+  });
+});

@@ -1,0 +1,49 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+export const BIN = fileURLToPath(new URL("../../bin/telecal.js", import.meta.url));
+
+export interface Running {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts `telecal ARGS` as users do and waits until stdout matches `ready`, with a named timeout. */
+export async function runTelecal(args: string[], ready: RegExp, timeoutMs = 20_000): Promise<Running> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr?.on("data", (c: Buffer) => (err += c.toString()));
+  const running: Running = {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void running.stop();
+      reject(new Error(`telecal ${args.join(" ")}: no line matching ${ready} within ${timeoutMs} ms; stderr: ${err}`));
+    }, timeoutMs);
+    const check = () => {
+      if (ready.test(out)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on("data", check);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`telecal ${args.join(" ")} exited with ${code}: ${err}`));
+    });
+  });
+  return running;
+}

@@ -1,0 +1,113 @@
+import { type AgentHello, NAMESPACE, PROTOCOL_VERSION, type ReadingBatch } from "@telecal/protocols";
+import { startServer, type TelecalServer } from "@telecal/server";
+import { io, type Socket } from "socket.io-client";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+const hello = (protocol = PROTOCOL_VERSION): AgentHello => ({
+  protocol,
+  agentId: "lab-a",
+  name: "Lab A",
+  software: "test",
+  instruments: [
+    {
+      id: "dmm1",
+      driver: "keysight-34465a",
+      role: "uut",
+      maker: "Keysight Technologies",
+      model: "34465A",
+      serial: "MY1",
+      firmware: "1",
+      streams: [{ id: "dmm1.dcv", quantity: "voltage", unit: "V" }],
+    },
+  ],
+});
+
+const batch = (firstSeq: number, n: number): ReadingBatch => ({
+  streamId: "dmm1.dcv",
+  instrumentId: "dmm1",
+  firstSeq,
+  t: Array.from({ length: n }, (_, i) => 1_795_000_000_000 + (firstSeq + i) * 100),
+  values: Array.from({ length: n }, (_, i) => 1 + (firstSeq + i) * 1e-6),
+  flags: Array.from({ length: n }, () => 0),
+  unit: "V",
+  clock: { offsetMs: 0, uncertaintyMs: 1 },
+  historical: false,
+});
+
+describe("/agent namespace", () => {
+  let server: TelecalServer;
+  let socket: Socket;
+  beforeAll(async () => {
+    server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  afterEach(() => {
+    socket?.close();
+  });
+
+  async function connect(): Promise<Socket> {
+    socket = io(`${server.url}${NAMESPACE.agent}`, { transports: ["websocket"], forceNew: true });
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    return socket;
+  }
+
+  it("refuses another protocol version, naming both versions", async () => {
+    const s = await connect();
+    const reply = await s.timeout(5000).emitWithAck("hello", hello(PROTOCOL_VERSION + 1));
+    expect(reply).toEqual({
+      ok: false,
+      error: {
+        code: "TC_ERR_PROTOCOL_VERSION",
+        message: `agent speaks protocol version ${PROTOCOL_VERSION + 1}, this server speaks version ${PROTOCOL_VERSION}`,
+      },
+    });
+    expect(server.hub.summaries().some((a) => a.agentId === "lab-a")).toBe(false);
+  });
+
+  it("refuses readings before hello", async () => {
+    const s = await connect();
+    const reply = await s.timeout(5000).emitWithAck("readings", batch(0, 1));
+    expect(reply.error.code).toBe("TC_ERR_HELLO_REQUIRED");
+  });
+
+  it("answers a malformed event with a registry code, stores nothing, and keeps the connection", async () => {
+    const s = await connect();
+    expect((await s.timeout(5000).emitWithAck("hello", hello())).ok).toBe(true);
+    const bad = { ...batch(0, 2), values: [1] };
+    const reply = await s.timeout(5000).emitWithAck("readings", bad);
+    expect(reply.ok).toBe(false);
+    expect(reply.error.code).toBe("TC_ERR_VALIDATION");
+    expect(reply.error.message).toContain("values");
+    expect(server.hub.snapshot().history["lab-a/dmm1.dcv"]).toEqual([]);
+
+    const extraKey = await s.timeout(5000).emitWithAck("readings", { ...batch(0, 1), sneaky: true });
+    expect(extraKey.error.code).toBe("TC_ERR_VALIDATION");
+
+    const problem = new Promise<{ code: string }>((resolve) => s.once("problem", resolve));
+    s.emit("launch-missiles", { now: true });
+    expect((await problem).code).toBe("TC_ERR_UNKNOWN_EVENT");
+
+    const noAck = new Promise<{ code: string }>((resolve) => s.once("problem", resolve));
+    s.emit("readings", "not a batch");
+    expect((await noAck).code).toBe("TC_ERR_VALIDATION");
+
+    expect(s.connected).toBe(true);
+    const good = await s.timeout(5000).emitWithAck("readings", batch(0, 3));
+    expect(good).toEqual({ ok: true, streamId: "dmm1.dcv", ackedSeq: 2 });
+  });
+
+  it("stores a resent batch once and acks the highest contiguous seq", async () => {
+    const s = await connect();
+    const accepted = await s.timeout(5000).emitWithAck("hello", hello());
+    const from = accepted.acked["dmm1.dcv"] + 1;
+    const before = server.hub.snapshot().history["lab-a/dmm1.dcv"]?.length ?? 0;
+    expect(await s.timeout(5000).emitWithAck("readings", batch(from, 5))).toMatchObject({ ackedSeq: from + 4 });
+    expect(await s.timeout(5000).emitWithAck("readings", batch(from, 5))).toMatchObject({ ackedSeq: from + 4 });
+    expect(await s.timeout(5000).emitWithAck("readings", batch(from + 3, 4))).toMatchObject({ ackedSeq: from + 6 });
+    const gap = await s.timeout(5000).emitWithAck("readings", batch(from + 10, 1));
+    expect(gap.error.code).toBe("TC_ERR_SEQ_GAP");
+    expect(server.hub.snapshot().history["lab-a/dmm1.dcv"]?.length).toBe(before + 7);
+  });
+});
