@@ -37,7 +37,12 @@ export default tseslint.config(
       "no-console": "error",
     },
   },
-  { files: ["web/**"], languageOptions: { globals: { ...globals.browser } } },
+  {
+    files: ["web/**"],
+    languageOptions: { globals: { ...globals.browser } },
+    // In the browser the console is where a user or support looks for warnings.
+    rules: { "no-console": ["error", { allow: ["warn", "error"] }] },
+  },
   { files: ["cli/**", "bin/**", "test/**", "bench/**", "scripts/**", "*.config.*"], rules: { "no-console": "off" } },
   mayNotImport(
     ["protocols/**"],

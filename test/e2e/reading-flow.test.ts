@@ -1,4 +1,4 @@
-import type { LiveValue, UiSnapshot } from "@telecal/protocols";
+import type { AgentSummary, LiveValue, UiSnapshot } from "@telecal/protocols";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack, uiClient } from "../fakes/stack";
 
@@ -40,7 +40,7 @@ describe("a reading travels from a simulated DMM to a /ui viewer", () => {
       const fresh = await ui.timeout(5000).emitWithAck("snapshot");
       expect(fresh.ok).toBe(true);
       if (!fresh.ok) return;
-      const agent = fresh.snapshot.agents.find((a) => a.agentId === "lab-test");
+      const agent = fresh.snapshot.agents.find((a: AgentSummary) => a.agentId === "lab-test");
       expect(agent?.online).toBe(true);
       expect(agent?.instruments[0]).toMatchObject({ id: "dmm1", model: "34465A", serial: "MY59001234" });
       expect(fresh.snapshot.history["lab-test/dmm1.dcv"]?.length).toBeGreaterThanOrEqual(3);

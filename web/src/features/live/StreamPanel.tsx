@@ -1,0 +1,20 @@
+import { streamKey } from "@telecal/protocols";
+import type { StreamDescriptor } from "@telecal/protocols";
+import { useTranslation } from "react-i18next";
+import { LiveChart } from "./LiveChart";
+import { StreamReadout } from "./StreamReadout";
+
+export function StreamPanel({ agentId, stream }: { agentId: string; stream: StreamDescriptor }) {
+  const { t } = useTranslation();
+  const key = streamKey(agentId, stream.id);
+  return (
+    <section className="stream" aria-label={stream.quantity}>
+      <h4 className="stream-title">
+        <span>{stream.quantity}</span>
+        <span className="stream-id">{stream.id}</span>
+      </h4>
+      <StreamReadout streamKey={key} unit={stream.unit} />
+      <LiveChart streamKey={key} label={t("chart.label", { quantity: stream.quantity })} />
+    </section>
+  );
+}
