@@ -1,19 +1,15 @@
 import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { Id, InstrumentRole, TelecalError } from "@telecal/protocols";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
-
-const TcpTransportConfig = z.strictObject({
-  type: z.literal("tcp"),
-  host: z.string().min(1),
-  port: z.number().int().min(1).max(65_535),
-});
+import { TransportConfig } from "./transports/config";
 
 export const InstrumentConfig = z.strictObject({
   id: Id,
   driver: z.string().min(1),
   role: InstrumentRole,
-  transport: z.discriminatedUnion("type", [TcpTransportConfig]),
+  transport: TransportConfig,
   /** Name of one of the driver's measurements; the driver's default if absent. */
   measurement: z.string().optional(),
   intervalMs: z.number().int().min(20).max(3_600_000).default(500),
@@ -24,6 +20,8 @@ export const AgentConfig = z.strictObject({
   version: z.literal(1),
   server: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }),
   agent: z.strictObject({ id: Id, name: z.string().min(1).max(128) }),
+  /** Folders of extra driver definitions (YAML), relative to the config file. */
+  driverPaths: z.array(z.string().min(1)).default([]),
   instruments: z.array(InstrumentConfig).max(256),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
@@ -39,7 +37,8 @@ export function loadAgentConfig(file: string): AgentConfig {
   } catch (err) {
     throw new TelecalError("TC_ERR_CONFIG_READ", { file, reason: (err as Error).message });
   }
-  return parseAgentConfig(text, file);
+  const config = parseAgentConfig(text, file);
+  return { ...config, driverPaths: config.driverPaths.map((p) => resolve(dirname(file), p)) };
 }
 
 export function parseAgentConfig(text: string, file: string): AgentConfig {

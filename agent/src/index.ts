@@ -1,6 +1,6 @@
 export { Agent } from "./agent";
 export { AgentConfig, loadAgentConfig, parseAgentConfig } from "./config";
-export { driverNames, getDriver } from "./drivers/catalog";
+export { DriverCatalog, loadDriverFile } from "./drivers/catalog";
 export { type Logger, silentLogger } from "./log";
 export { AGENT_VERSION } from "./version";
 export { type SimDefinition } from "./simulators/definition";

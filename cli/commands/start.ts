@@ -1,4 +1,4 @@
-import { Agent, type AgentConfig, getSimDefinition, ScpiSimulator, serveTcp } from "@telecal/agent";
+import { Agent, AgentConfig, getSimDefinition, ScpiSimulator, serveTcp } from "@telecal/agent";
 import type { Command } from "commander";
 import { addServerOptions, runServer, type ServerCliOptions } from "./server";
 
@@ -13,7 +13,7 @@ export function startCommand(program: Command): void {
     const sims = await Promise.all(
       DEMO_BENCH.map((b) => serveTcp(new ScpiSimulator(getSimDefinition(b.sim)), "127.0.0.1", 0)),
     );
-    const config: AgentConfig = {
+    const config = AgentConfig.parse({
       version: 1,
       server: { url: `http://127.0.0.1:${new URL(server.url).port}` },
       agent: { id: "demo-lab", name: "演示实验室 Demo lab" },
@@ -24,7 +24,7 @@ export function startCommand(program: Command): void {
         transport: { type: "tcp" as const, host: "127.0.0.1", port: sims[i]!.port },
         intervalMs: 250,
       })),
-    };
+    });
     const agent = new Agent(config, server.app.log.child({ ns: "demo-agent" }));
     agent.start();
     process.stdout.write(

@@ -1,4 +1,4 @@
-import { Agent, type AgentConfig, getSimDefinition, ScpiSimulator, serveTcp, type SimServer, silentLogger } from "@telecal/agent";
+import { Agent, AgentConfig, getSimDefinition, ScpiSimulator, serveTcp, type SimServer, silentLogger } from "@telecal/agent";
 import { NAMESPACE, type ServerToUiEvents, type UiToServerEvents } from "@telecal/protocols";
 import { startServer, type TelecalServer } from "@telecal/server";
 import { io, type Socket } from "socket.io-client";
@@ -14,7 +14,7 @@ export interface Stack {
 export async function startStack(options: { webRoot?: string | null; intervalMs?: number } = {}): Promise<Stack> {
   const server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: options.webRoot ?? null });
   const sim = await serveTcp(new ScpiSimulator(getSimDefinition("keysight-34465a")), "127.0.0.1", 0);
-  const config: AgentConfig = {
+  const config = AgentConfig.parse({
     version: 1,
     server: { url: server.url },
     agent: { id: "lab-test", name: "测试实验室" },
@@ -27,7 +27,7 @@ export async function startStack(options: { webRoot?: string | null; intervalMs?
         intervalMs: options.intervalMs ?? 100,
       },
     ],
-  };
+  });
   const agent = new Agent(config, silentLogger);
   agent.start();
   return {

@@ -1,0 +1,41 @@
+import { ReadingFlag } from "@telecal/protocols";
+import { parseScpiNumber, SCPI_OVERLOAD } from "../dialects/scpi";
+
+export interface ParsedValue {
+  value: number | null;
+  flags: number;
+}
+
+/** A reply parser turns one reply line into a value and status flags, or null if it is not one. */
+export type ReplyParser = (reply: string) => ParsedValue | null;
+
+const scpiNumber: ReplyParser = (reply) => {
+  const value = parseScpiNumber(reply);
+  if (value === null) return null;
+  if (Math.abs(value) >= SCPI_OVERLOAD) return { value: null, flags: ReadingFlag.overload };
+  return { value, flags: 0 };
+};
+
+/** Replies that repeat the command's header before the value: ":SENS:PRES 1014.25" (Druck PACE). */
+const headerNumber: ReplyParser = (reply) => {
+  const match = /^\s*:?[A-Za-z*][\w:*]*\s+(\S+)\s*$/.exec(reply);
+  return match ? scpiNumber(match[1]!) : scpiNumber(reply);
+};
+
+/** The first number in the line, for readouts that add a unit or a channel: "23.4567 C". */
+const firstNumber: ReplyParser = (reply) => {
+  const match = /[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(reply);
+  return match ? scpiNumber(match[0]) : null;
+};
+
+/** Parsers by the name a driver definition uses. */
+export const PARSERS: Readonly<Record<string, ReplyParser>> = {
+  "scpi-number": scpiNumber,
+  "header-number": headerNumber,
+  "first-number": firstNumber,
+};
+
+/** Adds a parser for a dialect whose replies need their own (MT-SICS weights, ...). */
+export function registerParser(name: string, parser: ReplyParser): void {
+  (PARSERS as Record<string, ReplyParser>)[name] = parser;
+}

@@ -1,0 +1,156 @@
+import { type InstrumentDescriptor, type InstrumentRole, TelecalError } from "@telecal/protocols";
+import { createSession } from "../dialects/factory";
+import type { DialectSession } from "../dialects/session";
+import type { DriverDefinition, MeasurementDefinition } from "../drivers/definition";
+import { PARSERS, type ParsedValue } from "../drivers/parsers";
+import type { Logger } from "../log";
+import type { Transport } from "../transports/transport";
+import type { InstrumentEvents, InstrumentRuntime } from "./runtime";
+
+export interface Identity {
+  maker: string;
+  model: string;
+  serial: string;
+  firmware: string;
+}
+
+/** Parses a 488.2 *IDN? reply: maker, model, serial, firmware. */
+export function parseIdentity(reply: string): Identity {
+  const [maker = "", model = "", serial = "", firmware = ""] = reply.split(",").map((s) => s.trim());
+  return { maker, model, serial, firmware };
+}
+
+export interface PolledOptions {
+  id: string;
+  role: InstrumentRole;
+  measurement: string;
+  intervalMs: number;
+}
+
+/**
+ * An instrument that answers when asked: the agent configures the measurement, then reads it at
+ * its interval. A failure is logged once per kind, not at every sample, and sampling goes on.
+ */
+export class PolledInstrument implements InstrumentRuntime {
+  readonly id: string;
+  readonly session: DialectSession;
+  private configured: string | null = null;
+  private identity: Identity | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private lastError: string | null = null;
+  private events: InstrumentEvents | null = null;
+
+  constructor(
+    readonly driver: DriverDefinition,
+    readonly transport: Transport,
+    private readonly options: PolledOptions,
+    private readonly log: Logger,
+  ) {
+    this.id = options.id;
+    this.session = createSession(driver, transport, { name: options.id }, log);
+    this.measurement(options.measurement);
+    transport.on("down", (reason) => {
+      this.configured = null;
+      this.log.warn({ target: transport.target, reason }, "instrument link down");
+    });
+    transport.on("up", () => {
+      this.log.info({ target: transport.target }, "instrument link up");
+      void this.identify();
+    });
+  }
+
+  get streamId(): string {
+    return `${this.id}.${this.options.measurement}`;
+  }
+
+  measurement(name: string): MeasurementDefinition {
+    const m = this.driver.measurements[name];
+    if (!m) throw new TelecalError("TC_ERR_UNKNOWN_DRIVER", { name: `${this.driver.name}.${name}` });
+    return m;
+  }
+
+  describe(): InstrumentDescriptor {
+    const m = this.measurement(this.options.measurement);
+    return {
+      id: this.id,
+      driver: this.driver.name,
+      role: this.options.role,
+      maker: this.identity?.maker ?? "",
+      model: this.identity?.model ?? "",
+      serial: this.identity?.serial ?? "",
+      firmware: this.identity?.firmware ?? "",
+      streams: [{ id: this.streamId, quantity: m.quantity, unit: m.unit }],
+    };
+  }
+
+  start(events: InstrumentEvents): void {
+    this.events = events;
+    this.running = true;
+    this.transport.open();
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.transport.close();
+  }
+
+  /** Configures the measurement if it is not the current one, then reads one value. */
+  async read(name: string): Promise<ParsedValue> {
+    const m = this.measurement(name);
+    if (this.configured !== name && m.configure) {
+      await this.session.set(m.configure);
+      this.configured = name;
+    }
+    const reply = await this.session.query(m.read);
+    const parsed = PARSERS[m.parse]?.(reply) ?? null;
+    if (parsed === null) {
+      throw new TelecalError("TC_ERR_INSTRUMENT_REPLY", { instrument: this.id, reply: JSON.stringify(reply), command: m.read });
+    }
+    return parsed;
+  }
+
+  async identify(): Promise<Identity | null> {
+    const query = this.driver.identity?.query;
+    if (!query) return null;
+    try {
+      const identity = parseIdentity(await this.session.query(query));
+      if (!new RegExp(this.driver.identity!.match, "i").test(`${identity.maker},${identity.model},`)) {
+        this.log.warn({ identity }, "instrument does not match its driver");
+      }
+      const changed = JSON.stringify(identity) !== JSON.stringify(this.identity);
+      this.identity = identity;
+      if (changed) this.events?.changed();
+      return identity;
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, "identify failed");
+      return null;
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => void this.sample(), delayMs);
+  }
+
+  private async sample(): Promise<void> {
+    const started = Date.now();
+    if (this.transport.isUp && this.events) {
+      try {
+        const reading = await this.read(this.options.measurement);
+        this.events.reading(this.streamId, this.measurement(this.options.measurement).unit, {
+          t: this.events.now(),
+          ...reading,
+        });
+        this.lastError = null;
+      } catch (err) {
+        const message = (err as Error).message;
+        if (message !== this.lastError) this.log.warn({ err: message }, "read failed");
+        this.lastError = message;
+      }
+    }
+    this.schedule(Math.max(0, this.options.intervalMs - (Date.now() - started)));
+  }
+}
