@@ -26,6 +26,7 @@ export const SimAction = z.enum([
   "configure-query",
   "measure",
   "read",
+  "read-block",
   "noop",
 ]);
 export type SimAction = z.infer<typeof SimAction>;

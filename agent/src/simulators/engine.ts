@@ -19,11 +19,19 @@ interface CompiledCommand {
   query: boolean;
 }
 
-/** The result of one program message: reply text (null for none) after `delayMs`. */
+/**
+ * The result of one program message: reply (null for none) after `delayMs`. Reply text is a
+ * latin1 string so that binary blocks pass unchanged: servers write it with the latin1 encoding
+ * and append the definition's terminator. `close` asks the server to drop the connection (a fault).
+ */
 export interface SimReply {
   text: string | null;
   delayMs: number;
+  close?: boolean;
 }
+
+/** Lines the instrument sends by itself (self-sending readouts) reach servers through `onOutput`. */
+export type OutputListener = (text: string) => void;
 
 const NO_ERROR = '+0,"No error"';
 
@@ -36,6 +44,7 @@ export class ScpiSimulator {
   private fn: string;
   private readonly errors: string[] = [];
   private readonly startedAt: number;
+  private readonly outputListeners = new Set<OutputListener>();
 
   constructor(
     readonly definition: SimDefinition,
@@ -48,6 +57,16 @@ export class ScpiSimulator {
     }));
     this.fn = definition.initialFunction;
     this.startedAt = env.now();
+  }
+
+  /** Subscribes to unsolicited output; returns the way to unsubscribe. */
+  onOutput(listener: OutputListener): () => void {
+    this.outputListeners.add(listener);
+    return () => this.outputListeners.delete(listener);
+  }
+
+  protected emitOutput(text: string): void {
+    for (const listener of this.outputListeners) listener(text);
   }
 
   get currentFunction(): string {
@@ -99,6 +118,8 @@ export class ScpiSimulator {
         return this.read();
       case "read":
         return this.read();
+      case "read-block":
+        return this.readBlock(params);
       default: {
         const never: never = command.do;
         throw new Error(`unhandled action ${String(never)}`);
@@ -128,6 +149,19 @@ export class ScpiSimulator {
     const fn = this.definition.functions[this.fn] as Fn;
     const value = this.signal(fn);
     return formatScpiNumber(Math.abs(value) > fn.maxRange * 1.2 ? 9.9e37 : value);
+  }
+
+  /**
+   * N readings as an IEEE 488.2 definite-length block of big-endian float64 ("#216<16 bytes>"),
+   * as the 34465A sends after FORM REAL,64.
+   */
+  private readBlock(params: string[]): string {
+    const count = Math.max(1, Math.min(10_000, Number(params[0] ?? 1) || 1));
+    const fn = this.definition.functions[this.fn] as Fn;
+    const bytes = Buffer.alloc(count * 8);
+    for (let i = 0; i < count; i++) bytes.writeDoubleBE(this.signal(fn), i * 8);
+    const length = String(bytes.length);
+    return `#${length.length}${length}${bytes.toString("latin1")}`;
   }
 
   private signal(fn: Fn): number {

@@ -25,12 +25,21 @@ export async function serveTcp(sim: ScpiSimulator, host: string, port: number): 
         chain = chain.then(async () => {
           const reply = sim.handle(line);
           if (reply.delayMs > 0) await new Promise((r) => setTimeout(r, reply.delayMs));
-          if (reply.text !== null && !socket.destroyed) socket.write(reply.text + sim.definition.terminator);
+          if (reply.text !== null && !socket.destroyed) {
+            socket.write(Buffer.from(reply.text + sim.definition.terminator, "latin1"));
+          }
+          if (reply.close) socket.destroy();
         });
       }
     });
+    const offOutput = sim.onOutput((text) => {
+      if (!socket.destroyed) socket.write(Buffer.from(text + sim.definition.terminator, "latin1"));
+    });
     socket.on("error", () => undefined);
-    socket.on("close", () => sockets.delete(socket));
+    socket.on("close", () => {
+      sockets.delete(socket);
+      offOutput();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
