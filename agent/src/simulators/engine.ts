@@ -1,23 +1,18 @@
-import type { SimDefinition, SimFunction } from "./definition";
+import type { SimCommand, SimDefinition, SimFunction, SimProperty } from "./definition";
+import { parseQuantityParam } from "./quantity-param";
 import { compileHeader, formatScpiNumber, splitCommand, splitMessage } from "./scpi-header";
-import type { z } from "zod";
-
-type Fn = z.infer<typeof SimFunction>;
+import { renderTemplate } from "./template";
 
 export interface SimEnvironment {
   /** Milliseconds; injected so that tests can run the clock. */
   now(): number;
   /** Uniform [0, 1). */
   random(): number;
+  /** Other simulators of the same process, for linked signals. */
+  peer?(name: string): ScpiSimulator | undefined;
 }
 
 const realEnvironment: SimEnvironment = { now: () => Date.now(), random: Math.random };
-
-interface CompiledCommand {
-  matcher: RegExp;
-  command: SimDefinition["commands"][number];
-  query: boolean;
-}
 
 /**
  * The result of one program message: reply (null for none) after `delayMs`. Reply text is a
@@ -33,93 +28,149 @@ export interface SimReply {
 /** Lines the instrument sends by itself (self-sending readouts) reach servers through `onOutput`. */
 export type OutputListener = (text: string) => void;
 
+interface CompiledCommand {
+  matches(header: string): string[] | null;
+  command: SimCommand;
+}
+
+interface Settling {
+  target: number;
+  from: number;
+  changedAt: number;
+}
+
+type PropertyValue = number | string;
+
 const NO_ERROR = '+0,"No error"';
 
 /**
- * The state machine of one simulated SCPI instrument: current function, error queue, signal.
- * Transport-free: servers feed it lines and write back what it returns.
+ * The state machine of one simulated instrument: settings, current function, error queue, signals
+ * and faults. Transport-free: servers feed it lines and write back what it returns. SCPI
+ * definitions split messages at ';' and match headers in short or long form; MT-SICS and line
+ * definitions match whole commands.
  */
 export class ScpiSimulator {
   private readonly commands: CompiledCommand[];
   private fn: string;
   private readonly errors: string[] = [];
   private readonly startedAt: number;
+  private readonly props = new Map<string, PropertyValue>();
+  private readonly settling = new Map<string, Settling>();
   private readonly outputListeners = new Set<OutputListener>();
+  private autoTimer: NodeJS.Timeout | null = null;
+  /** Fault probabilities, from the definition; tests and `telecal sim --fault` change them. */
+  readonly faults: { busy: number; busyDelayMs: number; garbage: number; stall: number; drop: number };
 
   constructor(
     readonly definition: SimDefinition,
     private readonly env: SimEnvironment = realEnvironment,
   ) {
-    this.commands = definition.commands.map((command) => ({
-      matcher: compileHeader(command.header),
-      command,
-      query: command.header.endsWith("?"),
-    }));
+    this.commands = definition.commands.map((command) => compile(definition.dialect, command));
     this.fn = definition.initialFunction;
     this.startedAt = env.now();
-  }
-
-  /** Subscribes to unsolicited output; returns the way to unsubscribe. */
-  onOutput(listener: OutputListener): () => void {
-    this.outputListeners.add(listener);
-    return () => this.outputListeners.delete(listener);
-  }
-
-  protected emitOutput(text: string): void {
-    for (const listener of this.outputListeners) listener(text);
+    this.faults = { ...definition.faults };
+    this.resetProperties();
+    for (const [name, fn] of Object.entries(definition.functions)) {
+      const target = this.trueValue(fn);
+      this.settling.set(name, { target, from: target, changedAt: -Infinity });
+    }
   }
 
   get currentFunction(): string {
     return this.fn;
   }
 
-  /** Handles one line (possibly several ';'-separated commands). */
+  property(name: string): PropertyValue | undefined {
+    return this.props.get(name);
+  }
+
+  /** Sets a property directly, as a hand on the bench would (a weight on the pan); validated. */
+  setProperty(name: string, value: PropertyValue): boolean {
+    const spec = this.definition.properties[name];
+    if (!spec) return false;
+    const parsed = this.validate(spec, value);
+    if (parsed === null) return false;
+    this.props.set(name, parsed);
+    this.propertiesChanged();
+    return true;
+  }
+
+  /** Subscribes to unsolicited output; returns the way to unsubscribe. */
+  onOutput(listener: OutputListener): () => void {
+    this.outputListeners.add(listener);
+    this.updateAutoSend();
+    return () => {
+      this.outputListeners.delete(listener);
+      this.updateAutoSend();
+    };
+  }
+
+  /** Stops the self-sending timer; the simulator can be dropped after this. */
+  dispose(): void {
+    if (this.autoTimer) clearInterval(this.autoTimer);
+    this.autoTimer = null;
+    this.outputListeners.clear();
+  }
+
+  /** Handles one line (for SCPI possibly several ';'-separated commands). */
   handle(line: string): SimReply {
+    const fault = this.drawFault();
+    if (fault === "stall") return { text: null, delayMs: 0 };
+    if (fault === "drop") return { text: null, delayMs: 0, close: true };
+    if (fault === "garbage") return { text: this.garbage(), delayMs: 0 };
     const replies: string[] = [];
-    let delayMs = 0;
-    for (const part of splitMessage(line)) {
-      const { header, params } = splitCommand(part);
-      const match = this.commands.find((c) => c.matcher.test(header));
-      if (!match) {
-        this.pushError(-113, "Undefined header");
+    let delayMs = fault === "busy" ? this.faults.busyDelayMs : 0;
+    const parts = this.definition.dialect === "scpi" ? splitMessage(line) : [line.trim()];
+    for (const part of parts) {
+      const scpi = this.definition.dialect === "scpi" ? splitCommand(part) : null;
+      let params: string[] | null = null;
+      const match = this.commands.find((c) => (params = c.matches(scpi ? scpi.header : part)) !== null);
+      if (!match || params === null) {
+        if (this.definition.unknownReply !== undefined) replies.push(this.definition.unknownReply);
+        else this.pushError(-113, "Undefined header");
         continue;
       }
+      if (scpi) params = scpi.params;
       delayMs += match.command.delayMs;
-      const reply = this.run(match, params);
+      const reply = this.run(match.command, params);
       if (reply !== null) replies.push(reply);
     }
     return { text: replies.length > 0 ? replies.join(";") : null, delayMs };
   }
 
-  private run({ command }: CompiledCommand, params: string[]): string | null {
+  private run(command: SimCommand, params: string[]): string | null {
     switch (command.do) {
       case "identity":
         return this.definition.identity;
       case "reset":
         this.fn = this.definition.initialFunction;
         this.errors.length = 0;
-        return null;
+        this.resetProperties();
+        return command.format ?? null;
       case "clear":
         this.errors.length = 0;
-        return null;
+        return command.format ?? null;
       case "reply":
-        return command.text ?? "";
+        return renderTemplate(command.format ?? "", this.fields());
       case "noop":
         return null;
       case "error-next":
         return this.errors.shift() ?? NO_ERROR;
       case "configure":
-        this.configure(command.function!, params);
-        return null;
+        return this.configure(command.function!, params) ? (command.format ?? null) : this.rangeReply();
       case "configure-query":
         return `"${this.fn}"`;
       case "measure":
-        if (!this.configure(command.function!, params)) return null;
-        return this.read();
+        if (!this.configure(command.function!, params)) return this.rangeReply();
+        return this.read(command);
       case "read":
-        return this.read();
+        return this.read(command);
       case "read-block":
         return this.readBlock(params);
+      case "set":
+        return this.set(command, params);
+      case "get":
+        return renderTemplate(command.format ?? `{${command.properties?.[0] ?? "value"}:E}`, this.fields());
       default: {
         const never: never = command.do;
         throw new Error(`unhandled action ${String(never)}`);
@@ -127,8 +178,65 @@ export class ScpiSimulator {
     }
   }
 
+  private set(command: SimCommand, params: string[]): string | null {
+    const names = command.properties ?? [];
+    const values: PropertyValue[] = command.value !== undefined ? [command.value] : params;
+    const staged = new Map<string, PropertyValue>(Object.entries(command.defaults ?? {}));
+    for (let i = 0; i < names.length && i < values.length; i++) {
+      const name = names[i]!;
+      const parsed = this.validate(this.definition.properties[name]!, values[i]!);
+      if (parsed === null) return this.rangeReply();
+      staged.set(name, parsed);
+    }
+    for (const [name, value] of staged) {
+      if (!this.withinLinkedLimits(name, value, staged)) {
+        this.pushError(-222, "Data out of range");
+        return this.rangeReply();
+      }
+    }
+    // All or nothing: a command with one bad parameter changes no setting.
+    for (const [name, value] of staged) this.props.set(name, value);
+    this.propertiesChanged();
+    return command.format !== undefined ? renderTemplate(command.format, this.fields()) : null;
+  }
+
+  private validate(spec: SimProperty, raw: PropertyValue): PropertyValue | null {
+    if (spec.values) {
+      const word = String(raw).trim().toUpperCase();
+      if (!spec.values.includes(word)) {
+        this.pushError(-224, "Illegal parameter value");
+        return null;
+      }
+      return word;
+    }
+    const value = typeof raw === "number" ? raw : parseQuantityParam(raw, spec.unit);
+    if (value === null || !Number.isFinite(value)) {
+      this.pushError(-104, "Data type error");
+      return null;
+    }
+    if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
+      this.pushError(-222, "Data out of range");
+      return null;
+    }
+    return value;
+  }
+
+  private withinLinkedLimits(name: string, value: PropertyValue, staged: Map<string, PropertyValue>): boolean {
+    const spec = this.definition.properties[name];
+    if (!spec || typeof value !== "number") return true;
+    const limit = (from: string | undefined) =>
+      from === undefined ? undefined : Number(staged.get(from) ?? this.props.get(from));
+    const min = limit(spec.minFrom);
+    const max = limit(spec.maxFrom);
+    return !((min !== undefined && value < min) || (max !== undefined && value > max));
+  }
+
+  private rangeReply(): string | null {
+    return this.definition.rangeReply ?? null;
+  }
+
   private configure(name: string, params: string[]): boolean {
-    const fn = this.definition.functions[name] as Fn;
+    const fn = this.definition.functions[name]!;
     const range = params[0];
     if (range !== undefined && !/^(AUTO|DEF|DEFAULT|MIN|MAX)$/i.test(range)) {
       const value = Number(range);
@@ -145,10 +253,15 @@ export class ScpiSimulator {
     return true;
   }
 
-  private read(): string {
-    const fn = this.definition.functions[this.fn] as Fn;
-    const value = this.signal(fn);
-    return formatScpiNumber(Math.abs(value) > fn.maxRange * 1.2 ? 9.9e37 : value);
+  private read(command: SimCommand): string {
+    const name = command.function ?? this.fn;
+    const fn = this.definition.functions[name]!;
+    const { value, stable } = this.sample(name, fn);
+    const over = Math.abs(value) > fn.maxRange * 1.2;
+    if (over && command.overloadFormat !== undefined) return renderTemplate(command.overloadFormat, { sign: value > 0 ? "+" : "-" });
+    const shown = over ? 9.9e37 : value;
+    if (command.format === undefined) return formatScpiNumber(shown);
+    return renderTemplate(command.format, { ...this.fields(), value: shown, stability: stable ? "S" : "D", unit: fn.unit });
   }
 
   /**
@@ -157,16 +270,94 @@ export class ScpiSimulator {
    */
   private readBlock(params: string[]): string {
     const count = Math.max(1, Math.min(10_000, Number(params[0] ?? 1) || 1));
-    const fn = this.definition.functions[this.fn] as Fn;
+    const fn = this.definition.functions[this.fn]!;
     const bytes = Buffer.alloc(count * 8);
-    for (let i = 0; i < count; i++) bytes.writeDoubleBE(this.signal(fn), i * 8);
+    for (let i = 0; i < count; i++) bytes.writeDoubleBE(this.sample(this.fn, fn).value, i * 8);
     const length = String(bytes.length);
     return `#${length.length}${length}${bytes.toString("latin1")}`;
   }
 
-  private signal(fn: Fn): number {
-    const hours = (this.env.now() - this.startedAt) / 3_600_000;
-    return fn.signal.nominal + fn.signal.driftPerHour * hours + fn.signal.noise * this.gaussian();
+  /** The function's value now: true value (own or linked), settling, drift and noise. */
+  private sample(name: string, fn: SimFunction): { value: number; stable: boolean } {
+    const now = this.env.now();
+    const target = this.trueValue(fn);
+    let state = this.settling.get(name);
+    if (!state) {
+      state = { target, from: target, changedAt: -Infinity };
+      this.settling.set(name, state);
+    }
+    if (target !== state.target) {
+      const current = approach(state, now, fn.signal.settleMs);
+      this.settling.set(name, (state = { target, from: current, changedAt: now }));
+    }
+    const value = approach(state, now, fn.signal.settleMs);
+    // Stable once what is left of the step is lost in the noise, as a balance's motion detector judges.
+    const stable = Math.abs(value - state.target) <= Math.max(3 * fn.signal.noise, 1e-12 * Math.abs(state.target));
+    const hours = (now - this.startedAt) / 3_600_000;
+    return { value: value + fn.signal.driftPerHour * hours + fn.signal.noise * this.gaussian(), stable };
+  }
+
+  private trueValue(fn: SimFunction): number {
+    const source = fn.signal.source;
+    if (!source) return fn.signal.nominal;
+    const from = source.simulator === undefined ? this : this.env.peer?.(source.simulator);
+    if (!from) return fn.signal.nominal;
+    if (source.when && from.property(source.when.property) !== source.when.equals) {
+      return fn.signal.otherwise ?? fn.signal.nominal;
+    }
+    const value = Number(from.property(source.property));
+    return Number.isFinite(value) ? fn.signal.offset + value : fn.signal.nominal;
+  }
+
+  private fields(): Record<string, number | string> {
+    return Object.fromEntries(this.props);
+  }
+
+  /** A setting that moves a signal's true value starts its settling now, not at the next read. */
+  private propertiesChanged(): void {
+    const now = this.env.now();
+    for (const [name, fn] of Object.entries(this.definition.functions)) {
+      const state = this.settling.get(name);
+      const target = this.trueValue(fn);
+      if (state && target !== state.target) {
+        this.settling.set(name, { target, from: approach(state, now, fn.signal.settleMs), changedAt: now });
+      }
+    }
+    this.updateAutoSend();
+  }
+
+  private resetProperties(): void {
+    for (const [name, spec] of Object.entries(this.definition.properties)) this.props.set(name, spec.initial);
+    this.updateAutoSend();
+  }
+
+  private updateAutoSend(): void {
+    const auto = this.definition.autoSend;
+    const on = auto !== undefined && this.outputListeners.size > 0 && this.props.get(auto.property) === auto.equals;
+    if (on && !this.autoTimer) {
+      this.autoTimer = setInterval(() => {
+        const text = this.read({ header: "", do: "read", format: auto.format, delayMs: 0 });
+        for (const listener of this.outputListeners) listener(text);
+      }, auto.intervalMs);
+      this.autoTimer.unref();
+    } else if (!on && this.autoTimer) {
+      clearInterval(this.autoTimer);
+      this.autoTimer = null;
+    }
+  }
+
+  private drawFault(): "busy" | "garbage" | "stall" | "drop" | null {
+    for (const kind of ["stall", "drop", "garbage", "busy"] as const) {
+      if (this.faults[kind] > 0 && this.env.random() < this.faults[kind]) return kind;
+    }
+    return null;
+  }
+
+  private garbage(): string {
+    let text = "";
+    const length = 1 + Math.floor(this.env.random() * 24);
+    for (let i = 0; i < length; i++) text += String.fromCharCode(0x21 + Math.floor(this.env.random() * 0x5e));
+    return text;
   }
 
   /** Box-Muller: a standard normal deviate from two uniforms. */
@@ -177,6 +368,7 @@ export class ScpiSimulator {
   }
 
   private pushError(code: number, text: string): void {
+    if (this.definition.dialect !== "scpi") return;
     if (this.errors.length >= this.definition.errorQueueSize - 1) {
       this.errors.length = this.definition.errorQueueSize - 1;
       this.errors.push('-350,"Queue overflow"');
@@ -184,4 +376,21 @@ export class ScpiSimulator {
     }
     this.errors.push(`${code},"${text}"`);
   }
+}
+
+function approach(state: Settling, now: number, settleMs: number): number {
+  if (settleMs === 0 || now <= state.changedAt) return settleMs === 0 ? state.target : state.from;
+  return state.target + (state.from - state.target) * Math.exp(-(now - state.changedAt) / settleMs);
+}
+
+function compile(dialect: SimDefinition["dialect"], command: SimCommand): CompiledCommand {
+  if (dialect === "scpi") {
+    const matcher = compileHeader(command.header);
+    return { command, matches: (header) => (matcher.test(header) ? [] : null) };
+  }
+  if (command.header.startsWith("^")) {
+    const matcher = new RegExp(command.header);
+    return { command, matches: (line) => matcher.exec(line)?.slice(1).map((g) => g ?? "") ?? null };
+  }
+  return { command, matches: (line) => (line === command.header ? [] : null) };
 }
