@@ -6,8 +6,9 @@ cd "$(dirname "$0")/.."
 
 npm ci
 
+# python3-serial is only a Recommends of python3-pyvisa-py, and pyvisa-py needs it for ASRL (serial) resources.
 PACKAGES=(chromium socat mosquitto mosquitto-clients redis-server postgresql lxi-tools
-  python3-pyvisa-py libxml2-utils poppler-utils)
+  python3-pyvisa-py python3-serial libxml2-utils poppler-utils)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

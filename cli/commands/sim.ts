@@ -1,6 +1,7 @@
-import { getSimDefinition, ScpiSimulator, serveTcp, simulatorNames } from "@telecal/agent";
+import { getSimDefinition, ScpiSimulator, servePty, serveTcp, simulatorNames } from "@telecal/agent";
 import type { Command } from "commander";
 import { parsePort } from "../options";
+import { isMqttSim, type MqttSimCliOptions, mqttSimLines, runMqttSim } from "./sim-mqtt";
 
 export function simCommand(program: Command): void {
   program
@@ -10,18 +11,46 @@ export function simCommand(program: Command): void {
     .option("--list", "list the simulators")
     .option("--tcp <port>", "serve SCPI on this TCP port (0 picks one)", parsePort)
     .option("--host <host>", "address to listen on", "127.0.0.1")
-    .action(async (name: string | undefined, opts: { list?: boolean; tcp?: number; host: string }) => {
+    .option("--pty <path>", "serve on a pseudo-terminal linked at this path, as a serial port (needs socat)")
+    .option("--mqtt <url>", "MQTT devices: publish to this broker (default mqtt://127.0.0.1:1883)")
+    .option("--id <id>", "MQTT devices: device or edge node id, instead of the definition's")
+    .action(async (name: string | undefined, opts: { list?: boolean; tcp?: number; host: string; pty?: string } & MqttSimCliOptions) => {
       if (opts.list || name === undefined) {
         for (const n of simulatorNames()) {
           const def = getSimDefinition(n);
-          process.stdout.write(`${n}\t${def.dialect}\ttcp ${def.defaultTcpPort}\t${def.title}\n`);
+          const links = [
+            def.defaultTcpPort !== undefined ? `tcp ${def.defaultTcpPort}` : null,
+            def.serial ? `serial ${def.serial.baudRate} ${def.serial.dataBits}${def.serial.parity[0]!.toUpperCase()}${def.serial.stopBits}` : null,
+          ].filter((l) => l !== null);
+          process.stdout.write(`${n}\t${def.dialect}\t${links.join(", ")}\t${def.title}\n`);
         }
+        for (const line of mqttSimLines()) process.stdout.write(line);
         return;
       }
+      if (opts.mqtt !== undefined || isMqttSim(name)) return runMqttSim(name, opts);
       const def = getSimDefinition(name);
-      const server = await serveTcp(new ScpiSimulator(def), opts.host, opts.tcp ?? def.defaultTcpPort);
-      process.stdout.write(`${name} listening on tcp://${server.host}:${server.port}\n`);
-      const stop = () => void server.close().then(() => process.exit(0));
+      const sim = new ScpiSimulator(def);
+      const servers: { close(): Promise<void> }[] = [];
+      let stopping = false;
+      if (opts.pty !== undefined) {
+        const pty = await servePty(sim, opts.pty);
+        servers.push(pty);
+        process.stdout.write(`${name} listening on pty ${pty.path}\n`);
+        void pty.exited.then((reason) => {
+          if (stopping) return;
+          process.stderr.write(`telecal sim: ${reason}: ${pty.path} is gone\n`);
+          process.exit(1);
+        });
+      }
+      if (opts.pty === undefined || opts.tcp !== undefined) {
+        const server = await serveTcp(sim, opts.host, opts.tcp ?? def.defaultTcpPort ?? 5025);
+        servers.push(server);
+        process.stdout.write(`${name} listening on tcp://${server.host}:${server.port}\n`);
+      }
+      const stop = () => {
+        stopping = true;
+        void Promise.all(servers.map((s) => s.close())).then(() => process.exit(0));
+      };
       process.once("SIGINT", stop);
       process.once("SIGTERM", stop);
     });

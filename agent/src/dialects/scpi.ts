@@ -2,7 +2,7 @@ import { TelecalError } from "@telecal/protocols";
 import type { Logger } from "../log";
 import type { Transport } from "../transports/transport";
 import { CommandQueue } from "./command-queue";
-import { LineFramer } from "./line-framer";
+import { ReplyFramer } from "./reply-framer";
 
 export interface ScpiOptions {
   /** Name used in every error: the instrument id. */
@@ -10,6 +10,8 @@ export interface ScpiOptions {
   /** Sent after each command; replies end with it too ("\r\n" replies are accepted for "\n"). */
   terminator: string;
   timeoutMs: number;
+  /** The query that reads the error queue; SYST:ERR? unless the instrument differs (Fluke 5522A: ERR?). */
+  errorQuery?: string;
 }
 
 /** An instrument error read from its error queue, keeping the instrument's own code. */
@@ -18,9 +20,13 @@ export interface InstrumentError {
   text: string;
 }
 
+/** A reply is a line, or an IEEE 488.2 binary block that may hold the terminator byte. */
+type ReplyKind = "line" | "block";
+
 interface Pending {
   command: string;
-  resolve(line: string): void;
+  kind: ReplyKind;
+  resolve(reply: string | Buffer): void;
   reject(err: Error): void;
   timer: NodeJS.Timeout;
 }
@@ -28,10 +34,10 @@ interface Pending {
 /** IEEE 488.2 / SCPI message exchange over any transport. */
 export class ScpiSession {
   private readonly queue = new CommandQueue();
-  private readonly framer: LineFramer;
+  private readonly framer: ReplyFramer;
   private pending: Pending | null = null;
   /** Replies still owed by the instrument to queries that timed out: they are dropped on arrival. */
-  private owed = 0;
+  private owed: ReplyKind[] = [];
   unsolicited = 0;
 
   constructor(
@@ -39,11 +45,11 @@ export class ScpiSession {
     private readonly options: ScpiOptions,
     private readonly log: Logger,
   ) {
-    this.framer = new LineFramer(options.terminator === "\r\n" ? "\n" : options.terminator);
+    this.framer = new ReplyFramer(options.terminator);
     transport.on("data", (chunk) => this.onData(chunk));
     transport.on("down", (reason) => {
       this.framer.reset();
-      this.owed = 0;
+      this.owed = [];
       this.pending?.reject(
         new TelecalError("TC_ERR_TRANSPORT_CLOSED", { instrument: options.name, target: transport.target }),
       );
@@ -60,20 +66,26 @@ export class ScpiSession {
 
   /** Sends a query and resolves with its reply line. */
   query(command: string, timeoutMs = this.options.timeoutMs): Promise<string> {
-    return this.queue.run(() => this.exchange(command, timeoutMs));
+    return this.queue.run(() => this.exchange(command, timeoutMs, "line")) as Promise<string>;
   }
 
-  /** Reads SYST:ERR? until the instrument says 0, and returns what it held. */
+  /** Sends a query whose reply is an IEEE 488.2 binary block (`R?`, `CURV?`) and resolves with its bytes. */
+  queryBlock(command: string, timeoutMs = this.options.timeoutMs): Promise<Buffer> {
+    return this.queue.run(() => this.exchange(command, timeoutMs, "block")) as Promise<Buffer>;
+  }
+
+  /** Reads the error queue until the instrument says 0, and returns what it held. */
   async drainErrors(max = 32): Promise<InstrumentError[]> {
     const errors: InstrumentError[] = [];
     for (let i = 0; i < max; i++) {
-      const reply = await this.query("SYST:ERR?");
+      const errorQuery = this.options.errorQuery ?? "SYST:ERR?";
+      const reply = await this.query(errorQuery);
       const parsed = parseScpiError(reply);
       if (!parsed) {
         throw new TelecalError("TC_ERR_INSTRUMENT_REPLY", {
           instrument: this.options.name,
           reply: JSON.stringify(reply),
-          command: "SYST:ERR?",
+          command: errorQuery,
         });
       }
       if (parsed.code === 0) break;
@@ -107,11 +119,11 @@ export class ScpiSession {
     this.transport.write(command + this.options.terminator);
   }
 
-  private exchange(command: string, timeoutMs: number): Promise<string> {
-    return new Promise<string>((resolve, reject) => {
+  private exchange(command: string, timeoutMs: number, kind: ReplyKind): Promise<string | Buffer> {
+    return new Promise<string | Buffer>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending = null;
-        this.owed++;
+        this.owed.push(kind);
         reject(
           new TelecalError("TC_ERR_INSTRUMENT_TIMEOUT", {
             instrument: this.options.name,
@@ -126,10 +138,11 @@ export class ScpiSession {
       };
       this.pending = {
         command,
+        kind,
         timer,
-        resolve: (line) => {
+        resolve: (reply) => {
           settle();
-          resolve(line);
+          resolve(reply);
         },
         reject: (err) => {
           settle();
@@ -145,12 +158,19 @@ export class ScpiSession {
   }
 
   private onData(chunk: Buffer): void {
-    const { lines, overflow } = this.framer.push(chunk);
-    if (overflow) this.log.warn({}, "reply longer than the line limit was discarded");
-    for (const raw of lines) {
-      const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-      if (this.owed > 0) {
-        this.owed--;
+    this.framer.push(chunk);
+    const overflows = this.framer.overflows;
+    for (;;) {
+      const late = this.owed.length > 0;
+      const kind = late ? this.owed[0]! : (this.pending?.kind ?? "line");
+      if (kind === "block") {
+        if (!this.takeBlock(late)) break;
+        continue;
+      }
+      const line = this.framer.takeLine();
+      if (line === null) break;
+      if (late) {
+        this.owed.shift();
         this.log.debug({ line }, "late reply to a timed-out query dropped");
       } else if (this.pending) {
         this.pending.resolve(line);
@@ -159,6 +179,30 @@ export class ScpiSession {
         this.log.debug({ line }, "unsolicited line dropped");
       }
     }
+    if (this.framer.overflows !== overflows) this.log.warn({}, "reply longer than the line limit was discarded");
+  }
+
+  /** Takes a block for the pending query (or drops a late one); false while it is incomplete. */
+  private takeBlock(late: boolean): boolean {
+    const command = late ? "(timed-out query)" : this.pending!.command;
+    let block: Buffer | null;
+    try {
+      block = this.framer.takeBlock({ instrument: this.options.name, command });
+    } catch (err) {
+      // Not a block (an error reply, garbage): the rest of that reply up to its terminator is dropped.
+      if (late) this.owed.shift();
+      else this.pending!.reject(err as Error);
+      this.owed.unshift("line");
+      return true;
+    }
+    if (block === null) return false;
+    if (late) {
+      this.owed.shift();
+      this.log.debug({ bytes: block.length }, "late block to a timed-out query dropped");
+    } else {
+      this.pending!.resolve(block);
+    }
+    return true;
   }
 }
 

@@ -8,8 +8,12 @@ export const MeasurementDefinition = z.strictObject({
   unit: z.string().min(1),
   /** Setting sent once before reading (checked against the error queue in SCPI). */
   configure: z.string().optional(),
-  /** Query whose reply holds the value. */
+  /** Query whose reply holds the value; MQTT sensors: JSON path of the value, or Sparkplug metric name. */
   read: z.string().min(1),
+  /** mqtt-json: JSON path of the time stamp (UTC epoch ms or s, or ISO 8601); arrival time if absent. */
+  time: z.string().optional(),
+  /** mqtt-json: JSON path of the unit the sensor states; a reading in another unit is refused. */
+  unitAt: z.string().optional(),
   /** Name of a reply parser (drivers/parsers.ts). */
   parse: z.string().default("scpi-number"),
 });
@@ -23,8 +27,20 @@ export const PropertyDefinition = z.strictObject({
   unit: z.string().optional(),
   min: z.number().optional(),
   max: z.number().optional(),
+  /** Allowed words, for a property that is not a number (OPER, STBY). */
+  values: z.array(z.string()).optional(),
 });
 export type PropertyDefinition = z.infer<typeof PropertyDefinition>;
+
+/** Where an MQTT sensor publishes; `{id}` stands for the instrument's id in the agent config. */
+export const MqttDriverSection = z.strictObject({
+  /** mqtt-json: topic of the sensor's messages ("lab/env/{id}/state"). */
+  topic: z.string().min(1).optional(),
+  /** sparkplug: the edge node's group id and edge node id. */
+  groupId: z.string().min(1).optional(),
+  edgeNodeId: z.string().min(1).optional(),
+});
+export type MqttDriverSection = z.infer<typeof MqttDriverSection>;
 
 /**
  * A driver is data: how to recognise the instrument, how to reach it, what it measures and what can
@@ -35,20 +51,28 @@ export const DriverDefinition = z
   .strictObject({
     name: z.string().regex(/^[a-z0-9-]+$/),
     title: z.string(),
-    dialect: z.enum(["scpi", "mt-sics", "line"]),
+    dialect: z.enum(["scpi", "mt-sics", "line", "mqtt-json", "sparkplug"]),
     identity: z
       .strictObject({
         query: z.string().default("*IDN?"),
         /** Regular expression matched against the reply. */
         match: z.string(),
+        /** How the reply reads: IEEE 488.2 "maker,model,serial,firmware", or MT-SICS I2 ('I2 A "model"'). */
+        parse: z.enum(["idn", "mt-sics"]).default("idn"),
+        /** A second query whose quoted reply is the serial number (MT-SICS I4). */
+        serialQuery: z.string().optional(),
       })
       .optional(),
+    /** SCPI: the query that reads the error queue (Fluke 5522A: ERR?). */
+    errorQuery: z.string().default("SYST:ERR?"),
     transport: z.strictObject({
       tcpPort: z.number().int().min(1).max(65_535).optional(),
       serial: SerialSettings.optional(),
       terminator: z.enum(["\n", "\r\n", "\r"]).default("\n"),
       timeoutMs: z.number().int().positive().default(5000),
-    }),
+    }).prefault({}),
+    /** For the MQTT dialects (mqtt-json, sparkplug). */
+    mqtt: MqttDriverSection.optional(),
     measurements: z.record(z.string(), MeasurementDefinition),
     properties: z.record(z.string(), PropertyDefinition).default({}),
     defaultMeasurement: z.string(),
@@ -56,6 +80,12 @@ export const DriverDefinition = z
   .superRefine((d, ctx) => {
     if (!(d.defaultMeasurement in d.measurements)) {
       ctx.addIssue({ code: "custom", path: ["defaultMeasurement"], message: `no measurement ${d.defaultMeasurement}` });
+    }
+    if (d.dialect === "mqtt-json" && !d.mqtt?.topic) {
+      ctx.addIssue({ code: "custom", path: ["mqtt", "topic"], message: "an mqtt-json driver names its topic" });
+    }
+    if (d.dialect === "sparkplug" && !(d.mqtt?.groupId && d.mqtt.edgeNodeId)) {
+      ctx.addIssue({ code: "custom", path: ["mqtt"], message: "a sparkplug driver names groupId and edgeNodeId" });
     }
   });
 export type DriverDefinition = z.infer<typeof DriverDefinition>;

@@ -1,4 +1,5 @@
 import { ReadingFlag } from "@telecal/protocols";
+import { parseMtSicsWeight } from "../dialects/mt-sics";
 import { parseScpiNumber, SCPI_OVERLOAD } from "../dialects/scpi";
 
 export interface ParsedValue {
@@ -28,14 +29,15 @@ const firstNumber: ReplyParser = (reply) => {
   return match ? scpiNumber(match[0]) : null;
 };
 
+const mtSicsWeight: ReplyParser = (reply) => {
+  const parsed = parseMtSicsWeight(reply);
+  return parsed && { value: parsed.value, flags: parsed.flags };
+};
+
 /** Parsers by the name a driver definition uses. */
 export const PARSERS: Readonly<Record<string, ReplyParser>> = {
   "scpi-number": scpiNumber,
   "header-number": headerNumber,
   "first-number": firstNumber,
+  "mt-sics-weight": mtSicsWeight,
 };
-
-/** Adds a parser for a dialect whose replies need their own (MT-SICS weights, ...). */
-export function registerParser(name: string, parser: ReplyParser): void {
-  (PARSERS as Record<string, ReplyParser>)[name] = parser;
-}

@@ -20,6 +20,11 @@ export function parseIdentity(reply: string): Identity {
   return { maker, model, serial, firmware };
 }
 
+/** The quoted text of an MT-SICS information reply: 'I2 A "XPR205 Excellence 220 g"'. */
+function quoted(reply: string): string {
+  return /"([^"]*)"/.exec(reply)?.[1]?.trim() ?? reply.trim();
+}
+
 export interface PolledOptions {
   id: string;
   role: InstrumentRole;
@@ -112,12 +117,51 @@ export class PolledInstrument implements InstrumentRuntime {
     return parsed;
   }
 
+  /**
+   * Sets a property of the driver: the value is checked against the driver's limits before any
+   * byte is sent (the third gate of DESIGN.md), then the instrument's own answer is checked.
+   */
+  async setProperty(name: string, value: number | string): Promise<void> {
+    const spec = this.driver.properties[name];
+    if (!spec?.set) throw new TelecalError("TC_ERR_UNKNOWN_DRIVER", { name: `${this.driver.name}.${name}` });
+    const bad = (reason: string) =>
+      new TelecalError("TC_ERR_VALIDATION", { what: `${this.id}.${name} = ${value}`, issues: reason });
+    if (spec.values) {
+      if (!spec.values.includes(String(value).toUpperCase())) throw bad(`one of ${spec.values.join(", ")}`);
+      value = String(value).toUpperCase();
+    } else {
+      if (typeof value !== "number" || !Number.isFinite(value)) throw bad("a finite number");
+      if (spec.min !== undefined && value < spec.min) throw bad(`at least ${spec.min}`);
+      if (spec.max !== undefined && value > spec.max) throw bad(`at most ${spec.max}`);
+    }
+    await this.session.set(spec.set.replaceAll("{value}", String(value)));
+  }
+
+  /** Reads a property back through its `get` query and parser. */
+  async getProperty(name: string): Promise<ParsedValue | string> {
+    const spec = this.driver.properties[name];
+    if (!spec?.get) throw new TelecalError("TC_ERR_UNKNOWN_DRIVER", { name: `${this.driver.name}.${name}` });
+    const reply = await this.session.query(spec.get);
+    if (spec.values) return reply.trim();
+    const parsed = PARSERS[spec.parse]?.(reply) ?? null;
+    if (parsed === null) {
+      throw new TelecalError("TC_ERR_INSTRUMENT_REPLY", { instrument: this.id, reply: JSON.stringify(reply), command: spec.get });
+    }
+    return parsed;
+  }
+
   async identify(): Promise<Identity | null> {
     const query = this.driver.identity?.query;
     if (!query) return null;
+    const spec = this.driver.identity!;
     try {
-      const identity = parseIdentity(await this.session.query(query));
-      if (!new RegExp(this.driver.identity!.match, "i").test(`${identity.maker},${identity.model},`)) {
+      const reply = await this.session.query(query);
+      const identity =
+        spec.parse === "mt-sics"
+          ? { maker: "Mettler Toledo", model: quoted(reply), serial: "", firmware: "" }
+          : parseIdentity(reply);
+      if (spec.serialQuery) identity.serial = quoted(await this.session.query(spec.serialQuery));
+      if (!new RegExp(spec.match, "i").test(spec.parse === "idn" ? `${identity.maker},${identity.model},` : reply)) {
         this.log.warn({ identity }, "instrument does not match its driver");
       }
       const changed = JSON.stringify(identity) !== JSON.stringify(this.identity);

@@ -3,13 +3,14 @@ import { fileURLToPath } from "node:url";
 import { TelecalError, validationError } from "@telecal/protocols";
 import { parse } from "yaml";
 import { SimDefinition } from "./definition";
+import { isMqttSimFile } from "./mqtt/catalog";
 
 const DEFS_DIR = fileURLToPath(new URL("./defs/", import.meta.url));
 
-/** Names of the simulators shipped in defs/, one YAML file each. */
+/** Names of the simulators shipped in defs/, one YAML file each; MQTT ones: mqtt/catalog.ts. */
 export function simulatorNames(): string[] {
   return readdirSync(DEFS_DIR)
-    .filter((f) => f.endsWith(".yaml"))
+    .filter((f) => f.endsWith(".yaml") && !isMqttSimFile(`${DEFS_DIR}${f}`))
     .map((f) => f.slice(0, -".yaml".length))
     .sort();
 }

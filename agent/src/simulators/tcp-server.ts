@@ -17,7 +17,8 @@ export async function serveTcp(sim: ScpiSimulator, host: string, port: number): 
   const server: Server = createServer((socket) => {
     sockets.add(socket);
     socket.setNoDelay(true);
-    const framer = new LineFramer("\n");
+    // Commands end with the instrument's terminator; CR LF is framed at LF and the CR trimmed.
+    const framer = new LineFramer(sim.definition.terminator === "\r" ? "\r" : "\n");
     let chain = Promise.resolve();
     socket.on("data", (chunk) => {
       for (const raw of framer.push(chunk).lines) {
