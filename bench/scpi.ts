@@ -6,7 +6,7 @@ import { performance } from "node:perf_hooks";
 import { ScpiSession } from "../agent/src/dialects/scpi";
 import { silentLogger } from "../agent/src/log";
 import { getSimDefinition } from "../agent/src/simulators/catalog";
-import { ScpiSimulator } from "../agent/src/simulators/engine";
+import { InstrumentSimulator } from "../agent/src/simulators/engine";
 import { serveTcp } from "../agent/src/simulators/tcp-server";
 import { TcpTransport } from "../agent/src/transports/tcp";
 import { ms, summarise } from "./_stats";
@@ -15,7 +15,7 @@ const QUERY = "FETC?";
 const ROUNDS = 20;
 const PER_ROUND = 250;
 
-const sim = await serveTcp(new ScpiSimulator(getSimDefinition("keysight-34465a")), "127.0.0.1", 0);
+const sim = await serveTcp(new InstrumentSimulator(getSimDefinition("keysight-34465a")), "127.0.0.1", 0);
 
 const transport = new TcpTransport({ host: "127.0.0.1", port: sim.port });
 const up = new Promise<void>((resolve) => transport.on("up", () => resolve()));

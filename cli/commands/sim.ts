@@ -1,4 +1,4 @@
-import { getSimDefinition, ScpiSimulator, servePty, serveTcp, simulatorNames } from "@telecal/agent";
+import { getSimDefinition, InstrumentSimulator, servePty, serveTcp, simulatorNames } from "@telecal/agent";
 import type { Command } from "commander";
 import { parsePort } from "../options";
 import { isMqttSim, type MqttSimCliOptions, mqttSimLines, runMqttSim } from "./sim-mqtt";
@@ -29,7 +29,7 @@ export function simCommand(program: Command): void {
       }
       if (opts.mqtt !== undefined || isMqttSim(name)) return runMqttSim(name, opts);
       const def = getSimDefinition(name);
-      const sim = new ScpiSimulator(def);
+      const sim = new InstrumentSimulator(def);
       const servers: { close(): Promise<void> }[] = [];
       let stopping = false;
       if (opts.pty !== undefined) {

@@ -5,12 +5,12 @@ import type { PolledInstrument } from "../../agent/src/instruments/polled-instru
 import type { RuntimeReading } from "../../agent/src/instruments/runtime";
 import { silentLogger } from "../../agent/src/log";
 import type { SimDefinition } from "../../agent/src/simulators/definition";
-import type { ScpiSimulator } from "../../agent/src/simulators/engine";
+import type { InstrumentSimulator } from "../../agent/src/simulators/engine";
 import { SimulatorGroup } from "../../agent/src/simulators/group";
 import { serveTcp, type SimServer } from "../../agent/src/simulators/tcp-server";
 
 export interface BenchInstrument {
-  sim: ScpiSimulator;
+  sim: InstrumentSimulator;
   server: SimServer;
   instrument: PolledInstrument;
   readings: RuntimeReading[];

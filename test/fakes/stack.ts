@@ -1,4 +1,4 @@
-import { Agent, AgentConfig, getSimDefinition, ScpiSimulator, serveTcp, type SimServer, silentLogger } from "@telecal/agent";
+import { Agent, AgentConfig, getSimDefinition, InstrumentSimulator, serveTcp, type SimServer, silentLogger } from "@telecal/agent";
 import { NAMESPACE, type ServerToUiEvents, type UiToServerEvents } from "@telecal/protocols";
 import { startServer, type TelecalServer } from "@telecal/server";
 import { io, type Socket } from "socket.io-client";
@@ -13,7 +13,7 @@ export interface Stack {
 /** Server, one simulated DMM and an agent reading it, all on free loopback ports. */
 export async function startStack(options: { webRoot?: string | null; intervalMs?: number } = {}): Promise<Stack> {
   const server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: options.webRoot ?? null });
-  const sim = await serveTcp(new ScpiSimulator(getSimDefinition("keysight-34465a")), "127.0.0.1", 0);
+  const sim = await serveTcp(new InstrumentSimulator(getSimDefinition("keysight-34465a")), "127.0.0.1", 0);
   const config = AgentConfig.parse({
     version: 1,
     server: { url: server.url },

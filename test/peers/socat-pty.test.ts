@@ -9,7 +9,7 @@ import { ScpiSession } from "../../agent/src/dialects/scpi";
 import { DriverCatalog } from "../../agent/src/drivers/catalog";
 import { silentLogger } from "../../agent/src/log";
 import { getSimDefinition } from "../../agent/src/simulators/catalog";
-import { ScpiSimulator } from "../../agent/src/simulators/engine";
+import { InstrumentSimulator } from "../../agent/src/simulators/engine";
 import { type PtySimServer, servePty } from "../../agent/src/simulators/pty-server";
 import { createTransport } from "../../agent/src/transports/factory";
 import type { Transport } from "../../agent/src/transports/transport";
@@ -35,7 +35,7 @@ describe("the agent drives `keysight-34465a` through a socat pty", () => {
   let dir: string;
   let link: string;
   const drivers = new DriverCatalog();
-  const sim = new ScpiSimulator(getSimDefinition("keysight-34465a"));
+  const sim = new InstrumentSimulator(getSimDefinition("keysight-34465a"));
   let pty: PtySimServer | null = null;
   let transport: Transport | null = null;
 

@@ -9,7 +9,7 @@ export interface SimEnvironment {
   /** Uniform [0, 1). */
   random(): number;
   /** Other simulators of the same process, for linked signals. */
-  peer?(name: string): ScpiSimulator | undefined;
+  peer?(name: string): InstrumentSimulator | undefined;
 }
 
 const realEnvironment: SimEnvironment = { now: () => Date.now(), random: Math.random };
@@ -49,7 +49,7 @@ const NO_ERROR = '+0,"No error"';
  * definitions split messages at ';' and match headers in short or long form; MT-SICS and line
  * definitions match whole commands.
  */
-export class ScpiSimulator {
+export class InstrumentSimulator {
   private readonly commands: CompiledCommand[];
   private fn: string;
   private readonly errors: string[] = [];

@@ -1,22 +1,22 @@
 import type { SimDefinition } from "./definition";
-import { ScpiSimulator, type SimEnvironment } from "./engine";
+import { InstrumentSimulator, type SimEnvironment } from "./engine";
 
 /**
  * Simulators that run in one process and see each other: a DMM whose signal names the calibrator
  * as its source reads what the calibrator outputs.
  */
 export class SimulatorGroup {
-  private readonly members = new Map<string, ScpiSimulator>();
+  private readonly members = new Map<string, InstrumentSimulator>();
 
   constructor(private readonly base: Omit<SimEnvironment, "peer"> = { now: () => Date.now(), random: Math.random }) {}
 
-  add(definition: SimDefinition): ScpiSimulator {
-    const sim = new ScpiSimulator(definition, { ...this.base, peer: (name) => this.members.get(name) });
+  add(definition: SimDefinition): InstrumentSimulator {
+    const sim = new InstrumentSimulator(definition, { ...this.base, peer: (name) => this.members.get(name) });
     this.members.set(definition.name, sim);
     return sim;
   }
 
-  get(name: string): ScpiSimulator | undefined {
+  get(name: string): InstrumentSimulator | undefined {
     return this.members.get(name);
   }
 

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { lstatSync, mkdtempSync, rmSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ScpiSimulator } from "./engine";
+import type { InstrumentSimulator } from "./engine";
 import { type SerialSimServer, serveSerial } from "./serial-server";
 
 export interface PtySimServer {
@@ -37,7 +37,7 @@ function removeStaleLink(path: string): void {
  * agent, pyvisa ASRL, minicom) and the simulator opens the other end. Killing socat is what pulling
  * the cable looks like to the client.
  */
-export async function servePty(sim: ScpiSimulator, linkPath: string, options: PtyOptions = {}): Promise<PtySimServer> {
+export async function servePty(sim: InstrumentSimulator, linkPath: string, options: PtyOptions = {}): Promise<PtySimServer> {
   if (/[,:!\\\s]/.test(linkPath)) {
     throw new Error(`pty link path ${JSON.stringify(linkPath)}: socat addresses cannot hold , : ! \\ or spaces`);
   }

@@ -3,7 +3,7 @@ import { LineFramer } from "../dialects/line-framer";
 import { closePort, openPort, serialOpenOptions } from "../transports/serial";
 import { platformBinding, type SerialBinding } from "../transports/serial-binding";
 import { SerialSettings } from "../transports/serial-settings";
-import type { ScpiSimulator } from "./engine";
+import type { InstrumentSimulator } from "./engine";
 
 export interface SerialSimServer {
   path: string;
@@ -24,7 +24,7 @@ export interface SerialServeOptions {
  * with LF, CR LF or (for CR-terminated definitions) CR, and replies end with the definition's
  * terminator. A serial line cannot be dropped by the instrument, so a `close` fault does nothing here.
  */
-export async function serveSerial(sim: ScpiSimulator, path: string, options: SerialServeOptions = {}): Promise<SerialSimServer> {
+export async function serveSerial(sim: InstrumentSimulator, path: string, options: SerialServeOptions = {}): Promise<SerialSimServer> {
   const settings = SerialSettings.parse(options.settings ?? {});
   const port = new SerialPortStream(serialOpenOptions(path, settings, options.binding ?? platformBinding));
   const crOnly = sim.definition.terminator === "\r";

@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { LineFramer } from "../dialects/line-framer";
-import type { ScpiSimulator } from "./engine";
+import type { InstrumentSimulator } from "./engine";
 
 export interface SimServer {
   port: number;
@@ -12,7 +12,7 @@ export interface SimServer {
  * Serves one simulated instrument on a raw TCP port (LXI "SCPI raw socket"): every client talks
  * to the same instrument state, one line at a time, as on the real thing.
  */
-export async function serveTcp(sim: ScpiSimulator, host: string, port: number): Promise<SimServer> {
+export async function serveTcp(sim: InstrumentSimulator, host: string, port: number): Promise<SimServer> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);

@@ -6,7 +6,7 @@ import { ReplyFramer } from "../../../agent/src/dialects/reply-framer";
 import { ScpiSession } from "../../../agent/src/dialects/scpi";
 import { silentLogger } from "../../../agent/src/log";
 import { getSimDefinition } from "../../../agent/src/simulators/catalog";
-import { ScpiSimulator } from "../../../agent/src/simulators/engine";
+import { InstrumentSimulator } from "../../../agent/src/simulators/engine";
 import { FakeTransport } from "../../fakes/fake-transport";
 
 const CONTEXT = { instrument: "dmm1", command: "R? 2", terminator: "\n" };
@@ -74,7 +74,7 @@ describe("IEEE 488.2 block parser", () => {
   });
 
   it("the simulated 34465A's R? 4 is a block of four big-endian doubles near 10 V", () => {
-    const sim = new ScpiSimulator(getSimDefinition("keysight-34465a"));
+    const sim = new InstrumentSimulator(getSimDefinition("keysight-34465a"));
     const reply = sim.handle("R? 4");
     const parsed = parseBlock(bytes(`${reply.text}${sim.definition.terminator}`), CONTEXT);
     expect(parsed?.data).toHaveLength(32);

@@ -7,7 +7,7 @@ import { Agent } from "../../../agent/src/agent";
 import { loadAgentConfig } from "../../../agent/src/config";
 import { silentLogger } from "../../../agent/src/log";
 import { loadSimDefinitionFile } from "../../../agent/src/simulators/catalog";
-import { ScpiSimulator } from "../../../agent/src/simulators/engine";
+import { InstrumentSimulator } from "../../../agent/src/simulators/engine";
 import { serveTcp, type SimServer } from "../../../agent/src/simulators/tcp-server";
 import { waitFor } from "../../fakes/bench";
 
@@ -53,7 +53,7 @@ describe("a new instrument family from definition files alone", () => {
     mkdirSync(join(dir, "drivers"));
     writeFileSync(join(dir, "acme-hygrometer.sim.yaml"), SIM);
     writeFileSync(join(dir, "drivers", "acme-hygrometer.yaml"), DRIVER);
-    sim = await serveTcp(new ScpiSimulator(loadSimDefinitionFile(join(dir, "acme-hygrometer.sim.yaml"))), "127.0.0.1", 0);
+    sim = await serveTcp(new InstrumentSimulator(loadSimDefinitionFile(join(dir, "acme-hygrometer.sim.yaml"))), "127.0.0.1", 0);
     server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null });
     writeFileSync(
       join(dir, "agent.yaml"),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getSimDefinition } from "../../../agent/src/simulators/catalog";
-import { ScpiSimulator } from "../../../agent/src/simulators/engine";
+import { InstrumentSimulator } from "../../../agent/src/simulators/engine";
 import { SimulatorGroup } from "../../../agent/src/simulators/group";
 
 /** A clock the test moves, and a "random" source that makes the Gaussian noise exactly zero. */
@@ -9,13 +9,13 @@ function env() {
   return { now: () => now, random: () => 0.75, advance: (ms: number) => (now += ms) };
 }
 
-function exchange(sim: ScpiSimulator, steps: Array<[string, string | null]>): void {
+function exchange(sim: InstrumentSimulator, steps: Array<[string, string | null]>): void {
   for (const [sent, expected] of steps) expect(sim.handle(sent).text, sent).toBe(expected);
 }
 
 describe("simulated Fluke 5522A calibrator", () => {
   it("sets DC and AC outputs, switches OPER/STBY, keeps user limits and reports errors", () => {
-    const sim = new ScpiSimulator(getSimDefinition("fluke-5522a"), env());
+    const sim = new InstrumentSimulator(getSimDefinition("fluke-5522a"), env());
     exchange(sim, [
       ["*IDN?", "FLUKE,5522A,9876543,1.8+1.3+2.0+*"],
       ["OUT 10 V", null],
@@ -58,7 +58,7 @@ describe("linked simulators", () => {
 describe("simulated Druck PACE", () => {
   it("repeats the header in replies and settles on a new set-point", () => {
     const clock = env();
-    const sim = new ScpiSimulator(getSimDefinition("druck-pace"), clock);
+    const sim = new InstrumentSimulator(getSimDefinition("druck-pace"), clock);
     exchange(sim, [
       [":SENS:PRES?", ":SENS:PRES 1013.250"],
       [":SOUR:PRES 1500", null],
@@ -79,7 +79,7 @@ describe("simulated Druck PACE", () => {
 describe("simulated Mettler Toledo balance (MT-SICS)", () => {
   it("answers weights with stability, over-range, and ES / EL", () => {
     const clock = env();
-    const sim = new ScpiSimulator(getSimDefinition("mettler-toledo-balance"), clock);
+    const sim = new InstrumentSimulator(getSimDefinition("mettler-toledo-balance"), clock);
     exchange(sim, [
       ["I4", 'I4 A "B123456789"'],
       ["SI", "S S  100.00000 g"],
@@ -96,7 +96,7 @@ describe("simulated Mettler Toledo balance (MT-SICS)", () => {
   });
 
   it("streams with SIR until @", () => {
-    const sim = new ScpiSimulator(getSimDefinition("mettler-toledo-balance"), env());
+    const sim = new InstrumentSimulator(getSimDefinition("mettler-toledo-balance"), env());
     const lines: string[] = [];
     sim.onOutput((l) => lines.push(l));
     expect(sim.handle("SIR").text).toBeNull();
@@ -109,7 +109,7 @@ describe("simulated Mettler Toledo balance (MT-SICS)", () => {
 
 describe("simulated Hart 1524 readout", () => {
   it("answers FETC? and turns its serial feed on and off", () => {
-    const sim = new ScpiSimulator(getSimDefinition("hart-1524"), env());
+    const sim = new InstrumentSimulator(getSimDefinition("hart-1524"), env());
     exchange(sim, [
       ["*IDN?", "HART,1524,A2B345,1.10"],
       ["FETC?", "23.4512 C"],
@@ -123,7 +123,7 @@ describe("simulated Hart 1524 readout", () => {
 
 describe("faults", () => {
   it("stall, drop, garbage and busy each show as the definition's probabilities say", () => {
-    const sim = new ScpiSimulator(getSimDefinition("keysight-34465a"), { now: () => 0, random: () => 0.5 });
+    const sim = new InstrumentSimulator(getSimDefinition("keysight-34465a"), { now: () => 0, random: () => 0.5 });
     sim.faults.stall = 1;
     expect(sim.handle("*IDN?")).toEqual({ text: null, delayMs: 0 });
     sim.faults.stall = 0;

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { getSimDefinition } from "../../../agent/src/simulators/catalog";
-import { ScpiSimulator } from "../../../agent/src/simulators/engine";
+import { InstrumentSimulator } from "../../../agent/src/simulators/engine";
 
 /** A fixed clock and a fixed "random" source make the noise zero-mean and the replies exact. */
-function dmm(): ScpiSimulator {
-  return new ScpiSimulator(getSimDefinition("keysight-34465a"), { now: () => 0, random: () => 0.75 });
+function dmm(): InstrumentSimulator {
+  return new InstrumentSimulator(getSimDefinition("keysight-34465a"), { now: () => 0, random: () => 0.75 });
 }
 
 /** Protocol exchange as in the 34465A programming guide: [sent, expected reply or null]. */
-function exchange(sim: ScpiSimulator, steps: Array<[string, string | null]>): void {
+function exchange(sim: InstrumentSimulator, steps: Array<[string, string | null]>): void {
   for (const [sent, expected] of steps) expect(sim.handle(sent).text, sent).toBe(expected);
 }
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getSimDefinition } from "../../../agent/src/simulators/catalog";
-import { ScpiSimulator } from "../../../agent/src/simulators/engine";
+import { InstrumentSimulator } from "../../../agent/src/simulators/engine";
 import { type SerialSimServer, serveSerial } from "../../../agent/src/simulators/serial-server";
 import { MockSerial } from "../../fakes/mock-serial";
 
@@ -13,14 +13,14 @@ describe("serveSerial: a simulator on a serial port (@serialport/binding-mock)",
 
   it("opens the port with the instrument's line settings", async () => {
     const mock = new MockSerial("/dev/ttySIM0");
-    const sim = new ScpiSimulator(getSimDefinition("keysight-34465a"));
+    const sim = new InstrumentSimulator(getSimDefinition("keysight-34465a"));
     server = await serveSerial(sim, mock.path, { settings: { baudRate: 2400, parity: "even", dataBits: 7 }, binding: mock.binding });
     expect(mock.last.openOptions).toMatchObject({ baudRate: 2400, parity: "even", dataBits: 7, stopBits: 1, rtscts: false });
   });
 
   it("answers commands ending in LF or CR LF, with the definition's terminator, one at a time", async () => {
     const mock = new MockSerial("/dev/ttySIM0");
-    const sim = new ScpiSimulator(getSimDefinition("keysight-34465a"));
+    const sim = new InstrumentSimulator(getSimDefinition("keysight-34465a"));
     server = await serveSerial(sim, mock.path, { binding: mock.binding });
     mock.last.emitData("*IDN?\r\nSYST:E");
     mock.last.emitData('RR?\nBOGUS\nSYST:ERR?\n');
@@ -30,7 +30,7 @@ describe("serveSerial: a simulator on a serial port (@serialport/binding-mock)",
 
   it("writes a binary block reply byte for byte", async () => {
     const mock = new MockSerial("/dev/ttySIM0");
-    const sim = new ScpiSimulator(getSimDefinition("keysight-34465a"));
+    const sim = new InstrumentSimulator(getSimDefinition("keysight-34465a"));
     server = await serveSerial(sim, mock.path, { binding: mock.binding });
     mock.last.emitData("R? 2\n");
     await vi.waitFor(() => expect(mock.last.recording).toHaveLength("#216".length + 16 + 1));
