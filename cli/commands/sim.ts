@@ -1,7 +1,22 @@
 import { getSimDefinition, InstrumentSimulator, servePty, serveTcp, simulatorNames } from "@telecal/agent";
-import type { Command } from "commander";
+import { type Command, InvalidArgumentError } from "commander";
 import { parsePort } from "../options";
 import { isMqttSim, type MqttSimCliOptions, mqttSimLines, runMqttSim } from "./sim-mqtt";
+
+type FaultKind = "busy" | "garbage" | "stall" | "drop";
+
+function parseFaults(text: string): Partial<Record<FaultKind, number>> {
+  const faults: Partial<Record<FaultKind, number>> = {};
+  for (const item of text.split(",")) {
+    const [kind, value] = item.split("=");
+    const p = Number(value);
+    if (!["busy", "garbage", "stall", "drop"].includes(kind ?? "") || !(p >= 0 && p <= 1)) {
+      throw new InvalidArgumentError(`${item}: expected busy|garbage|stall|drop=P with P from 0 to 1`);
+    }
+    faults[kind as FaultKind] = p;
+  }
+  return faults;
+}
 
 export function simCommand(program: Command): void {
   program
@@ -12,9 +27,10 @@ export function simCommand(program: Command): void {
     .option("--tcp <port>", "serve SCPI on this TCP port (0 picks one)", parsePort)
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--pty <path>", "serve on a pseudo-terminal linked at this path, as a serial port (needs socat)")
+    .option("--fault <list>", "inject faults: busy=P,garbage=P,stall=P,drop=P (probability per command)", parseFaults)
     .option("--mqtt <url>", "MQTT devices: publish to this broker (default mqtt://127.0.0.1:1883)")
     .option("--id <id>", "MQTT devices: device or edge node id, instead of the definition's")
-    .action(async (name: string | undefined, opts: { list?: boolean; tcp?: number; host: string; pty?: string } & MqttSimCliOptions) => {
+    .action(async (name: string | undefined, opts: { list?: boolean; tcp?: number; host: string; pty?: string; fault?: Partial<Record<FaultKind, number>> } & MqttSimCliOptions) => {
       if (opts.list || name === undefined) {
         for (const n of simulatorNames()) {
           const def = getSimDefinition(n);
@@ -30,6 +46,7 @@ export function simCommand(program: Command): void {
       if (opts.mqtt !== undefined || isMqttSim(name)) return runMqttSim(name, opts);
       const def = getSimDefinition(name);
       const sim = new InstrumentSimulator(def);
+      Object.assign(sim.faults, opts.fault ?? {});
       const servers: { close(): Promise<void> }[] = [];
       let stopping = false;
       if (opts.pty !== undefined) {

@@ -60,6 +60,8 @@ export const SimAction = z.enum([
   "read-block",
   "set",
   "get",
+  "esr-query",
+  "stb-query",
   "noop",
 ]);
 export type SimAction = z.infer<typeof SimAction>;

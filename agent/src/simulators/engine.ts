@@ -53,6 +53,8 @@ export class InstrumentSimulator {
   private readonly commands: CompiledCommand[];
   private fn: string;
   private readonly errors: string[] = [];
+  /** IEEE 488.2 Standard Event Status Register: set by errors, read and cleared by *ESR?. */
+  private esr = 0;
   private readonly startedAt: number;
   private readonly props = new Map<string, PropertyValue>();
   private readonly settling = new Map<string, Settling>();
@@ -149,7 +151,18 @@ export class InstrumentSimulator {
         return command.format ?? null;
       case "clear":
         this.errors.length = 0;
+        this.esr = 0;
         return command.format ?? null;
+      case "esr-query": {
+        const esr = this.esr;
+        this.esr = 0;
+        return String(esr);
+      }
+      case "stb-query": {
+        // Bit 2: error queue not empty; bit 5: an enabled event in the ESR (mask *ESE, property "ese").
+        const mask = Number(this.props.get("ese") ?? 255);
+        return String((this.errors.length > 0 ? 4 : 0) | ((this.esr & mask) !== 0 ? 32 : 0));
+      }
       case "reply":
         return renderTemplate(command.format ?? "", this.fields());
       case "noop":
@@ -369,6 +382,9 @@ export class InstrumentSimulator {
 
   private pushError(code: number, text: string): void {
     if (this.definition.dialect !== "scpi") return;
+    // Command (-1xx), execution (-2xx), device (-3xx) and query (-4xx) errors set ESR bits 5, 4, 3, 2.
+    const bit = { 1: 32, 2: 16, 3: 8, 4: 4 }[Math.floor(-code / 100)];
+    if (bit !== undefined) this.esr |= bit;
     if (this.errors.length >= this.definition.errorQueueSize - 1) {
       this.errors.length = this.definition.errorQueueSize - 1;
       this.errors.push('-350,"Queue overflow"');

@@ -41,3 +41,23 @@ describe("simulated Keysight 34465A", () => {
     expect(replies[20]).toBe('+0,"No error"');
   });
 });
+
+describe("IEEE 488.2 status registers of the simulated 34465A", () => {
+  it("sets ESR bits by error class, reports them in *STB? through *ESE, and clears with *CLS", () => {
+    exchange(dmm(), [
+      ["*ESR?", "0"],
+      ["*STB?", "0"],
+      ["FOO", null],
+      ["*STB?", "4"],
+      ["*ESE 48", null],
+      ["*ESE?", "48"],
+      ["*STB?", "36"],
+      ["*ESR?", "32"],
+      ["*ESR?", "0"],
+      ["CONF:VOLT:DC 5000", null],
+      ["*ESR?", "16"],
+      ["*CLS", null],
+      ["*STB?", "0"],
+    ]);
+  });
+});
