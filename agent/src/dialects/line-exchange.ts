@@ -1,8 +1,10 @@
 import { TelecalError } from "@telecal/protocols";
 import type { Logger } from "../log";
 import type { Transport } from "../transports/transport";
+import { ChatterGuard } from "./chatter-guard";
 import { CommandQueue } from "./command-queue";
 import { LineFramer } from "./line-framer";
+import { resync } from "./resync";
 
 export interface LineExchangeOptions {
   /** Instrument id, named in every error. */
@@ -28,6 +30,9 @@ export class LineExchange {
   private pending: Pending | null = null;
   private owed = 0;
   private unsolicitedListener: ((line: string) => void) | null = null;
+  private readonly chatter = new ChatterGuard();
+  private lastDataAt = -Infinity;
+  private timedOutAt = 0;
   unsolicited = 0;
 
   constructor(
@@ -55,19 +60,26 @@ export class LineExchange {
 
   /** Sends a command and resolves with the next line, within the timeout. */
   query(command: string, timeoutMs = this.options.timeoutMs): Promise<string> {
-    return this.queue.run(
-      () =>
-        new Promise<string>((resolve, reject) => {
+    return this.queue.run(async () => {
+      if (this.owed > 0) {
+        await resync(this.timedOutAt, timeoutMs, () => this.lastDataAt);
+        this.owed = 0;
+        this.framer.reset();
+      }
+      return new Promise<string>((resolve, reject) => {
           const timer = setTimeout(() => {
             this.pending = null;
             this.owed++;
+            this.timedOutAt = Date.now();
             reject(new TelecalError("TC_ERR_INSTRUMENT_TIMEOUT", { instrument: this.options.name, command, ms: timeoutMs }));
           }, timeoutMs);
           this.pending = {
             resolve: (line) => {
               clearTimeout(timer);
               this.pending = null;
-              resolve(line);
+              const distrust = this.unsolicitedListener ? null : this.chatter.check(sentAt, this.options.name, command, line);
+              if (distrust) reject(distrust);
+              else resolve(line);
             },
             reject: (err) => {
               clearTimeout(timer);
@@ -75,13 +87,14 @@ export class LineExchange {
               reject(err);
             },
           };
+          const sentAt = Date.now();
           try {
             this.send(command);
           } catch (err) {
             this.pending.reject(err as Error);
           }
-        }),
-    );
+      });
+    });
   }
 
   private closedError(): TelecalError {
@@ -94,6 +107,7 @@ export class LineExchange {
   }
 
   private onData(chunk: Buffer): void {
+    this.lastDataAt = Date.now();
     const { lines, overflow } = this.framer.push(chunk);
     if (overflow) this.log.warn({}, "line longer than the limit was discarded");
     for (const raw of lines) {
@@ -105,6 +119,7 @@ export class LineExchange {
         this.pending.resolve(line);
       } else {
         this.unsolicited++;
+        this.chatter.heard();
         if (this.unsolicitedListener) this.unsolicitedListener(line);
         else this.log.debug({ line }, "unsolicited line dropped");
       }

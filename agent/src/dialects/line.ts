@@ -22,6 +22,10 @@ export class LineSession implements DialectSession {
     return this.lines.write(command);
   }
 
+  get unsolicited(): number {
+    return this.lines.unsolicited;
+  }
+
   onUnsolicited(listener: (line: string) => void): void {
     this.lines.onUnsolicited(listener);
   }

@@ -59,6 +59,10 @@ export class MtSicsSession implements DialectSession {
     }
   }
 
+  get unsolicited(): number {
+    return this.lines.unsolicited;
+  }
+
   onUnsolicited(listener: (line: string) => void): void {
     this.lines.onUnsolicited(listener);
   }

@@ -1,7 +1,9 @@
 import { TelecalError } from "@telecal/protocols";
 import type { Logger } from "../log";
 import type { Transport } from "../transports/transport";
+import { ChatterGuard } from "./chatter-guard";
 import { CommandQueue } from "./command-queue";
+import { resync } from "./resync";
 import { ReplyFramer } from "./reply-framer";
 
 export interface ScpiOptions {
@@ -39,6 +41,9 @@ export class ScpiSession {
   /** Replies still owed by the instrument to queries that timed out: they are dropped on arrival. */
   private owed: ReplyKind[] = [];
   unsolicited = 0;
+  private readonly chatter = new ChatterGuard();
+  private lastDataAt = -Infinity;
+  private timedOutAt = 0;
 
   constructor(
     private readonly transport: Transport,
@@ -119,11 +124,17 @@ export class ScpiSession {
     this.transport.write(command + this.options.terminator);
   }
 
-  private exchange(command: string, timeoutMs: number, kind: ReplyKind): Promise<string | Buffer> {
+  private async exchange(command: string, timeoutMs: number, kind: ReplyKind): Promise<string | Buffer> {
+    if (this.owed.length > 0) {
+      await resync(this.timedOutAt, timeoutMs, () => this.lastDataAt);
+      this.owed = [];
+      this.framer.reset();
+    }
     return new Promise<string | Buffer>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending = null;
         this.owed.push(kind);
+        this.timedOutAt = Date.now();
         reject(
           new TelecalError("TC_ERR_INSTRUMENT_TIMEOUT", {
             instrument: this.options.name,
@@ -142,13 +153,16 @@ export class ScpiSession {
         timer,
         resolve: (reply) => {
           settle();
-          resolve(reply);
+          const distrust = typeof reply === "string" ? this.chatter.check(sentAt, this.options.name, command, reply) : null;
+          if (distrust) reject(distrust);
+          else resolve(reply);
         },
         reject: (err) => {
           settle();
           reject(err);
         },
       };
+      const sentAt = Date.now();
       try {
         this.send(command);
       } catch (err) {
@@ -158,6 +172,7 @@ export class ScpiSession {
   }
 
   private onData(chunk: Buffer): void {
+    this.lastDataAt = Date.now();
     this.framer.push(chunk);
     const overflows = this.framer.overflows;
     for (;;) {
@@ -176,6 +191,7 @@ export class ScpiSession {
         this.pending.resolve(line);
       } else {
         this.unsolicited++;
+        this.chatter.heard();
         this.log.debug({ line }, "unsolicited line dropped");
       }
     }

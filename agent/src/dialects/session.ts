@@ -4,4 +4,6 @@ export interface DialectSession {
   query(command: string, timeoutMs?: number): Promise<string>;
   /** Sends a setting and fails, with the instrument's own error code, if the instrument refused it. */
   set(command: string): Promise<void>;
+  /** How many lines arrived that no query asked for, since the session began. */
+  readonly unsolicited: number;
 }

@@ -17,6 +17,13 @@ const scpiNumber: ReplyParser = (reply) => {
   return { value, flags: 0 };
 };
 
+/**
+ * Strict NR3 as SCPI meters answer measurements ("+1.00000120E+01"): a reply of any other shape is
+ * not trusted to be the measurement, however number-like it is.
+ */
+const scpiNr3: ReplyParser = (reply) =>
+  /^\s*[+-]\d\.\d+E[+-]\d{2,3}\s*$/.test(reply) ? scpiNumber(reply) : null;
+
 /** Replies that repeat the command's header before the value: ":SENS:PRES 1014.25" (Druck PACE). */
 const headerNumber: ReplyParser = (reply) => {
   const match = /^\s*:?[A-Za-z*][\w:*]*\s+(\S+)\s*$/.exec(reply);
@@ -37,6 +44,7 @@ const mtSicsWeight: ReplyParser = (reply) => {
 /** Parsers by the name a driver definition uses. */
 export const PARSERS: Readonly<Record<string, ReplyParser>> = {
   "scpi-number": scpiNumber,
+  "scpi-nr3": scpiNr3,
   "header-number": headerNumber,
   "first-number": firstNumber,
   "mt-sics-weight": mtSicsWeight,

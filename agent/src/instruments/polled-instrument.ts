@@ -25,6 +25,9 @@ function quoted(reply: string): string {
   return /"([^"]*)"/.exec(reply)?.[1]?.trim() ?? reply.trim();
 }
 
+/** How long a reading is held to see whether the instrument talks out of turn right after it. */
+const CONFIRM_MS = 20;
+
 export interface PolledOptions {
   id: string;
   role: InstrumentRole;
@@ -184,10 +187,19 @@ export class PolledInstrument implements InstrumentRuntime {
     if (this.transport.isUp && this.events) {
       try {
         const reading = await this.read(this.options.measurement);
-        this.events.reading(this.streamId, this.measurement(this.options.measurement).unit, {
-          t: this.events.now(),
-          ...reading,
-        });
+        const t = this.events.now();
+        const heard = this.session.unsolicited;
+        // A stray line taken for the reply shows itself when the real reply arrives just after:
+        // hold the reading a moment and drop it if the instrument said anything unasked meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(CONFIRM_MS, this.options.intervalMs)));
+        if (this.session.unsolicited !== heard) {
+          throw new TelecalError("TC_ERR_INSTRUMENT_REPLY", {
+            instrument: this.id,
+            reply: "(not trusted: unsolicited lines arrived right after it)",
+            command: this.measurement(this.options.measurement).read,
+          });
+        }
+        this.events.reading(this.streamId, this.measurement(this.options.measurement).unit, { t, ...reading });
         this.lastError = null;
       } catch (err) {
         const message = (err as Error).message;

@@ -107,6 +107,11 @@ export class InstrumentSimulator {
     };
   }
 
+  /** Sends a line by itself, unasked, as a readout in feed mode or a confused instrument does. */
+  emit(text: string): void {
+    for (const listener of this.outputListeners) listener(text);
+  }
+
   /** Stops the self-sending timer; the simulator can be dropped after this. */
   dispose(): void {
     if (this.autoTimer) clearInterval(this.autoTimer);
@@ -349,8 +354,7 @@ export class InstrumentSimulator {
     const on = auto !== undefined && this.outputListeners.size > 0 && this.props.get(auto.property) === auto.equals;
     if (on && !this.autoTimer) {
       this.autoTimer = setInterval(() => {
-        const text = this.read({ header: "", do: "read", format: auto.format, delayMs: 0 });
-        for (const listener of this.outputListeners) listener(text);
+        this.emit(this.read({ header: "", do: "read", format: auto.format, delayMs: 0 }));
       }, auto.intervalMs);
       this.autoTimer.unref();
     } else if (!on && this.autoTimer) {

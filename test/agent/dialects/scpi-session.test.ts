@@ -38,7 +38,11 @@ describe("SCPI session", () => {
       expect((err as Error).message).toBe("dmm1: no reply to MEAS:VOLT:DC? within 500 ms");
       const next = scpi.query("*IDN?");
       await vi.advanceTimersByTimeAsync(0);
-      transport.arrive("+1.00000000E+01\nACME,1,2,3\n");
+      // The late reply comes during the grace period after the timeout and is dropped.
+      transport.arrive("+1.00000000E+01\n");
+      await vi.advanceTimersByTimeAsync(600);
+      expect(transport.written.at(-1)).toBe("*IDN?\n");
+      transport.arrive("ACME,1,2,3\n");
       expect(await next).toBe("ACME,1,2,3");
     } finally {
       vi.useRealTimers();
@@ -77,5 +81,26 @@ describe("SCPI session", () => {
     expect(parseScpiNumber("")).toBeNull();
     expect(parseScpiError('-113,"Undefined header"')).toEqual({ code: -113, text: "Undefined header" });
     expect(parseScpiError("garbage")).toBeNull();
+  });
+});
+
+describe("regression: a query that is never answered does not shift later replies", () => {
+  it("resynchronises after the grace period", async () => {
+    vi.useFakeTimers();
+    try {
+      const { transport, scpi } = session(500);
+      const lost = scpi.query("MEAS?").catch((e: unknown) => e);
+      await vi.advanceTimersByTimeAsync(600);
+      expect(isTelecalError(await lost, "TC_ERR_INSTRUMENT_TIMEOUT")).toBe(true);
+      for (const [i, answer] of ["A", "B", "C"].entries()) {
+        const q = scpi.query("*IDN?");
+        // Only the first query after the timeout waits out the grace period.
+        await vi.advanceTimersByTimeAsync(i === 0 ? 600 : 10);
+        transport.arrive(`${answer}\n`);
+        expect(await q).toBe(answer);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
