@@ -79,6 +79,14 @@ export class ScpiSession {
     return this.queue.run(() => this.exchange(command, timeoutMs, "block")) as Promise<Buffer>;
   }
 
+  /** Waits until the instrument has finished all pending operations (*OPC? answers 1). */
+  async opc(timeoutMs = this.options.timeoutMs): Promise<void> {
+    const reply = await this.query("*OPC?", timeoutMs);
+    if (reply.trim() !== "1") {
+      throw new TelecalError("TC_ERR_INSTRUMENT_REPLY", { instrument: this.options.name, reply: JSON.stringify(reply), command: "*OPC?" });
+    }
+  }
+
   /** Reads the error queue until the instrument says 0, and returns what it held. */
   async drainErrors(max = 32): Promise<InstrumentError[]> {
     const errors: InstrumentError[] = [];

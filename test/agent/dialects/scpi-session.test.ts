@@ -104,3 +104,17 @@ describe("regression: a query that is never answered does not shift later replie
     }
   });
 });
+
+describe("*OPC?", () => {
+  it("resolves on 1 and refuses anything else", async () => {
+    const { transport, scpi } = session();
+    const done = scpi.opc();
+    await vi.waitFor(() => expect(transport.written).toEqual(["*OPC?\n"]));
+    transport.arrive("1\n");
+    await done;
+    const odd = scpi.opc().catch((e: unknown) => e);
+    await vi.waitFor(() => expect(transport.written).toHaveLength(2));
+    transport.arrive("0\n");
+    expect(isTelecalError(await odd, "TC_ERR_INSTRUMENT_REPLY")).toBe(true);
+  });
+});
