@@ -4,8 +4,18 @@ import { DriverCatalog } from "./drivers/catalog";
 import { createInstrument } from "./instruments/factory";
 import type { InstrumentRuntime } from "./instruments/runtime";
 import type { Logger } from "./log";
-import { Uplink } from "./uplink/uplink";
+import { join } from "node:path";
+import { Outbox } from "./uplink/outbox";
+import { Uplink, type UplinkTuning } from "./uplink/uplink";
 import { AGENT_VERSION } from "./version";
+
+export interface AgentOptions {
+  /** The outbox file; by default `<dataDir>/outbox.db`, or in memory when the config has no dataDir. */
+  outboxFile?: string;
+  /** Most readings the outbox holds. */
+  outboxCapacity?: number;
+  uplink?: UplinkTuning;
+}
 
 /**
  * The lab agent: runs the configured instruments and hands their readings to the uplink. One
@@ -13,15 +23,26 @@ import { AGENT_VERSION } from "./version";
  */
 export class Agent {
   readonly uplink: Uplink;
+  readonly outbox: Outbox;
   readonly instruments: InstrumentRuntime[];
 
   constructor(
     private readonly config: AgentConfig,
     private readonly log: Logger,
     drivers: DriverCatalog = new DriverCatalog(config.driverPaths),
+    options: AgentOptions = {},
   ) {
     this.instruments = config.instruments.map((c) => createInstrument(c, drivers, log));
-    this.uplink = new Uplink({ serverUrl: config.server.url, hello: () => this.hello(), log });
+    const file = options.outboxFile ?? (config.dataDir ? join(config.dataDir, "outbox.db") : ":memory:");
+    if (file === ":memory:") log.warn({}, "no dataDir: the outbox is in memory and a restart loses what it holds");
+    this.outbox = new Outbox({ file, log, capacity: options.outboxCapacity, onCommit: () => this.uplink.kick() });
+    this.uplink = new Uplink({
+      ...options.uplink,
+      serverUrl: config.server.url,
+      hello: () => this.hello(),
+      log,
+      outbox: this.outbox,
+    });
   }
 
   start(): void {
@@ -38,6 +59,7 @@ export class Agent {
   async stop(): Promise<void> {
     await Promise.all(this.instruments.map((i) => i.stop()));
     await this.uplink.stop();
+    this.outbox.close();
   }
 
   hello(): AgentHello {

@@ -20,11 +20,19 @@ export const AgentConfig = z.strictObject({
   version: z.literal(1),
   server: z.strictObject({ url: z.url({ protocol: /^https?$/ }) }),
   agent: z.strictObject({ id: Id, name: z.string().min(1).max(128) }),
+  /**
+   * Folder of the agent's own files (the outbox, outbox.db), relative to the config file; a config
+   * file without it uses ./agent-data beside itself. A config built in code without it keeps the
+   * outbox in memory.
+   */
+  dataDir: z.string().min(1).optional(),
   /** Folders of extra driver definitions (YAML), relative to the config file. */
   driverPaths: z.array(z.string().min(1)).default([]),
   instruments: z.array(InstrumentConfig).max(256),
 });
 export type AgentConfig = z.infer<typeof AgentConfig>;
+
+export const DEFAULT_DATA_DIR = "./agent-data";
 
 /**
  * Reads and validates an agent config file. Every error names the file, the line and the key, as a
@@ -38,7 +46,11 @@ export function loadAgentConfig(file: string): AgentConfig {
     throw new TelecalError("TC_ERR_CONFIG_READ", { file, reason: (err as Error).message });
   }
   const config = parseAgentConfig(text, file);
-  return { ...config, driverPaths: config.driverPaths.map((p) => resolve(dirname(file), p)) };
+  return {
+    ...config,
+    dataDir: resolve(dirname(file), config.dataDir ?? DEFAULT_DATA_DIR),
+    driverPaths: config.driverPaths.map((p) => resolve(dirname(file), p)),
+  };
 }
 
 export function parseAgentConfig(text: string, file: string): AgentConfig {

@@ -1,8 +1,10 @@
-export { Agent } from "./agent";
+export { Agent, type AgentOptions } from "./agent";
 export { AgentConfig, loadAgentConfig, parseAgentConfig } from "./config";
 export { DriverCatalog, loadDriverFile } from "./drivers/catalog";
 export { type Logger, silentLogger } from "./log";
 export { AGENT_VERSION } from "./version";
+export { Outbox, type OutboxBatch, type OutboxGap, type OutboxOptions, type OutboxReading } from "./uplink/outbox";
+export { Uplink, type UplinkOptions, type UplinkTuning } from "./uplink/uplink";
 export { type SimDefinition } from "./simulators/definition";
 export { InstrumentSimulator } from "./simulators/engine";
 export { SimulatorGroup } from "./simulators/group";

@@ -51,7 +51,7 @@ export function agentCommand(program: Command): void {
       const agent = new Agent(config, cliLogger("agent"));
       agent.start();
       process.stdout.write(
-        `telecal agent ${config.agent.id}: ${config.instruments.length} instrument(s) -> ${config.server.url}\n`,
+        `telecal agent ${config.agent.id}: ${config.instruments.length} instrument(s) -> ${config.server.url}, outbox in ${config.dataDir}\n`,
       );
       const stop = () => void agent.stop().then(() => process.exit(0));
       process.once("SIGINT", stop);

@@ -9,20 +9,23 @@ export interface ServerCliOptions {
   port: number;
   host: string;
   dataDir: string;
+  database?: string;
 }
 
 export function addServerOptions(command: Command): Command {
   return command
     .option("--port <port>", "HTTP and socket.io port", parsePort, 8080)
     .option("--host <host>", "address to listen on", "0.0.0.0")
-    .option("--data-dir <dir>", "where telecal keeps its data", "./data");
+    .option("--data-dir <dir>", "where telecal keeps its data (the SQLite file telecal.db)", "./data")
+    .option("--database <url>", "postgres://... to keep the data in PostgreSQL instead (default: DATABASE_URL)");
 }
 
 export async function runServer(opts: ServerCliOptions) {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server") });
-  return { server, dataDir };
+  const databaseUrl = opts.database ?? (process.env["DATABASE_URL"] || undefined);
+  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl });
+  return { server, dataDir, database: server.store.where };
 }
 
 export function serverCommand(program: Command): void {

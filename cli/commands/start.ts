@@ -28,7 +28,7 @@ export function startCommand(program: Command): void {
   addServerOptions(
     program.command("start").description("server, web app and a demo lab in one process / 一键启动演示平台"),
   ).action(async (opts: ServerCliOptions) => {
-    const { server, dataDir } = await runServer(opts);
+    const { server, dataDir, database } = await runServer(opts);
     const log = server.app.log.child({ ns: "demo" });
     const group = new SimulatorGroup();
     const sims = await Promise.all(TCP_BENCH.map((b) => serveTcp(group.add(getSimDefinition(b.sim)), "127.0.0.1", 0)));
@@ -61,6 +61,7 @@ export function startCommand(program: Command): void {
         "",
         `  远程校准协作平台 telecal 已启动 / is running: ${server.url}`,
         `  数据目录 / data dir: ${dataDir}`,
+        `  数据库 / database: ${database}`,
         `  演示实验室 / demo lab: ${[...TCP_BENCH.map((b) => `${b.id} (${b.sim})`), `${ROOM_SENSOR.id} (${ROOM_SENSOR.sim}, MQTT ${broker.url})`].join(", ")}`,
         "",
       ].join("\n"),

@@ -37,6 +37,9 @@ export const ERRORS = {
     message: "{instrument}: cannot parse reply {reply} to {command}",
   },
   TC_ERR_TRANSPORT_CLOSED: { status: 503, message: "{instrument}: link to {target} is down" },
+  TC_ERR_STORE_FAILED: { status: 503, message: "the store could not take {what}; nothing of it was stored" },
+  TC_ERR_STORE_MIGRATION: { status: 500, message: "migration {name} failed on {database}: {reason}" },
+  TC_ERR_DATABASE_URL: { status: 400, message: "{url} is not a database URL: use postgres://... or sqlite:FILE" },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -9,6 +9,8 @@ import { registerWeb } from "./http/web";
 import { attachAgentNamespace } from "./realtime/agent-namespace";
 import { Hub } from "./realtime/hub";
 import { attachUiNamespace } from "./realtime/ui-namespace";
+import { databaseUrlFor } from "./store/db";
+import { Store } from "./store/store";
 
 export interface ServerOptions {
   host?: string;
@@ -19,12 +21,17 @@ export interface ServerOptions {
   /** A pino logger to use, or false for none (tests). */
   logger?: FastifyBaseLogger | boolean;
   liveIntervalMs?: number;
+  /** Where the SQLite file telecal.db lives (created if missing). */
+  dataDir?: string;
+  /** postgres://... (or sqlite:FILE); wins over dataDir. Neither: an in-memory database, for tests. */
+  databaseUrl?: string;
 }
 
 export interface TelecalServer {
   app: FastifyInstance;
   io: IoServer;
   hub: Hub;
+  store: Store;
   /** http://host:port once listening. */
   url: string;
   close(): Promise<void>;
@@ -34,6 +41,7 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL("../../web/dist", import.m
 
 /** Builds fastify and socket.io on one port and starts listening. */
 export async function startServer(options: ServerOptions = {}): Promise<TelecalServer> {
+  const store = await Store.open(databaseUrlFor(options));
   const app = Fastify({
     logger: typeof options.logger === "object" ? undefined : (options.logger ?? true),
     loggerInstance: typeof options.logger === "object" ? options.logger : undefined,
@@ -42,17 +50,26 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  app.log.info({ database: store.where, migrated: store.migrated }, "store open");
   registerErrorHandler(app);
   await registerOpenApi(app);
   await app.register(healthRoutes);
   await registerWeb(app, options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot);
 
   const io = new IoServer(app.server, { serveClient: false, maxHttpBufferSize: 4e6 });
-  const hub = new Hub();
+  const hub = new Hub(store);
   attachAgentNamespace(io, hub, app.log);
   const detachUi = attachUiNamespace(io, hub, app.log, { liveIntervalMs: options.liveIntervalMs ?? 100 });
 
-  await app.listen({ host: options.host ?? "0.0.0.0", port: options.port ?? 8080 });
+  try {
+    await app.listen({ host: options.host ?? "0.0.0.0", port: options.port ?? 8080 });
+  } catch (err) {
+    detachUi();
+    io.close();
+    await app.close().catch(() => undefined);
+    await store.close();
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
   const shownHost = options.host === undefined || options.host === "0.0.0.0" ? "localhost" : options.host;
@@ -62,11 +79,15 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     app,
     io,
     hub,
+    store,
     url,
     async close() {
       detachUi();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => undefined);
+      // Batches taken before the close are stored (and acked, if their socket is still there).
+      await hub.drain();
+      await store.close();
     },
   };
 }

@@ -1,4 +1,7 @@
 import { isTelecalError } from "@telecal/protocols";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadAgentConfig, parseAgentConfig } from "../../agent/src/config";
 
@@ -55,5 +58,19 @@ describe("agent config", () => {
 
   it("names a file that cannot be read", () => {
     expect(() => loadAgentConfig("/nonexistent/agent.yaml")).toThrow(/^\/nonexistent\/agent\.yaml: cannot read: /);
+  });
+
+  it("puts the data dir (the outbox) beside the config file unless it names one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "telecal-config-"));
+    try {
+      writeFileSync(join(dir, "agent.yaml"), GOOD);
+      expect(loadAgentConfig(join(dir, "agent.yaml")).dataDir).toBe(join(dir, "agent-data"));
+      writeFileSync(join(dir, "other.yaml"), `${GOOD}dataDir: ../spool\n`);
+      expect(loadAgentConfig(join(dir, "other.yaml")).dataDir).toBe(join(dir, "..", "spool"));
+      // Built in code without one: no file at all (the outbox stays in memory).
+      expect(parseAgentConfig(GOOD, "agent.yaml").dataDir).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

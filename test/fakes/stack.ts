@@ -1,18 +1,39 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Agent, AgentConfig, getSimDefinition, InstrumentSimulator, serveTcp, type SimServer, silentLogger } from "@telecal/agent";
 import { NAMESPACE, type ServerToUiEvents, type UiToServerEvents } from "@telecal/protocols";
 import { startServer, type TelecalServer } from "@telecal/server";
 import { io, type Socket } from "socket.io-client";
 
 export interface Stack {
+  /** The running server; a new one after restartServer(). */
   server: TelecalServer;
   sim: SimServer;
   agent: Agent;
+  /** The server's data dir (a temp dir removed by close() unless one was given). */
+  dataDir: string;
+  /**
+   * Closes the server and starts a new one on the same port and data dir; the agent reconnects.
+   * `whileDown` runs between the two.
+   */
+  restartServer(whileDown?: () => Promise<void>): Promise<TelecalServer>;
   close(): Promise<void>;
 }
 
-/** Server, one simulated DMM and an agent reading it, all on free loopback ports. */
-export async function startStack(options: { webRoot?: string | null; intervalMs?: number } = {}): Promise<Stack> {
-  const server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: options.webRoot ?? null });
+export interface StackOptions {
+  webRoot?: string | null;
+  intervalMs?: number;
+  dataDir?: string;
+}
+
+/** Server (SQLite in a data dir), one simulated DMM and an agent reading it, on free loopback ports. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "telecal-stack-"));
+  const serve = (port: number) =>
+    startServer({ host: "127.0.0.1", port, logger: false, webRoot: options.webRoot ?? null, dataDir });
+  let server = await serve(0);
+  const port = Number(new URL(server.url).port);
   const sim = await serveTcp(new InstrumentSimulator(getSimDefinition("keysight-34465a")), "127.0.0.1", 0);
   const config = AgentConfig.parse({
     version: 1,
@@ -30,16 +51,26 @@ export async function startStack(options: { webRoot?: string | null; intervalMs?
   });
   const agent = new Agent(config, silentLogger);
   agent.start();
-  return {
+  const stack: Stack = {
     server,
     sim,
     agent,
+    dataDir,
+    async restartServer(whileDown) {
+      await server.close();
+      await whileDown?.();
+      server = await serve(port);
+      stack.server = server;
+      return server;
+    },
     async close() {
       await agent.stop();
       await sim.close();
       await server.close();
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return stack;
 }
 
 export function uiClient(url: string): Socket<ServerToUiEvents, UiToServerEvents> {

@@ -11,31 +11,50 @@ import {
 } from "@telecal/protocols";
 import { io, type Socket } from "socket.io-client";
 import type { Logger } from "../log";
-import { type BufferedReading, StreamBuffer } from "./stream-buffer";
+import type { Outbox, OutboxReading } from "./outbox";
 
-export interface UplinkOptions {
+/** Timings of the link; the defaults suit a slow county line, tests shorten them. */
+export interface UplinkTuning {
+  flushIntervalMs?: number;
+  maxBatch?: number;
+  /** A hello or batch not answered within this is taken as a dead link: reconnect. */
+  ackTimeoutMs?: number;
+  /** A connection attempt that has not completed within this is given up and retried. */
+  connectTimeoutMs?: number;
+  reconnectionDelayMs?: number;
+  reconnectionDelayMaxMs?: number;
+}
+
+export interface UplinkOptions extends UplinkTuning {
   serverUrl: string;
   hello: () => AgentHello;
   log: Logger;
-  flushIntervalMs?: number;
-  maxBatch?: number;
-  ackTimeoutMs?: number;
+  /** Where readings wait for the server's ack; the uplink sends only what it holds. */
+  outbox: Outbox;
 }
 
 /** A batch whose newest reading is older than this is sent as history, not shown as live. */
 const LIVE_WINDOW_MS = 2000;
+/** A stream whose batch the server refused is tried again after this. */
+const REFUSED_RETRY_MS = 1000;
 
 /**
  * The agent's link to the server on /agent: hello, then reading batches with acks. At-least-once:
- * a batch stays buffered until the server acks its seq; after a reconnect, sending resumes from the
- * seq the server reports in its hello answer.
+ * a reading stays in the outbox until the server acks its seq; after a reconnect, sending resumes
+ * from the seq the server reports in its hello answer. One batch per stream is in flight at a time.
  */
 export class Uplink {
   private readonly socket: Socket<ServerToAgentEvents, AgentToServerEvents>;
-  private readonly streams = new Map<string, StreamBuffer>();
-  private readonly inFlight = new Set<string>();
+  private readonly outbox: Outbox;
+  /** Streams with a batch in flight, and the connection it was sent on. */
+  private readonly inFlight = new Map<string, number>();
+  /** Counts connections, so that an answer from an earlier one is not taken for the current. */
+  private connection = 0;
+  /** Streams whose last batch the server refused, and when to try again (or at the next hello). */
+  private readonly parked = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private ready = false;
+  private stopped = false;
   private clock: ClockStamp = { offsetMs: 0, uncertaintyMs: 1000 };
   private readonly log: Logger;
   /** Last hello refusal, e.g. a protocol mismatch; the agent reports it and keeps trying. */
@@ -43,15 +62,18 @@ export class Uplink {
 
   constructor(private readonly options: UplinkOptions) {
     this.log = options.log.child({ ns: "uplink" });
+    this.outbox = options.outbox;
     this.socket = io(`${options.serverUrl}${NAMESPACE.agent}`, {
       autoConnect: false,
       transports: ["websocket"],
-      reconnectionDelay: 500,
-      reconnectionDelayMax: 10_000,
+      reconnectionDelay: options.reconnectionDelayMs ?? 500,
+      reconnectionDelayMax: options.reconnectionDelayMaxMs ?? 10_000,
+      timeout: options.connectTimeoutMs ?? 20_000,
     });
     this.socket.on("connect", () => void this.sayHello());
     this.socket.on("disconnect", (reason) => {
       this.ready = false;
+      this.connection++;
       this.inFlight.clear();
       this.log.warn({ reason }, "server link down");
     });
@@ -65,6 +87,7 @@ export class Uplink {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.socket.disconnect();
   }
@@ -87,32 +110,39 @@ export class Uplink {
     if (this.socket.connected) void this.sayHello();
   }
 
-  push(instrumentId: string, streamId: string, unit: string, reading: BufferedReading): void {
-    let buffer = this.streams.get(streamId);
-    if (!buffer) {
-      buffer = new StreamBuffer(instrumentId, streamId, unit);
-      this.streams.set(streamId, buffer);
-    }
-    buffer.push(reading);
+  /** Hands a reading to the outbox; it is sent once committed. */
+  push(instrumentId: string, streamId: string, unit: string, reading: OutboxReading): void {
+    this.outbox.push(instrumentId, streamId, unit, reading);
   }
 
+  /** Readings not yet acknowledged by the server, committed or waiting for their transaction. */
   pendingCount(): number {
-    let n = 0;
-    for (const b of this.streams.values()) n += b.size;
-    return n;
+    return this.outbox.size + this.outbox.queued;
+  }
+
+  /** Sends what the outbox holds now rather than at the next flush tick. */
+  kick(): void {
+    this.flush();
+  }
+
+  /** Gives up the current connection and connects again, as after a dead link. */
+  private reconnect(why: string): void {
+    this.log.warn({ why }, "server link unresponsive; reconnecting");
+    this.socket.disconnect().connect();
   }
 
   private async sayHello(): Promise<void> {
     const hello = this.options.hello();
     const t0 = Date.now();
+    const connection = this.connection;
     let reply: Reply<HelloAccepted>;
     try {
       reply = await this.socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck("hello", hello);
     } catch {
-      this.log.warn({}, "hello not answered; retrying on next connect");
-      this.socket.disconnect().connect();
+      if (connection === this.connection && !this.stopped) this.reconnect("hello not answered");
       return;
     }
+    if (connection !== this.connection || this.stopped) return;
     const t3 = Date.now();
     if (!reply.ok) {
       this.lastRefusal = `${reply.error.code}: ${reply.error.message}`;
@@ -122,45 +152,60 @@ export class Uplink {
     this.lastRefusal = null;
     // One exchange, midpoint estimate; the NTP-style clock of issue 4 refines this.
     this.clock = { offsetMs: reply.serverTime - (t0 + t3) / 2, uncertaintyMs: (t3 - t0) / 2 };
-    for (const [streamId, seq] of Object.entries(reply.acked)) this.streams.get(streamId)?.resumeAfter(seq);
+    this.outbox.commit();
+    for (const [streamId, seq] of Object.entries(reply.acked)) this.outbox.resume(streamId, seq);
+    this.parked.clear();
     this.ready = true;
     this.log.info({ agentId: reply.agentId, offsetMs: this.clock.offsetMs }, "server accepted hello");
     this.flush();
   }
 
   private flush(): void {
-    if (!this.ready) return;
-    for (const buffer of this.streams.values()) {
-      if (buffer.size > 0 && !this.inFlight.has(buffer.streamId)) void this.send(buffer);
+    if (!this.ready || this.stopped) return;
+    for (const streamId of this.outbox.pendingStreams()) {
+      if (!this.inFlight.has(streamId) && (this.parked.get(streamId) ?? 0) <= Date.now()) void this.send(streamId);
     }
   }
 
-  private async send(buffer: StreamBuffer): Promise<void> {
-    const { firstSeq, readings } = buffer.peek(this.options.maxBatch ?? 1000);
-    const last = readings[readings.length - 1];
-    if (!last) return;
+  private async send(streamId: string): Promise<void> {
+    const pending = this.outbox.peek(streamId, this.options.maxBatch ?? 1000);
+    const last = pending?.readings[pending.readings.length - 1];
+    if (!pending || !last) return;
     const batch: ReadingBatch = {
-      streamId: buffer.streamId,
-      instrumentId: buffer.instrumentId,
-      firstSeq,
-      t: readings.map((r) => r.t),
-      values: readings.map((r) => r.value),
-      flags: readings.map((r) => r.flags),
-      unit: buffer.unit,
+      streamId,
+      instrumentId: pending.instrumentId,
+      firstSeq: pending.firstSeq,
+      t: pending.readings.map((r) => r.t),
+      values: pending.readings.map((r) => r.value),
+      flags: pending.readings.map((r) => r.flags),
+      unit: pending.unit,
       clock: this.clock,
       historical: this.now() - last.t > LIVE_WINDOW_MS,
     };
-    this.inFlight.add(buffer.streamId);
+    const connection = this.connection;
+    this.inFlight.set(streamId, connection);
+    let reply: Reply<BatchAck>;
     try {
-      const reply: Reply<BatchAck> = await this.socket
-        .timeout(this.options.ackTimeoutMs ?? 10_000)
-        .emitWithAck("readings", batch);
-      if (reply.ok) buffer.ack(reply.ackedSeq);
-      else this.log.error({ error: reply.error, streamId: buffer.streamId }, "batch refused");
+      reply = await this.socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck("readings", batch);
     } catch {
-      this.log.warn({ streamId: buffer.streamId, firstSeq }, "batch not acknowledged in time; will resend");
+      if (connection === this.connection && !this.stopped) {
+        this.reconnect(`batch ${streamId}#${batch.firstSeq} not acknowledged in time`);
+      }
+      return;
     } finally {
-      this.inFlight.delete(buffer.streamId);
+      if (this.inFlight.get(streamId) === connection) this.inFlight.delete(streamId);
     }
+    if (this.stopped) return;
+    if (!reply.ok) {
+      // A refused stream waits a while (or for the next hello) rather than hammering the server.
+      if (!this.parked.has(streamId)) this.log.error({ error: reply.error, streamId }, "batch refused; retrying later");
+      this.parked.set(streamId, Date.now() + REFUSED_RETRY_MS);
+      return;
+    }
+    this.parked.delete(streamId);
+    // An ack is the server's word whichever connection it came on: what it holds is held.
+    this.outbox.ack(streamId, reply.ackedSeq);
+    // A backlog drains batch after batch, not one per flush tick.
+    if (connection === this.connection) this.flush();
   }
 }

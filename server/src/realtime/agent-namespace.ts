@@ -4,6 +4,7 @@ import {
   type ErrorBody,
   NAMESPACE,
   PROTOCOL_VERSION,
+  isTelecalError,
   ReadingBatch,
   type ServerToAgentEvents,
   TelecalError,
@@ -33,7 +34,7 @@ export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogge
       }
     });
 
-    socket.on("hello", (raw: unknown, ack: unknown) => {
+    socket.on("hello", async (raw: unknown, ack: unknown) => {
       try {
         const parsed = AgentHello.safeParse(raw);
         if (!parsed.success) throw validationError("hello", parsed.error);
@@ -44,8 +45,8 @@ export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogge
             server: PROTOCOL_VERSION,
           });
         }
+        const acked = await hub.agentConnected(hello);
         agentId = hello.agentId;
-        const acked = hub.agentConnected(hello);
         log.info({ agentId, instruments: hello.instruments.length }, "agent online");
         answer(
           ack,
@@ -58,23 +59,26 @@ export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogge
       }
     });
 
-    socket.on("readings", (raw: unknown, ack: unknown) => {
+    socket.on("readings", async (raw: unknown, ack: unknown) => {
       try {
         if (agentId === null) throw new TelecalError("TC_ERR_HELLO_REQUIRED", { event: "readings" });
         const parsed = ReadingBatch.safeParse(raw);
         if (!parsed.success) throw validationError("reading batch", parsed.error);
-        const result = hub.ingest(agentId, parsed.data);
+        // Acked only once stored: the ack tells the agent it may forget these readings.
+        const result = await hub.ingest(agentId, parsed.data);
         answer(ack, { ok: true, ...result }, problem);
       } catch (err) {
-        log.warn({ agentId, err: String(err) }, "reading batch refused");
+        const cause = isTelecalError(err, "TC_ERR_STORE_FAILED") ? String(err.cause) : undefined;
+        log.warn({ agentId, err: String(err), cause }, "reading batch refused");
         answer(ack, { ok: false, error: errorBody(err, log) }, problem);
       }
     });
 
     socket.on("disconnect", (reason) => {
       if (agentId !== null) {
-        hub.agentDisconnected(agentId);
-        log.info({ agentId, reason }, "agent offline");
+        const id = agentId;
+        log.info({ agentId: id, reason }, "agent offline");
+        hub.agentDisconnected(id).catch((err: unknown) => log.warn({ agentId: id, err: String(err) }, "could not record last seen"));
       }
     });
   });

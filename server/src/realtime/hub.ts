@@ -10,13 +10,12 @@ import {
   TelecalError,
   type UiSnapshot,
 } from "@telecal/protocols";
+import type { Store } from "../store/store";
 import { Ring } from "./ring";
 
 interface StreamState {
   instrumentId: string;
   unit: string;
-  /** Every seq up to this one has been accepted; -1 before the first. */
-  acked: number;
   history: Ring<HistoryPoint>;
 }
 
@@ -37,18 +36,25 @@ export interface HubOptions {
 type Listener = () => void;
 
 /**
- * The server's live state: which agents are online, what they announced, and per stream the
- * highest contiguous seq accepted and a short history for viewers. Readings are accepted
- * idempotently: a seq seen before is acknowledged again and not applied twice.
+ * The server's live state: which agents are online, what they announced, and per stream a short
+ * history for viewers. Acked seqs live in the store: a batch is acked only once it is committed
+ * there, and a seq seen before is acknowledged again and not applied twice.
  */
 export class Hub {
   private readonly agents = new Map<string, AgentState>();
   private pendingLive = new Map<string, LiveValue>();
   private readonly agentListeners = new Set<Listener>();
+  /** Per stream, the tail of its ingest queue: batches of one stream are stored one after another. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly options: HubOptions = { historyPoints: 3000 }) {}
+  constructor(
+    private readonly store: Store,
+    private readonly options: HubOptions = { historyPoints: 3000 },
+  ) {}
 
-  agentConnected(hello: AgentHello, now = Date.now()): Record<string, number> {
+  /** Records the hello in the store; answers, per announced stream, the seq the agent resumes after. */
+  async agentConnected(hello: AgentHello, now = Date.now()): Promise<Record<string, number>> {
+    const acked = await this.store.announce(hello, now);
     const previous = this.agents.get(hello.agentId);
     const streams = new Map<string, StreamState>();
     for (const instrument of hello.instruments) {
@@ -57,7 +63,6 @@ export class Hub {
         streams.set(stream.id, {
           instrumentId: instrument.id,
           unit: stream.unit,
-          acked: old?.acked ?? -1,
           history: old?.history ?? new Ring<HistoryPoint>(this.options.historyPoints),
         });
       }
@@ -71,60 +76,66 @@ export class Hub {
       streams,
     });
     this.notifyAgents();
-    return Object.fromEntries([...streams].map(([id, s]) => [id, s.acked]));
+    return acked;
   }
 
-  agentDisconnected(agentId: string, now = Date.now()): void {
+  async agentDisconnected(agentId: string, now = Date.now()): Promise<void> {
     const agent = this.agents.get(agentId);
     if (!agent) return;
     agent.online = false;
     agent.connectedAt = null;
     agent.lastSeen = now;
     this.notifyAgents();
+    await this.store.agents.touch(agentId, now);
   }
 
-  /** Accepts a parsed batch; returns the ack. Throws TelecalError for a batch it cannot take. */
-  ingest(agentId: string, batch: ReadingBatch, now = Date.now()): BatchAck {
+  /**
+   * Stores a parsed batch, then applies it to the live state; resolves to the ack, which therefore
+   * means durable. Rejects with a TelecalError for a batch it cannot take (nothing of it stored).
+   */
+  ingest(agentId: string, batch: ReadingBatch, now = Date.now()): Promise<BatchAck> {
+    const key = streamKey(agentId, batch.streamId);
+    const run = (this.queues.get(key) ?? Promise.resolve()).then(() => this.ingestNow(agentId, batch, now));
+    const tail = run.catch(() => undefined);
+    this.queues.set(key, tail);
+    void tail.then(() => {
+      if (this.queues.get(key) === tail) this.queues.delete(key);
+    });
+    return run;
+  }
+
+  /** Resolves once every batch taken so far is stored or refused. */
+  async drain(): Promise<void> {
+    while (this.queues.size > 0) await Promise.all(this.queues.values());
+  }
+
+  private async ingestNow(agentId: string, batch: ReadingBatch, now: number): Promise<BatchAck> {
     const agent = this.agents.get(agentId);
     const stream = agent?.streams.get(batch.streamId);
     if (!agent || !stream || stream.instrumentId !== batch.instrumentId) {
       throw new TelecalError("TC_ERR_UNKNOWN_STREAM", { stream: batch.streamId });
     }
-    // A stream this server has no record of starts where the agent is. The durable store of
-    // issue 4 remembers acked seqs across restarts, so this applies only to a new stream.
-    if (stream.acked === -1) stream.acked = batch.firstSeq - 1;
-    if (batch.firstSeq > stream.acked + 1) {
-      throw new TelecalError("TC_ERR_SEQ_GAP", {
-        stream: batch.streamId,
-        first: batch.firstSeq,
-        expected: stream.acked + 1,
-      });
-    }
+    const stored = await this.store.readings.storeBatch(agentId, batch, now);
     agent.lastSeen = now;
     agent.clock = batch.clock;
-    const skip = stream.acked + 1 - batch.firstSeq;
-    for (let i = Math.max(0, skip); i < batch.t.length; i++) {
-      const point: HistoryPoint = [batch.t[i]!, batch.values[i]!, batch.flags[i]!];
-      stream.history.push(point);
+    const firstNew = stored.previousAckedSeq + 1 - batch.firstSeq;
+    for (let i = Math.max(0, firstNew); i < batch.t.length; i++) {
+      stream.history.push([batch.t[i]!, batch.values[i]!, batch.flags[i]!]);
     }
-    const lastSeq = batch.firstSeq + batch.t.length - 1;
-    if (lastSeq > stream.acked) {
-      stream.acked = lastSeq;
-      if (!batch.historical) {
-        const i = batch.t.length - 1;
-        this.pendingLive.set(streamKey(agentId, batch.streamId), {
-          agentId,
-          instrumentId: batch.instrumentId,
-          streamId: batch.streamId,
-          seq: lastSeq,
-          t: batch.t[i]!,
-          value: batch.values[i]!,
-          unit: batch.unit,
-          flags: batch.flags[i]!,
-        });
-      }
+    if (stored.ackedSeq > stored.previousAckedSeq && !batch.historical) {
+      const i = batch.t.length - 1;
+      this.pendingLive.set(streamKey(agentId, batch.streamId), {
+        agentId,
+        instrumentId: batch.instrumentId,
+        streamId: batch.streamId,
+        seq: stored.ackedSeq,
+        t: batch.t[i]!,
+        value: batch.values[i]!,
+        unit: batch.unit,
+        flags: batch.flags[i]!,
+      });
     }
-    return { streamId: batch.streamId, ackedSeq: stream.acked };
+    return { streamId: batch.streamId, ackedSeq: stored.ackedSeq };
   }
 
   /** The newest value of every stream that changed since the last call. */

@@ -1,0 +1,64 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { TelecalError } from "@telecal/protocols";
+import Database from "better-sqlite3";
+
+const SCHEMA_VERSION = 1;
+
+/** One step per schema version; a step never changes once released. */
+const MIGRATIONS: Record<number, string> = {
+  1: `
+    CREATE TABLE streams (
+      stream_id TEXT PRIMARY KEY,
+      instrument_id TEXT NOT NULL,
+      next_seq INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE readings (
+      stream_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      t REAL NOT NULL,
+      value REAL,
+      flags INTEGER NOT NULL,
+      unit TEXT NOT NULL,
+      PRIMARY KEY (stream_id, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE gaps (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      stream_id TEXT NOT NULL,
+      first_seq INTEGER NOT NULL,
+      count INTEGER NOT NULL,
+      t_first REAL NOT NULL,
+      t_last REAL NOT NULL,
+      reason TEXT NOT NULL,
+      reported INTEGER NOT NULL DEFAULT 0
+    );`,
+};
+
+/**
+ * Opens (creating if missing) an outbox file: WAL, synchronous=FULL, held exclusively by this
+ * process, schema migrated one version at a time. ":memory:" opens a throw-away one.
+ */
+export function openOutboxDatabase(file: string): Database.Database {
+  try {
+    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
+    const db = new Database(file, { timeout: 1000 });
+    // Two agents numbering one outbox would hand out the same seqs: the first holds it alone.
+    db.pragma("locking_mode = EXCLUSIVE");
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    const version = db.pragma("user_version", { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      db.close();
+      throw new Error(`outbox schema ${version} is newer than this agent's ${SCHEMA_VERSION}`);
+    }
+    for (let v = version + 1; v <= SCHEMA_VERSION; v++) {
+      db.transaction(() => {
+        db.exec(MIGRATIONS[v]!);
+        db.pragma(`user_version = ${v}`);
+      })();
+    }
+    return db;
+  } catch (err) {
+    throw new TelecalError("TC_ERR_CONFIG_READ", { file, reason: (err as Error).message });
+  }
+}

@@ -1,0 +1,26 @@
+import { TelecalError } from "@telecal/protocols";
+import { type Kysely, type Migration, Migrator } from "kysely";
+import { initial } from "./migrations/0001-initial";
+
+/** Every migration, in order of name. A released migration is never edited; a change is a new one. */
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  "0001-initial": initial,
+};
+
+/**
+ * Brings the schema up to date; applied migrations are recorded in kysely_migration, so running it
+ * again is a no-op. Each migration runs in a transaction. Returns the names applied now.
+ */
+export async function migrate<DB>(db: Kysely<DB>, where: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((r) => r.status === "Error")?.migrationName ?? "(setup)";
+    throw new TelecalError(
+      "TC_ERR_STORE_MIGRATION",
+      { name: failed, database: where, reason: error instanceof Error ? error.message : String(error) },
+      { cause: error },
+    );
+  }
+  return results.filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

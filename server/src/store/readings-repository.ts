@@ -1,0 +1,137 @@
+import { isTelecalError, type ReadingBatch, TelecalError } from "@telecal/protocols";
+import type { Kysely } from "kysely";
+import type { DialectName } from "./db";
+import type { ReadingsTable, Schema } from "./schema";
+
+export interface StoredReading {
+  seq: number;
+  t: number;
+  value: number | null;
+  flags: number;
+  clockOffsetMs: number;
+  clockUncertaintyMs: number;
+  historical: boolean;
+  receivedAt: number;
+}
+
+export interface BatchStored {
+  /** Every seq up to this one is stored: what the server acks. */
+  ackedSeq: number;
+  /** The acked seq before this batch (firstSeq - 1 for a stream that had none): seqs above it are new. */
+  previousAckedSeq: number;
+  /** Readings of the batch that were not stored before. */
+  inserted: number;
+}
+
+export interface ReadingsRepositoryOptions {
+  /** Rows per INSERT statement; 10 parameters each. */
+  rowsPerStatement?: number;
+}
+
+/**
+ * Readings, stored idempotently on (agent, stream, seq). A batch is one transaction: its new
+ * readings and the stream's acked seq are committed together or not at all.
+ */
+export class ReadingsRepository {
+  private readonly rowsPerStatement: number;
+
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly dialect: DialectName,
+    options: ReadingsRepositoryOptions = {},
+  ) {
+    this.rowsPerStatement = options.rowsPerStatement ?? 1000;
+  }
+
+  /**
+   * Stores a parsed batch and answers the acked seq. A stream with nothing stored starts where the
+   * batch starts; otherwise a batch must start at most one past the acked seq (TC_ERR_SEQ_GAP).
+   * Seqs already stored are skipped, so a batch sent twice changes nothing.
+   */
+  async storeBatch(agentId: string, batch: ReadingBatch, receivedAt = Date.now()): Promise<BatchStored> {
+    try {
+      return await this.db.transaction().execute(async (trx) => {
+        const stream = await trx
+          .selectFrom("streams")
+          .select(["acked_seq"])
+          .where("agent_id", "=", agentId)
+          .where("stream_id", "=", batch.streamId)
+          // PostgreSQL: batches of one stream from several server processes take turns here.
+          // SQLite: the one connection already runs one transaction at a time.
+          .$if(this.dialect === "postgres", (q) => q.forUpdate())
+          .executeTakeFirst();
+        if (!stream) throw new TelecalError("TC_ERR_UNKNOWN_STREAM", { stream: batch.streamId });
+        const previous = stream.acked_seq === -1 ? batch.firstSeq - 1 : stream.acked_seq;
+        if (batch.firstSeq > previous + 1) {
+          throw new TelecalError("TC_ERR_SEQ_GAP", {
+            stream: batch.streamId,
+            first: batch.firstSeq,
+            expected: previous + 1,
+          });
+        }
+        const rows: ReadingsTable[] = [];
+        for (let i = Math.max(0, previous + 1 - batch.firstSeq); i < batch.t.length; i++) {
+          rows.push({
+            agent_id: agentId,
+            stream_id: batch.streamId,
+            seq: batch.firstSeq + i,
+            t: batch.t[i]!,
+            value: batch.values[i] ?? null,
+            flags: batch.flags[i]!,
+            clock_offset_ms: batch.clock.offsetMs,
+            clock_uncertainty_ms: batch.clock.uncertaintyMs,
+            historical: batch.historical ? 1 : 0,
+            received_at: receivedAt,
+          });
+        }
+        for (let i = 0; i < rows.length; i += this.rowsPerStatement) {
+          await trx
+            .insertInto("readings")
+            .values(rows.slice(i, i + this.rowsPerStatement))
+            .onConflict((oc) => oc.columns(["agent_id", "stream_id", "seq"]).doNothing())
+            .execute();
+        }
+        const acked = Math.max(previous, batch.firstSeq + batch.t.length - 1);
+        if (acked !== stream.acked_seq) {
+          await trx
+            .updateTable("streams")
+            .set({ acked_seq: acked })
+            .where("agent_id", "=", agentId)
+            .where("stream_id", "=", batch.streamId)
+            .execute();
+        }
+        return { ackedSeq: acked, previousAckedSeq: previous, inserted: rows.length };
+      });
+    } catch (err) {
+      if (isTelecalError(err)) throw err;
+      throw new TelecalError(
+        "TC_ERR_STORE_FAILED",
+        { what: `reading batch ${batch.streamId} from seq ${batch.firstSeq}` },
+        { cause: err },
+      );
+    }
+  }
+
+  /** Readings of one stream with seq above `afterSeq`, in seq order, at most `limit`. */
+  async readings(agentId: string, streamId: string, afterSeq = -1, limit = 1000): Promise<StoredReading[]> {
+    const rows = await this.db
+      .selectFrom("readings")
+      .selectAll()
+      .where("agent_id", "=", agentId)
+      .where("stream_id", "=", streamId)
+      .where("seq", ">", afterSeq)
+      .orderBy("seq")
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      seq: r.seq,
+      t: r.t,
+      value: r.value,
+      flags: r.flags,
+      clockOffsetMs: r.clock_offset_ms,
+      clockUncertaintyMs: r.clock_uncertainty_ms,
+      historical: r.historical === 1,
+      receivedAt: r.received_at,
+    }));
+  }
+}

@@ -1,0 +1,66 @@
+import { type AgentHello, isTelecalError, TelecalError } from "@telecal/protocols";
+import type { Kysely } from "kysely";
+import { AgentsRepository } from "./agents-repository";
+import { type DialectName, openDatabase } from "./db";
+import { migrate } from "./migrate";
+import { ReadingsRepository, type ReadingsRepositoryOptions } from "./readings-repository";
+import { StreamsRepository } from "./streams-repository";
+import type { Schema } from "./schema";
+
+export interface StoreOptions {
+  readings?: ReadingsRepositoryOptions;
+}
+
+/** The server's database: one schema on SQLite or PostgreSQL, migrated when opened. */
+export class Store {
+  readonly agents: AgentsRepository;
+  readonly streams: StreamsRepository;
+  readonly readings: ReadingsRepository;
+
+  private constructor(
+    readonly db: Kysely<Schema>,
+    readonly dialect: DialectName,
+    /** The URL without its password. */
+    readonly where: string,
+    /** Migrations applied when this store was opened. */
+    readonly migrated: readonly string[],
+    options: StoreOptions,
+  ) {
+    this.agents = new AgentsRepository(db);
+    this.streams = new StreamsRepository(db);
+    this.readings = new ReadingsRepository(db, dialect, options.readings);
+  }
+
+  /** Opens `postgres://...` or `sqlite:FILE` and runs the migrations not yet applied. */
+  static async open(url: string, options: StoreOptions = {}): Promise<Store> {
+    const { db, dialect, where } = openDatabase(url);
+    try {
+      const migrated = await migrate(db, where);
+      return new Store(db, dialect, where, migrated, options);
+    } catch (err) {
+      await db.destroy().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Records a hello in one transaction and answers the acked seq of each stream it announces. */
+  async announce(hello: AgentHello, now = Date.now()): Promise<Record<string, number>> {
+    try {
+      const acked = await this.db.transaction().execute(async (trx) => {
+        await new AgentsRepository(trx).seen(hello.agentId, hello.name, now);
+        const streams = new StreamsRepository(trx);
+        await streams.register(hello.agentId, hello.instruments);
+        return streams.ackedSeqs(hello.agentId);
+      });
+      const announced = hello.instruments.flatMap((i) => i.streams.map((s) => s.id));
+      return Object.fromEntries(announced.map((id) => [id, acked[id] ?? -1]));
+    } catch (err) {
+      if (isTelecalError(err)) throw err;
+      throw new TelecalError("TC_ERR_STORE_FAILED", { what: `hello of agent ${hello.agentId}` }, { cause: err });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
