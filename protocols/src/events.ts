@@ -1,3 +1,4 @@
+import type { ClockPing, ClockPong } from "./clock";
 import type { ErrorBody } from "./errors";
 import type { AgentHello, HelloAccepted } from "./hello";
 import type { BatchAck, LiveValue, ReadingBatch } from "./readings";
@@ -11,6 +12,8 @@ export const NAMESPACE = { agent: "/agent", ui: "/ui" } as const;
 export interface AgentToServerEvents {
   hello: (msg: AgentHello, ack: Ack<HelloAccepted>) => void;
   readings: (batch: ReadingBatch, ack: Ack<BatchAck>) => void;
+  /** Clock exchange; allowed before hello. */
+  clock: (ping: ClockPing, ack: Ack<ClockPong>) => void;
 }
 
 export interface ServerToAgentEvents {

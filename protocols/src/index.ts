@@ -1,3 +1,4 @@
+export * from "./clock";
 export * from "./errors";
 export * from "./events";
 export * from "./hello";

@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { TelecalError } from "@telecal/protocols";
 import Database from "better-sqlite3";
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 /** One step per schema version; a step never changes once released. */
 const MIGRATIONS: Record<number, string> = {
@@ -32,6 +32,10 @@ const MIGRATIONS: Record<number, string> = {
       reason TEXT NOT NULL,
       reported INTEGER NOT NULL DEFAULT 0
     );`,
+  // The clock offset and its uncertainty at acquisition travel with each reading, not the ones at sending.
+  2: `
+    ALTER TABLE readings ADD COLUMN clock_offset_ms REAL NOT NULL DEFAULT 0;
+    ALTER TABLE readings ADD COLUMN clock_uncertainty_ms REAL NOT NULL DEFAULT 1000;`,
 };
 
 /**

@@ -1,3 +1,4 @@
+import type { ClockStamp } from "@telecal/protocols";
 import type Database from "better-sqlite3";
 import type { Logger } from "../log";
 import { openOutboxDatabase } from "./outbox-db";
@@ -7,7 +8,12 @@ export interface OutboxReading {
   t: number;
   value: number | null;
   flags: number;
+  /** The agent's clock offset to the server, and its uncertainty, when the reading was taken. */
+  clock?: ClockStamp;
 }
+
+/** What a reading taken before any clock exchange carries: no correction, known only to a second. */
+const UNSYNCED: ClockStamp = { offsetMs: 0, uncertaintyMs: 1000 };
 
 export interface OutboxOptions {
   /** The SQLite file, created with its folder if missing; ":memory:" keeps nothing across restarts. */
@@ -23,11 +29,12 @@ export interface OutboxOptions {
   onCommit?: () => void;
 }
 
-/** Consecutive unacknowledged readings of one stream, oldest first, all in one unit. */
+/** Consecutive unacknowledged readings of one stream, oldest first, all in one unit and clock stamp. */
 export interface OutboxBatch {
   streamId: string;
   instrumentId: string;
   unit: string;
+  clock: ClockStamp;
   firstSeq: number;
   readings: OutboxReading[];
 }
@@ -108,12 +115,16 @@ export class Outbox {
     this.capacity = options.capacity ?? 2_000_000;
     this.db = openOutboxDatabase(options.file);
     this.sql = {
-      insert: this.db.prepare("INSERT INTO readings (stream_id, seq, t, value, flags, unit) VALUES (?, ?, ?, ?, ?, ?)"),
+      insert: this.db.prepare(
+        "INSERT INTO readings (stream_id, seq, t, value, flags, unit, clock_offset_ms, clock_uncertainty_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      ),
       upsertStream: this.db.prepare(
         `INSERT INTO streams (stream_id, instrument_id, next_seq) VALUES (?, ?, ?)
          ON CONFLICT (stream_id) DO UPDATE SET instrument_id = excluded.instrument_id, next_seq = excluded.next_seq`,
       ),
-      peek: this.db.prepare("SELECT seq, t, value, flags, unit FROM readings WHERE stream_id = ? ORDER BY seq LIMIT ?"),
+      peek: this.db.prepare(
+        "SELECT seq, t, value, flags, unit, clock_offset_ms, clock_uncertainty_ms FROM readings WHERE stream_id = ? ORDER BY seq LIMIT ?",
+      ),
       deleteUpTo: this.db.prepare("DELETE FROM readings WHERE stream_id = ? AND seq <= ?"),
       insertGap: this.db.prepare(
         "INSERT INTO gaps (stream_id, first_seq, count, t_first, t_last, reason) VALUES (?, ?, ?, ?, ?, ?)",
@@ -183,7 +194,8 @@ export class Outbox {
           continue;
         }
         if (state.openGap) this.closeGap(q.streamId, state);
-        this.sql.insert.run(q.streamId, state.nextSeq, q.reading.t, q.reading.value, q.reading.flags, q.unit);
+        const clock = q.reading.clock ?? UNSYNCED;
+        this.sql.insert.run(q.streamId, state.nextSeq, q.reading.t, q.reading.value, q.reading.flags, q.unit, clock.offsetMs, clock.uncertaintyMs);
         state.nextSeq++;
         state.stored++;
         this.total++;
@@ -222,16 +234,29 @@ export class Outbox {
   peek(streamId: string, max: number): OutboxBatch | null {
     const state = this.streamStates.get(streamId);
     if (!state || state.stored === 0 || this.closed) return null;
-    const rows = this.sql.peek.all(streamId, max) as (OutboxReading & { seq: number; unit: string })[];
+    const rows = this.sql.peek.all(streamId, max) as (OutboxReading & {
+      seq: number;
+      unit: string;
+      clock_offset_ms: number;
+      clock_uncertainty_ms: number;
+    })[];
     const first = rows[0];
     if (!first) return null;
     const readings: OutboxReading[] = [];
     for (const r of rows) {
-      // A batch has one unit and consecutive seqs.
-      if (r.unit !== first.unit || r.seq !== first.seq + readings.length) break;
+      // A batch has one unit, one clock stamp and consecutive seqs.
+      if (
+        r.unit !== first.unit ||
+        r.seq !== first.seq + readings.length ||
+        r.clock_offset_ms !== first.clock_offset_ms ||
+        r.clock_uncertainty_ms !== first.clock_uncertainty_ms
+      ) {
+        break;
+      }
       readings.push({ t: r.t, value: r.value, flags: r.flags });
     }
-    return { streamId, instrumentId: state.instrumentId, unit: first.unit, firstSeq: first.seq, readings };
+    const clock = { offsetMs: first.clock_offset_ms, uncertaintyMs: first.clock_uncertainty_ms };
+    return { streamId, instrumentId: state.instrumentId, unit: first.unit, clock, firstSeq: first.seq, readings };
   }
 
   /** The server holds every seq of `streamId` up to `seq`: deletes them. Returns how many went. */

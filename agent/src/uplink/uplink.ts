@@ -2,6 +2,7 @@ import {
   type AgentHello,
   type AgentToServerEvents,
   type BatchAck,
+  type ClockPong,
   type ClockStamp,
   type HelloAccepted,
   NAMESPACE,
@@ -11,6 +12,7 @@ import {
 } from "@telecal/protocols";
 import { io, type Socket } from "socket.io-client";
 import type { Logger } from "../log";
+import { ClockSync } from "./clock-sync";
 import type { Outbox, OutboxReading } from "./outbox";
 
 /** Timings of the link; the defaults suit a slow county line, tests shorten them. */
@@ -26,6 +28,10 @@ export interface UplinkTuning {
 }
 
 export interface UplinkOptions extends UplinkTuning {
+  /** Time between clock measurements (default 60 s). */
+  clockIntervalMs?: number;
+  /** A step in the clock offset: the agent reports it as a record of its own. */
+  onClockStep?(from: ClockStamp, to: ClockStamp): void;
   serverUrl: string;
   hello: () => AgentHello;
   log: Logger;
@@ -55,7 +61,7 @@ export class Uplink {
   private timer: NodeJS.Timeout | null = null;
   private ready = false;
   private stopped = false;
-  private clock: ClockStamp = { offsetMs: 0, uncertaintyMs: 1000 };
+  readonly clock: ClockSync;
   private readonly log: Logger;
   /** Last hello refusal, e.g. a protocol mismatch; the agent reports it and keeps trying. */
   lastRefusal: string | null = null;
@@ -77,6 +83,16 @@ export class Uplink {
       this.inFlight.clear();
       this.log.warn({ reason }, "server link down");
     });
+    this.clock = new ClockSync({
+      exchange: async (t0) => {
+        const reply: Reply<ClockPong> = await this.socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck("clock", { t0 });
+        if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+        return reply;
+      },
+      log: this.log,
+      ...(options.clockIntervalMs !== undefined ? { intervalMs: options.clockIntervalMs } : {}),
+      ...(options.onClockStep ? { onStep: options.onClockStep } : {}),
+    });
     this.socket.on("connect_error", (err) => this.log.debug({ err: err.message }, "connect failed"));
     this.socket.on("problem", (error) => this.log.warn({ error }, "server reported a problem"));
   }
@@ -88,6 +104,7 @@ export class Uplink {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.clock.stop();
     if (this.timer) clearInterval(this.timer);
     this.socket.disconnect();
   }
@@ -96,13 +113,14 @@ export class Uplink {
     return this.ready;
   }
 
+  /** The offset and uncertainty that readings taken now carry (unsynced: 0 ± 1 s). */
   get clockStamp(): ClockStamp {
-    return this.clock;
+    return this.clock.stamp ?? { offsetMs: 0, uncertaintyMs: 1000 };
   }
 
   /** Server UTC now, as far as this agent knows it. */
   now(): number {
-    return Date.now() + this.clock.offsetMs;
+    return this.clock.now();
   }
 
   /** Announces the instruments again (after an identity was learnt). */
@@ -112,7 +130,7 @@ export class Uplink {
 
   /** Hands a reading to the outbox; it is sent once committed. */
   push(instrumentId: string, streamId: string, unit: string, reading: OutboxReading): void {
-    this.outbox.push(instrumentId, streamId, unit, reading);
+    this.outbox.push(instrumentId, streamId, unit, { ...reading, clock: reading.clock ?? this.clockStamp });
   }
 
   /** Readings not yet acknowledged by the server, committed or waiting for their transaction. */
@@ -133,7 +151,6 @@ export class Uplink {
 
   private async sayHello(): Promise<void> {
     const hello = this.options.hello();
-    const t0 = Date.now();
     const connection = this.connection;
     let reply: Reply<HelloAccepted>;
     try {
@@ -143,20 +160,19 @@ export class Uplink {
       return;
     }
     if (connection !== this.connection || this.stopped) return;
-    const t3 = Date.now();
     if (!reply.ok) {
       this.lastRefusal = `${reply.error.code}: ${reply.error.message}`;
       this.log.error({ error: reply.error }, "server refused hello");
       return;
     }
     this.lastRefusal = null;
-    // One exchange, midpoint estimate; the NTP-style clock of issue 4 refines this.
-    this.clock = { offsetMs: reply.serverTime - (t0 + t3) / 2, uncertaintyMs: (t3 - t0) / 2 };
+    // The clock is measured on every new connection (the path may have changed), then periodically.
+    this.clock.start();
     this.outbox.commit();
     for (const [streamId, seq] of Object.entries(reply.acked)) this.outbox.resume(streamId, seq);
     this.parked.clear();
     this.ready = true;
-    this.log.info({ agentId: reply.agentId, offsetMs: this.clock.offsetMs }, "server accepted hello");
+    this.log.info({ agentId: reply.agentId }, "server accepted hello");
     this.flush();
   }
 
@@ -179,7 +195,7 @@ export class Uplink {
       values: pending.readings.map((r) => r.value),
       flags: pending.readings.map((r) => r.flags),
       unit: pending.unit,
-      clock: this.clock,
+      clock: pending.clock,
       historical: this.now() - last.t > LIVE_WINDOW_MS,
     };
     const connection = this.connection;

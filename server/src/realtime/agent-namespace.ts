@@ -13,9 +13,10 @@ import {
 import type { FastifyBaseLogger } from "fastify";
 import type { Namespace, Server } from "socket.io";
 import type { Hub } from "./hub";
+import { answerClock } from "./clock";
 import { answer, errorBody } from "./reply";
 
-const KNOWN_EVENTS = new Set<string>(["hello", "readings"]);
+const KNOWN_EVENTS = new Set<string>(["hello", "readings", "clock"]);
 
 /**
  * /agent: a lab agent says hello (protocol version, instruments), then streams reading batches.
@@ -33,6 +34,8 @@ export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogge
         problem(new TelecalError("TC_ERR_UNKNOWN_EVENT", { event }).toBody());
       }
     });
+
+    socket.on("clock", (raw: unknown, ack: unknown) => answer(ack, answerClock(raw), problem));
 
     socket.on("hello", async (raw: unknown, ack: unknown) => {
       try {
