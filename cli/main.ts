@@ -1,6 +1,7 @@
 import { isTelecalError } from "@telecal/protocols";
 import { Command, CommanderError } from "commander";
 import { agentCommand } from "./commands/agent";
+import { exportCommand } from "./commands/export";
 import { serverCommand } from "./commands/server";
 import { simCommand } from "./commands/sim";
 import { startCommand } from "./commands/start";
@@ -15,6 +16,7 @@ startCommand(program);
 serverCommand(program);
 agentCommand(program);
 simCommand(program);
+exportCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,5 +7,6 @@ export * from "./instrument";
 export * from "./readings";
 export * from "./reply";
 export * from "./rest";
+export * from "./streams";
 export * from "./ui";
 export * from "./version";

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { Id } from "./ids";
+
+/** A stream's public id: "agentId:streamId" (ids never hold ':'). */
+export const StreamRef = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "agentId:streamId");
+
+export function streamRef(agentId: string, streamId: string): string {
+  return `${agentId}:${streamId}`;
+}
+
+export function parseStreamRef(ref: string): { agentId: string; streamId: string } {
+  const i = ref.indexOf(":");
+  return { agentId: ref.slice(0, i), streamId: ref.slice(i + 1) };
+}
+
+/** GET /api/streams: one entry per stream the server holds readings of. */
+export const StreamInfo = z.strictObject({
+  id: StreamRef,
+  agentId: Id,
+  streamId: Id,
+  instrumentId: Id,
+  quantity: z.string(),
+  unit: z.string(),
+  /** Every seq up to this one is stored; -1 for none. */
+  lastSeq: z.number().int(),
+});
+export type StreamInfo = z.infer<typeof StreamInfo>;
+
+export const StoredReading = z.strictObject({
+  seq: z.number().int(),
+  /** UTC milliseconds. */
+  t: z.number(),
+  value: z.number().nullable(),
+  flags: z.number().int(),
+  clockOffsetMs: z.number(),
+  clockUncertaintyMs: z.number(),
+  historical: z.boolean(),
+});
+export type StoredReading = z.infer<typeof StoredReading>;
+
+/** GET /api/streams/:id/readings?after=SEQ&limit=N */
+export const ReadingsQuery = z.strictObject({
+  after: z.coerce.number().int().min(-1).default(-1),
+  limit: z.coerce.number().int().min(1).max(100_000).default(1000),
+});
+
+export const ReadingsPage = z.strictObject({
+  stream: StreamInfo,
+  readings: z.array(StoredReading),
+  /** Pass as `after` for the next page; null when this page reached the end. */
+  next: z.number().int().nullable(),
+});
+export type ReadingsPage = z.infer<typeof ReadingsPage>;
