@@ -4,9 +4,11 @@ import { AgentGroup } from "./AgentGroup";
 
 export function LivePage() {
   const { t } = useTranslation();
-  const online = useAgents().filter((agent) => agent.online);
+  // Offline labs stay on the page, after the online ones, with their last values: a link that
+  // drops for a minute should not make a bench vanish from the expert's screen.
+  const agents = [...useAgents()].sort((a, b) => Number(b.online) - Number(a.online));
 
-  if (online.length === 0) {
+  if (agents.length === 0) {
     return (
       <div className="empty" data-testid="live-empty">
         <div className="empty-pulse" aria-hidden="true" />
@@ -18,7 +20,7 @@ export function LivePage() {
   return (
     <div className="live">
       <h1 className="visually-hidden">{t("live.heading")}</h1>
-      {online.map((agent) => (
+      {agents.map((agent) => (
         <AgentGroup key={agent.agentId} agent={agent} />
       ))}
     </div>
