@@ -4,18 +4,24 @@ import { agentCommand } from "./commands/agent";
 import { exportCommand } from "./commands/export";
 import { serverCommand } from "./commands/server";
 import { simCommand } from "./commands/sim";
+import { verifyCommand } from "./commands/verify";
 import { startCommand } from "./commands/start";
+import { userCommand } from "./commands/user";
 
 const program = new Command()
   .name("telecal")
   .description("远程校准协作平台 telecal: remote calibration collaboration platform")
   .showHelpAfterError()
+  // `telecal agent enroll --config` and `telecal agent --config` each parse their own options.
+  .enablePositionalOptions()
   .exitOverride();
 
 startCommand(program);
 serverCommand(program);
 agentCommand(program);
 simCommand(program);
+verifyCommand(program);
+userCommand(program);
 exportCommand(program);
 
 try {

@@ -3,6 +3,7 @@ import type { AgentConfig } from "./config";
 import { DriverCatalog } from "./drivers/catalog";
 import { createInstrument } from "./instruments/factory";
 import type { InstrumentRuntime } from "./instruments/runtime";
+import { type AgentCredential, loadCredential } from "./enrol/credential";
 import type { Logger } from "./log";
 import { join } from "node:path";
 import { Outbox } from "./uplink/outbox";
@@ -15,6 +16,8 @@ export interface AgentOptions {
   /** Most readings the outbox holds. */
   outboxCapacity?: number;
   uplink?: UplinkTuning;
+  /** The agent's credential; by default the one `telecal agent enroll` stored in the dataDir. */
+  credential?: AgentCredential;
 }
 
 /**
@@ -36,7 +39,10 @@ export class Agent {
     const file = options.outboxFile ?? (config.dataDir ? join(config.dataDir, "outbox.db") : ":memory:");
     if (file === ":memory:") log.warn({}, "no dataDir: the outbox is in memory and a restart loses what it holds");
     this.outbox = new Outbox({ file, log, capacity: options.outboxCapacity, onCommit: () => this.uplink.kick() });
+    const credential = options.credential ?? (config.dataDir ? loadCredential(config.dataDir) : null);
+    if (credential === null) log.warn({}, "agent not enrolled: run `telecal agent enroll`; the server will refuse it");
     this.uplink = new Uplink({
+      auth: credential ?? undefined,
       ...options.uplink,
       serverUrl: config.server.url,
       hello: () => this.hello(),

@@ -1,5 +1,7 @@
 export { Agent, type AgentOptions } from "./agent";
 export { AgentConfig, loadAgentConfig, parseAgentConfig } from "./config";
+export { type AgentCredential, CREDENTIAL_FILE, DEVICE_KEY_FILE, loadCredential, saveCredential } from "./enrol/credential";
+export { enrollAgent, type EnrollOptions } from "./enrol/enroll";
 export { DriverCatalog, loadDriverFile } from "./drivers/catalog";
 export { type Logger, silentLogger } from "./log";
 export { AGENT_VERSION } from "./version";

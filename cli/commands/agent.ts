@@ -1,4 +1,4 @@
-import { Agent, DriverCatalog, discoverSerial, formatSerialSettings, loadAgentConfig, type ProbeResult } from "@telecal/agent";
+import { Agent, DriverCatalog, discoverSerial, enrollAgent, formatSerialSettings, loadAgentConfig, type ProbeResult } from "@telecal/agent";
 import { type Command, InvalidArgumentError } from "commander";
 import { cliLogger } from "../logger";
 
@@ -27,8 +27,26 @@ function describeProbe(r: ProbeResult): string {
 }
 
 export function agentCommand(program: Command): void {
-  program
-    .command("agent")
+  // Options after `enroll` are the subcommand's own (both have --config).
+  const agent = program.command("agent").enablePositionalOptions();
+  agent
+    .command("enroll")
+    .description("enrol this agent with a one-time token from an admin / 用一次性令牌注册代理")
+    .requiredOption("--server <url>", "the server, e.g. https://telecal.example.org")
+    .requiredOption("--token <token>", "the enrolment token (POST /api/agents/enrolment-tokens)")
+    .requiredOption("--config <file>", "agent configuration (YAML): its agent id, name and dataDir are used")
+    .action(async (opts: { server: string; token: string; config: string }) => {
+      const config = loadAgentConfig(opts.config);
+      const dataDir = config.dataDir!;
+      try {
+        await enrollAgent({ serverUrl: opts.server, token: opts.token, config, dataDir });
+      } catch (err) {
+        process.stderr.write(`telecal agent enroll: ${(err as Error).message}\n`);
+        process.exit(1);
+      }
+      process.stdout.write(`agent ${config.agent.id} enrolled at ${opts.server}; device key and credential in ${dataDir}\n`);
+    });
+  agent
     .description("run the lab agent beside the bench / 运行实验室代理")
     .option("--config <file>", "agent configuration (YAML)")
     .option("--discover", "list serial ports and ask each instrument *IDN? / 发现串口仪器")

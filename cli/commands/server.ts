@@ -24,7 +24,9 @@ export async function runServer(opts: ServerCliOptions) {
   const dataDir = resolve(opts.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const databaseUrl = opts.database ?? (process.env["DATABASE_URL"] || undefined);
-  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl });
+  // Origins besides the server's own whose pages may open sockets, e.g. the Vite dev server.
+  const allowedOrigins = (process.env["TELECAL_ALLOWED_ORIGINS"] ?? "").split(",").map((o) => o.trim()).filter((o) => o !== "");
+  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl, auth: { allowedOrigins } });
   return { server, dataDir, database: server.store.where };
 }
 

@@ -8,6 +8,9 @@ import {
   SimulatorGroup,
   startEmbeddedBroker,
 } from "@telecal/agent";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { DATABASE_FILE, type TelecalServer } from "@telecal/server";
 import type { Command } from "commander";
 import { addServerOptions, runServer, type ServerCliOptions } from "./server";
 
@@ -24,11 +27,29 @@ const TCP_BENCH = [
 ];
 const ROOM_SENSOR = { id: "th-01", sim: "mqtt-env-sensor", driver: "mqtt-json-sensor" };
 
+const DEMO_ORGANISATION = { id: "demo-station", name: "演示县计量站 Demo county station", kind: "county-station" as const };
+const DEMO_ROLES = ["admin", "expert", "technician", "trainer", "trainee"] as const;
+const DEMO_AGENT = { id: "demo-lab", name: "演示实验室 Demo lab" };
+
+/** Demo users, each with password `demo`: only in a data dir created just now, never in a real one. */
+async function createDemoUsers(server: TelecalServer): Promise<void> {
+  await server.store.auth.createOrganisation(DEMO_ORGANISATION.id, DEMO_ORGANISATION.name, DEMO_ORGANISATION.kind);
+  for (const role of DEMO_ROLES) {
+    await server.store.auth.createUser({ organisationId: DEMO_ORGANISATION.id, username: role, displayName: role, role, password: "demo" });
+  }
+}
+
 export function startCommand(program: Command): void {
   addServerOptions(
     program.command("start").description("server, web app and a demo lab in one process / 一键启动演示平台"),
   ).action(async (opts: ServerCliOptions) => {
+    const databaseGiven = opts.database !== undefined || Boolean(process.env["DATABASE_URL"]);
+    const freshDataDir = !databaseGiven && !existsSync(join(resolve(opts.dataDir), DATABASE_FILE));
     const { server, dataDir, database } = await runServer(opts);
+    if (freshDataDir) await createDemoUsers(server);
+    // The demo agent runs in this process: it is enrolled directly through the store.
+    await server.store.auth.createOrganisation(DEMO_ORGANISATION.id, DEMO_ORGANISATION.name, DEMO_ORGANISATION.kind);
+    const credential = await server.store.auth.issueAgentCredential(DEMO_AGENT.id, DEMO_AGENT.name, DEMO_ORGANISATION.id, null);
     const log = server.app.log.child({ ns: "demo" });
     const group = new SimulatorGroup();
     const sims = await Promise.all(TCP_BENCH.map((b) => serveTcp(group.add(getSimDefinition(b.sim)), "127.0.0.1", 0)));
@@ -42,7 +63,7 @@ export function startCommand(program: Command): void {
     const config = AgentConfig.parse({
       version: 1,
       server: { url: `http://127.0.0.1:${new URL(server.url).port}` },
-      agent: { id: "demo-lab", name: "演示实验室 Demo lab" },
+      agent: DEMO_AGENT,
       instruments: [
         ...TCP_BENCH.map((b, i) => ({
           id: b.id,
@@ -54,7 +75,9 @@ export function startCommand(program: Command): void {
         { id: ROOM_SENSOR.id, driver: ROOM_SENSOR.driver, role: "reference", transport: { type: "mqtt", url: broker.url } },
       ],
     });
-    const agent = new Agent(config, server.app.log.child({ ns: "demo-agent" }));
+    const agent = new Agent(config, server.app.log.child({ ns: "demo-agent" }), undefined, {
+      credential: { agentId: DEMO_AGENT.id, credential },
+    });
     agent.start();
     process.stdout.write(
       [
@@ -62,6 +85,9 @@ export function startCommand(program: Command): void {
         `  远程校准协作平台 telecal 已启动 / is running: ${server.url}`,
         `  数据目录 / data dir: ${dataDir}`,
         `  数据库 / database: ${database}`,
+        freshDataDir
+          ? `  演示用户 / demo users (new data dir): ${DEMO_ROLES.join(", ")}; 密码 / password: demo`
+          : "  未创建演示用户 / no demo users created (existing data dir)",
         `  演示实验室 / demo lab: ${[...TCP_BENCH.map((b) => `${b.id} (${b.sim})`), `${ROOM_SENSOR.id} (${ROOM_SENSOR.sim}, MQTT ${broker.url})`].join(", ")}`,
         "",
       ].join("\n"),

@@ -40,6 +40,25 @@ export const ERRORS = {
   TC_ERR_STORE_FAILED: { status: 503, message: "the store could not take {what}; nothing of it was stored" },
   TC_ERR_STORE_MIGRATION: { status: 500, message: "migration {name} failed on {database}: {reason}" },
   TC_ERR_DATABASE_URL: { status: 400, message: "{url} is not a database URL: use postgres://... or sqlite:FILE" },
+  TC_ERR_RECORD_NOT_FOUND: { status: 404, message: "record {id} not found" },
+  TC_ERR_NO_CHECKPOINT: { status: 404, message: "no signed checkpoint of the record log yet" },
+  TC_ERR_RECORD_NOT_CHECKPOINTED: {
+    status: 409,
+    message: "record {id} is not covered by the latest checkpoint (size {size}) yet; ask again after the next one",
+  },
+  TC_ERR_RECORDS_KEY: { status: 500, message: "record signing key {path}: {reason}" },
+  TC_ERR_AUTH_REQUIRED: { status: 401, message: "sign in first: {what} needs an authenticated user or agent" },
+  TC_ERR_AUTH_BAD_PASSWORD: { status: 401, message: "wrong username or password" },
+  TC_ERR_AUTH_INVALID_TOKEN: { status: 401, message: "the session token is unknown or was ended by logout" },
+  TC_ERR_AUTH_EXPIRED: { status: 401, message: "the session expired at {expiredAt}; sign in again" },
+  TC_ERR_AUTH_FORBIDDEN: { status: 403, message: "role {role} may not {what}" },
+  TC_ERR_AUTH_RATE_LIMITED: { status: 429, message: "too many sign-in attempts for {key}; try again in {seconds} s" },
+  TC_ERR_AUTH_ORIGIN: { status: 403, message: "origin {origin} is not allowed to connect" },
+  TC_ERR_AUTH_ENROLMENT_TOKEN: { status: 401, message: "the enrolment token is unknown, already used or expired" },
+  TC_ERR_AUTH_AGENT_CREDENTIAL: { status: 401, message: "agent {agentId}: missing or wrong agent credential" },
+  TC_ERR_AUTH_AGENT_MISMATCH: { status: 403, message: "this connection is enrolled as agent {enrolled}, not {claimed}" },
+  TC_ERR_AUTH_AGENT_EXISTS: { status: 409, message: "agent {agentId} is already enrolled" },
+  TC_ERR_AUTH_USER_EXISTS: { status: 409, message: "user {username} already exists" },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

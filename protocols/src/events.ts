@@ -1,7 +1,7 @@
 import type { ClockPing, ClockPong } from "./clock";
 import type { ErrorBody } from "./errors";
 import type { AgentHello, HelloAccepted } from "./hello";
-import type { BatchAck, LiveValue, ReadingBatch } from "./readings";
+import type { AgentLiveValue, BatchAck, LiveValue, ReadingBatch } from "./readings";
 import type { Ack } from "./reply";
 import type { AgentSummary, UiSnapshot } from "./ui";
 
@@ -12,6 +12,8 @@ export const NAMESPACE = { agent: "/agent", ui: "/ui" } as const;
 export interface AgentToServerEvents {
   hello: (msg: AgentHello, ack: Ack<HelloAccepted>) => void;
   readings: (batch: ReadingBatch, ack: Ack<BatchAck>) => void;
+  /** Readings as they are taken, volatile and unacknowledged: for viewers only. */
+  live: (values: AgentLiveValue[]) => void;
   /** Clock exchange; allowed before hello. */
   clock: (ping: ClockPing, ack: Ack<ClockPong>) => void;
 }
@@ -29,7 +31,7 @@ export interface UiToServerEvents {
 export interface ServerToUiEvents {
   snapshot: (snapshot: UiSnapshot) => void;
   agents: (agents: AgentSummary[]) => void;
-  /** Newest value per stream since the last flush; volatile, so a slow viewer skips, never lags. */
+  /** Values as the agents take them; volatile, so a slow viewer skips, never lags. */
   live: (values: LiveValue[]) => void;
   problem: (error: ErrorBody) => void;
 }

@@ -53,12 +53,28 @@ export const BatchAck = z.strictObject({
 });
 export type BatchAck = z.infer<typeof BatchAck>;
 
-/** One value for viewers: the newest of its stream, sent on a volatile path and coalesced. */
+/**
+ * A reading as it is taken, sent by the agent on a volatile path beside the durable batches: it is
+ * shown at once and never waits behind a backlog; if the link is busy it is skipped, not queued.
+ * What counts as the record is the acknowledged batch, not this.
+ */
+export const AgentLiveValue = z.strictObject({
+  instrumentId: Id,
+  streamId: Id,
+  t: z.number(),
+  value: z.number().nullable(),
+  unit: z.string().min(1).max(32),
+  flags: z.number().int().min(0).max(7),
+});
+export type AgentLiveValue = z.infer<typeof AgentLiveValue>;
+
+export const AgentLiveValues = z.array(AgentLiveValue).min(1).max(256);
+
+/** One value for viewers, relayed as it arrives on a volatile path: a slow viewer skips, never lags. */
 export const LiveValue = z.strictObject({
   agentId: Id,
   instrumentId: Id,
   streamId: Id,
-  seq: z.number().int(),
   t: z.number(),
   value: z.number().nullable(),
   unit: z.string(),

@@ -1,13 +1,22 @@
 import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { NAMESPACE } from "@telecal/protocols";
 import { Server as IoServer } from "socket.io";
+import { Auth, type AuthOptions, DEFAULT_AUTH_OPTIONS } from "./auth/auth";
+import { guardAgentNamespace, guardUiNamespace } from "./auth/socket-auth";
+import { agentRoutes } from "./http/agents";
+import { authRoutes } from "./http/auth";
 import { registerErrorHandler } from "./http/errors";
 import { healthRoutes } from "./http/health";
+import { recordsRoutes } from "./http/records";
 import { registerOpenApi } from "./http/openapi";
+import { userRoutes } from "./http/users";
 import { registerWeb } from "./http/web";
 import { attachAgentNamespace } from "./realtime/agent-namespace";
 import { Hub } from "./realtime/hub";
+import type { Checkpointer } from "./records/checkpoints";
+import { type RecordsOptions, startRecords } from "./records/service";
 import { attachUiNamespace } from "./realtime/ui-namespace";
 import { databaseUrlFor } from "./store/db";
 import { Store } from "./store/store";
@@ -20,11 +29,14 @@ export interface ServerOptions {
   webRoot?: string | null;
   /** A pino logger to use, or false for none (tests). */
   logger?: FastifyBaseLogger | boolean;
-  liveIntervalMs?: number;
   /** Where the SQLite file telecal.db lives (created if missing). */
   dataDir?: string;
   /** postgres://... (or sqlite:FILE); wins over dataDir. Neither: an in-memory database, for tests. */
   databaseUrl?: string;
+  /** The record log's signing key and checkpoint interval (docs/operations.md, Record log). */
+  records?: RecordsOptions;
+  /** Session length, socket origins besides the server's own, login rate limit. */
+  auth?: Partial<AuthOptions>;
 }
 
 export interface TelecalServer {
@@ -32,6 +44,9 @@ export interface TelecalServer {
   io: IoServer;
   hub: Hub;
   store: Store;
+  /** Signed checkpoints of the record log. */
+  checkpoints: Checkpointer;
+  auth: Auth;
   /** http://host:port once listening. */
   url: string;
   close(): Promise<void>;
@@ -54,12 +69,22 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   registerErrorHandler(app);
   await registerOpenApi(app);
   await app.register(healthRoutes);
+  // Before any route that needs a session: each route calls authorize(auth, roles, what) itself.
+  const auth = new Auth(store.auth, { ...DEFAULT_AUTH_OPTIONS, ...options.auth });
+  const checkpoints = await startRecords(store, { ...options.records, dataDir: options.dataDir }, app.log);
+  await app.register(recordsRoutes(checkpoints));
+  await app.register(authRoutes(auth));
+  await app.register(userRoutes(auth));
+  await app.register(agentRoutes(auth));
   await registerWeb(app, options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot);
 
   const io = new IoServer(app.server, { serveClient: false, maxHttpBufferSize: 4e6 });
   const hub = new Hub(store);
+  // Viewing live data: any signed-in role, agents of every organisation (for now).
+  guardUiNamespace(io.of(NAMESPACE.ui), auth, app.log, {});
+  guardAgentNamespace(io.of(NAMESPACE.agent), auth, app.log);
   attachAgentNamespace(io, hub, app.log);
-  const detachUi = attachUiNamespace(io, hub, app.log, { liveIntervalMs: options.liveIntervalMs ?? 100 });
+  const detachUi = attachUiNamespace(io, hub, app.log);
 
   try {
     await app.listen({ host: options.host ?? "0.0.0.0", port: options.port ?? 8080 });
@@ -67,6 +92,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     detachUi();
     io.close();
     await app.close().catch(() => undefined);
+    await checkpoints.stop();
     await store.close();
     throw err;
   }
@@ -80,6 +106,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     io,
     hub,
     store,
+    checkpoints,
+    auth,
     url,
     async close() {
       detachUi();
@@ -87,6 +115,9 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
       await app.close().catch(() => undefined);
       // Batches taken before the close are stored (and acked, if their socket is still there).
       await hub.drain();
+      // The last records get a signed checkpoint before the store closes.
+      await checkpoints.stop();
+      await checkpoints.checkpoint().catch((err: unknown) => app.log.warn({ err }, "record log checkpoint failed"));
       await store.close();
     },
   };

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { DEFAULT_WEB_ROOT } from "@telecal/server";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TEST_PASSWORD } from "../fakes/auth";
 import { type Stack, startStack } from "../fakes/stack";
 import { launchChromium } from "../peers/chromium";
 
@@ -21,11 +22,23 @@ describe("the live page in Chromium", () => {
     await stack?.close();
   });
 
-  it("shows the DMM's value changing, in Chinese first and in English on request", async () => {
+  it("signs in, shows the DMM's value changing, in Chinese first and in English on request, and signs out", async () => {
     const page = await browser.newPage();
     await page.goto(stack.server.url);
     expect(await page.locator("html").getAttribute("lang")).toBe("zh-CN");
     await expect.poll(() => page.getByText("远程校准协作平台").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+
+    // No session: the sign-in page, and no live socket.
+    await page.getByTestId("sign-in-username").waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId("conn-state").count()).toBe(0);
+    await page.getByTestId("sign-in-username").fill("technician");
+    await page.getByTestId("sign-in-password").fill("wrong");
+    await page.getByTestId("sign-in-submit").click();
+    await expect.poll(() => page.getByTestId("sign-in-error").textContent(), { timeout: 10_000 }).toBe("用户名或密码错误");
+    await page.getByTestId("sign-in-password").fill(TEST_PASSWORD);
+    await page.getByTestId("sign-in-submit").click();
+    // The session is an HttpOnly cookie: page scripts cannot read it.
+    expect(await page.evaluate("document.cookie")).toBe("");
     await expect
       .poll(() => page.getByTestId("conn-state").getAttribute("data-state"), { timeout: 10_000 })
       .toBe("connected");
@@ -54,6 +67,12 @@ describe("the live page in Chromium", () => {
 
     await page.getByTestId("lang-switch").click();
     expect(await page.locator("html").getAttribute("lang")).toBe("en");
+
+    await page.getByTestId("sign-out").click();
+    await page.getByTestId("sign-in-username").waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId("conn-state").count()).toBe(0);
+    const me = await page.evaluate(async () => (await fetch("/api/auth/me")).status);
+    expect(me).toBe(401);
     await page.close();
   });
 });

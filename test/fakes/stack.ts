@@ -5,12 +5,15 @@ import { Agent, AgentConfig, getSimDefinition, InstrumentSimulator, serveTcp, ty
 import { NAMESPACE, type ServerToUiEvents, type UiToServerEvents } from "@telecal/protocols";
 import { startServer, type TelecalServer } from "@telecal/server";
 import { io, type Socket } from "socket.io-client";
+import { enrolAgent, login, seedUsers } from "./auth";
 
 export interface Stack {
   /** The running server; a new one after restartServer(). */
   server: TelecalServer;
   sim: SimServer;
   agent: Agent;
+  /** Bearer token of the stack's signed-in technician (username `technician`, see fakes/auth.ts). */
+  token: string;
   /** The server's data dir (a temp dir removed by close() unless one was given). */
   dataDir: string;
   /**
@@ -33,6 +36,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const serve = (port: number) =>
     startServer({ host: "127.0.0.1", port, logger: false, webRoot: options.webRoot ?? null, dataDir });
   let server = await serve(0);
+  await seedUsers(server);
+  const credential = await enrolAgent(server, "lab-test");
+  const token = await login(server, "technician");
   const port = Number(new URL(server.url).port);
   const sim = await serveTcp(new InstrumentSimulator(getSimDefinition("keysight-34465a")), "127.0.0.1", 0);
   const config = AgentConfig.parse({
@@ -49,12 +55,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     ],
   });
-  const agent = new Agent(config, silentLogger);
+  const agent = new Agent(config, silentLogger, undefined, { credential });
   agent.start();
   const stack: Stack = {
     server,
     sim,
     agent,
+    token,
     dataDir,
     async restartServer(whileDown) {
       await server.close();
@@ -73,6 +80,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return stack;
 }
 
-export function uiClient(url: string): Socket<ServerToUiEvents, UiToServerEvents> {
-  return io(`${url}${NAMESPACE.ui}`, { transports: ["websocket"], forceNew: true });
+/** A /ui viewer authenticated with a bearer token in the socket.io `auth` payload. */
+export function uiClient(url: string, token: string): Socket<ServerToUiEvents, UiToServerEvents> {
+  return io(`${url}${NAMESPACE.ui}`, { transports: ["websocket"], forceNew: true, auth: { token } });
 }

@@ -1,5 +1,6 @@
 import {
   Agent,
+  type AgentCredential,
   AgentConfig,
   getSimDefinition,
   InstrumentSimulator,
@@ -10,6 +11,7 @@ import {
 } from "@telecal/agent";
 import { type HistoryPoint, NAMESPACE, streamKey } from "@telecal/protocols";
 import { startServer, type TelecalServer } from "@telecal/server";
+import { enrolAgent } from "./auth";
 import { FaultProxy } from "./fault-proxy";
 
 export const RIG_AGENT_ID = "lab-faults";
@@ -19,6 +21,8 @@ export interface LinkRig {
   server: TelecalServer;
   proxy: FaultProxy;
   dmms: SimServer[];
+  /** The rig agent's credential, enrolled through the store. */
+  credential: AgentCredential;
   /** Stream ids, one per DMM: dmm1.dcv ... */
   streams: string[];
   /** An agent config (plain data, also valid YAML as JSON) that reaches the server through the proxy. */
@@ -33,6 +37,7 @@ export interface LinkRig {
 export async function startLinkRig(options: { channels?: number; intervalMs?: number } = {}): Promise<LinkRig> {
   const channels = options.channels ?? 8;
   const server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null });
+  const credential = await enrolAgent(server, RIG_AGENT_ID);
   const proxy = await FaultProxy.start({ host: "127.0.0.1", port: Number(new URL(server.url).port) });
   const dmms = await Promise.all(
     Array.from({ length: channels }, () =>
@@ -51,6 +56,7 @@ export async function startLinkRig(options: { channels?: number; intervalMs?: nu
     server,
     proxy,
     dmms,
+    credential,
     streams: ids.map((id) => `${id}.dcv`),
     agentConfig: (extra = {}) => ({
       version: 1,
@@ -125,7 +131,7 @@ export const FAST_UPLINK: UplinkTuning = {
 /** An in-process agent of the rig's config, its outbox in `dataDir`, recording what it produces. */
 export function startRecordedAgent(rig: LinkRig, dataDir: string): RecordedAgent {
   const config = AgentConfig.parse(rig.agentConfig({ dataDir }));
-  const agent = new Agent(config, silentLogger, undefined, { uplink: FAST_UPLINK });
+  const agent = new Agent(config, silentLogger, undefined, { uplink: FAST_UPLINK, credential: rig.credential });
   const produced = new Map<string, HistoryPoint[]>(rig.streams.map((s) => [s, []]));
   const push = agent.outbox.push.bind(agent.outbox);
   agent.outbox.push = (instrumentId, streamId, unit, reading) => {

@@ -2,6 +2,7 @@ import { type AgentHello, NAMESPACE, PROTOCOL_VERSION, type ReadingBatch } from 
 import { startServer, type TelecalServer } from "@telecal/server";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { enrolAgent } from "../fakes/auth";
 
 const hello = (protocol = PROTOCOL_VERSION): AgentHello => ({
   protocol,
@@ -37,8 +38,10 @@ const batch = (firstSeq: number, n: number): ReadingBatch => ({
 describe("/agent namespace", () => {
   let server: TelecalServer;
   let socket: Socket;
+  let auth: { agentId: string; credential: string };
   beforeAll(async () => {
     server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null });
+    auth = await enrolAgent(server, "lab-a");
   });
   afterAll(async () => {
     await server.close();
@@ -48,7 +51,7 @@ describe("/agent namespace", () => {
   });
 
   async function connect(): Promise<Socket> {
-    socket = io(`${server.url}${NAMESPACE.agent}`, { transports: ["websocket"], forceNew: true });
+    socket = io(`${server.url}${NAMESPACE.agent}`, { transports: ["websocket"], forceNew: true, auth });
     await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
     return socket;
   }

@@ -37,6 +37,8 @@ export interface UplinkOptions extends UplinkTuning {
   log: Logger;
   /** Where readings wait for the server's ack; the uplink sends only what it holds. */
   outbox: Outbox;
+  /** The enrolled agent's socket.io `auth` payload; the server refuses /agent without it. */
+  auth?: { agentId: string; credential: string };
 }
 
 /** A batch whose newest reading is older than this is sent as history, not shown as live. */
@@ -71,6 +73,7 @@ export class Uplink {
     this.outbox = options.outbox;
     this.socket = io(`${options.serverUrl}${NAMESPACE.agent}`, {
       autoConnect: false,
+      auth: options.auth,
       transports: ["websocket"],
       reconnectionDelay: options.reconnectionDelayMs ?? 500,
       reconnectionDelayMax: options.reconnectionDelayMaxMs ?? 10_000,
@@ -131,6 +134,10 @@ export class Uplink {
   /** Hands a reading to the outbox; it is sent once committed. */
   push(instrumentId: string, streamId: string, unit: string, reading: OutboxReading): void {
     this.outbox.push(instrumentId, streamId, unit, { ...reading, clock: reading.clock ?? this.clockStamp });
+    // The live path: shown at once, skipped if the link is busy, never queued behind the backlog.
+    if (this.ready) {
+      this.socket.volatile.emit("live", [{ instrumentId, streamId, t: reading.t, value: reading.value, unit, flags: reading.flags }]);
+    }
   }
 
   /** Readings not yet acknowledged by the server, committed or waiting for their transaction. */

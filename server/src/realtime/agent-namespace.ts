@@ -1,5 +1,6 @@
 import {
   AgentHello,
+  AgentLiveValues,
   type AgentToServerEvents,
   type ErrorBody,
   NAMESPACE,
@@ -16,7 +17,7 @@ import type { Hub } from "./hub";
 import { answerClock } from "./clock";
 import { answer, errorBody } from "./reply";
 
-const KNOWN_EVENTS = new Set<string>(["hello", "readings", "clock"]);
+const KNOWN_EVENTS = new Set<string>(["hello", "readings", "clock", "live"]);
 
 /**
  * /agent: a lab agent says hello (protocol version, instruments), then streams reading batches.
@@ -36,6 +37,14 @@ export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogge
     });
 
     socket.on("clock", (raw: unknown, ack: unknown) => answer(ack, answerClock(raw), problem));
+
+    // Live values are volatile and unacknowledged: a bad one is answered with a problem and dropped.
+    socket.on("live", (raw: unknown) => {
+      if (agentId === null) return problem(new TelecalError("TC_ERR_HELLO_REQUIRED", { event: "live" }).toBody());
+      const parsed = AgentLiveValues.safeParse(raw);
+      if (!parsed.success) return problem(validationError("live values", parsed.error).toBody());
+      hub.relayLive(agentId, parsed.data);
+    });
 
     socket.on("hello", async (raw: unknown, ack: unknown) => {
       try {

@@ -1,4 +1,5 @@
 import {
+  type AgentLiveValue,
   type AgentHello,
   type AgentSummary,
   type BatchAck,
@@ -42,7 +43,7 @@ type Listener = () => void;
  */
 export class Hub {
   private readonly agents = new Map<string, AgentState>();
-  private pendingLive = new Map<string, LiveValue>();
+  private readonly liveListeners = new Set<(values: LiveValue[]) => void>();
   private readonly agentListeners = new Set<Listener>();
   /** Per stream, the tail of its ingest queue: batches of one stream are stored one after another. */
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -122,28 +123,26 @@ export class Hub {
     for (let i = Math.max(0, firstNew); i < batch.t.length; i++) {
       stream.history.push([batch.t[i]!, batch.values[i]!, batch.flags[i]!]);
     }
-    if (stored.ackedSeq > stored.previousAckedSeq && !batch.historical) {
-      const i = batch.t.length - 1;
-      this.pendingLive.set(streamKey(agentId, batch.streamId), {
-        agentId,
-        instrumentId: batch.instrumentId,
-        streamId: batch.streamId,
-        seq: stored.ackedSeq,
-        t: batch.t[i]!,
-        value: batch.values[i]!,
-        unit: batch.unit,
-        flags: batch.flags[i]!,
-      });
-    }
     return { streamId: batch.streamId, ackedSeq: stored.ackedSeq };
   }
 
-  /** The newest value of every stream that changed since the last call. */
-  takeLive(): LiveValue[] {
-    if (this.pendingLive.size === 0) return [];
-    const values = [...this.pendingLive.values()];
-    this.pendingLive = new Map();
-    return values;
+  /**
+   * Relays an agent's live values to viewers at once. Values of streams the agent did not announce
+   * are dropped; the rest go out whole.
+   */
+  relayLive(agentId: string, values: readonly AgentLiveValue[]): void {
+    const agent = this.agents.get(agentId);
+    if (!agent) return;
+    const out: LiveValue[] = [];
+    for (const v of values) {
+      if (agent.streams.get(v.streamId)?.instrumentId === v.instrumentId) out.push({ agentId, ...v });
+    }
+    if (out.length > 0) for (const listener of this.liveListeners) listener(out);
+  }
+
+  onLive(listener: (values: LiveValue[]) => void): () => void {
+    this.liveListeners.add(listener);
+    return () => this.liveListeners.delete(listener);
   }
 
   summaries(): AgentSummary[] {

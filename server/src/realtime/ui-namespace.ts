@@ -8,21 +8,11 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Namespace, Server } from "socket.io";
 import type { Hub } from "./hub";
 
-export interface UiNamespaceOptions {
-  /** How often live values are flushed to viewers; each flush carries the newest value per stream. */
-  liveIntervalMs: number;
-}
-
 /**
- * /ui: viewers get a snapshot on connect, agent changes as they happen, and live values coalesced
- * per flush and sent volatile, so that a viewer on a slow link skips values instead of falling behind.
+ * /ui: viewers get a snapshot on connect, agent changes as they happen, and live values as the
+ * agents send them, volatile, so that a viewer on a slow link skips values instead of falling behind.
  */
-export function attachUiNamespace(
-  io: Server,
-  hub: Hub,
-  log: FastifyBaseLogger,
-  options: UiNamespaceOptions,
-): () => void {
+export function attachUiNamespace(io: Server, hub: Hub, log: FastifyBaseLogger): () => void {
   const nsp = io.of(NAMESPACE.ui) as unknown as Namespace<UiToServerEvents, ServerToUiEvents>;
   nsp.on("connection", (socket) => {
     socket.emit("snapshot", hub.snapshot());
@@ -37,13 +27,9 @@ export function attachUiNamespace(
     });
   });
   const offAgents = hub.onAgentsChanged(() => nsp.emit("agents", hub.summaries()));
-  const timer = setInterval(() => {
-    const values = hub.takeLive();
-    if (values.length > 0) nsp.volatile.emit("live", values);
-  }, options.liveIntervalMs);
-  timer.unref();
+  const offLive = hub.onLive((values) => nsp.volatile.emit("live", values));
   return () => {
-    clearInterval(timer);
+    offLive();
     offAgents();
   };
 }

@@ -27,6 +27,12 @@ export class AgentsRepository {
     await this.db.updateTable("agents").set({ last_seen: now }).where("id", "=", agentId).execute();
   }
 
+  /** The agent's Ed25519 public key (SPKI PEM) registered at enrolment; null if it has none. */
+  async publicKey(agentId: string): Promise<string | null> {
+    const row = await this.db.selectFrom("agents").select("public_key").where("id", "=", agentId).executeTakeFirst();
+    return row?.public_key ?? null;
+  }
+
   async agents(): Promise<AgentRecord[]> {
     const rows = await this.db.selectFrom("agents").selectAll().orderBy("id").execute();
     return rows.map((r) => ({ agentId: r.id, name: r.name, firstSeen: r.first_seen, lastSeen: r.last_seen }));

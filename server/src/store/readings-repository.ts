@@ -1,5 +1,8 @@
-import { isTelecalError, type ReadingBatch, TelecalError } from "@telecal/protocols";
+import { isTelecalError, type ReadingBatch, streamKey, TelecalError } from "@telecal/protocols";
 import type { Kysely } from "kysely";
+import { appendRecord } from "../records/log";
+import { recordsDb } from "../records/schema";
+import type { ReadingBatchPayload } from "../records/verify";
 import type { DialectName } from "./db";
 import type { ReadingsTable, Schema } from "./schema";
 
@@ -90,6 +93,28 @@ export class ReadingsRepository {
             .values(rows.slice(i, i + this.rowsPerStatement))
             .onConflict((oc) => oc.columns(["agent_id", "stream_id", "seq"]).doNothing())
             .execute();
+        }
+        if (rows.length > 0) {
+          // The log carries exactly the readings stored now, committed with them or not at all.
+          const payload: ReadingBatchPayload = {
+            agentId,
+            streamId: batch.streamId,
+            instrumentId: batch.instrumentId,
+            firstSeq: rows[0]!.seq,
+            t: rows.map((r) => r.t),
+            values: rows.map((r) => r.value),
+            flags: rows.map((r) => r.flags),
+            unit: batch.unit,
+            clock: batch.clock,
+            historical: batch.historical,
+            receivedAt,
+          };
+          await appendRecord(
+            recordsDb(trx),
+            this.dialect,
+            { kind: "reading-batch", stream: streamKey(agentId, batch.streamId), actor: `agent:${agentId}`, payload },
+            receivedAt,
+          );
         }
         const acked = Math.max(previous, batch.firstSeq + batch.t.length - 1);
         if (acked !== stream.acked_seq) {

@@ -1,3 +1,5 @@
+import type { AuthSchema } from "../auth/schema";
+
 /**
  * The tables as Kysely sees them. Times are UTC milliseconds; `historical` is 0 or 1 so that SQLite
  * and PostgreSQL hold the same values. 64-bit integers come back as numbers on both (db.ts).
@@ -7,6 +9,12 @@ export interface AgentsTable {
   name: string;
   first_seen: number;
   last_seen: number;
+  /** Set at enrolment (0002-auth): null for an agent that was never enrolled. */
+  organisation_id: string | null;
+  /** SPKI PEM of the agent's Ed25519 device key. */
+  public_key: string | null;
+  credential_hash: string | null;
+  enrolled_at: number | null;
 }
 
 export interface StreamsTable {
@@ -32,7 +40,7 @@ export interface ReadingsTable {
   received_at: number;
 }
 
-export interface Schema {
+export interface Schema extends AuthSchema {
   agents: AgentsTable;
   streams: StreamsTable;
   readings: ReadingsTable;

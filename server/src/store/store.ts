@@ -1,5 +1,8 @@
 import { type AgentHello, isTelecalError, TelecalError } from "@telecal/protocols";
 import type { Kysely } from "kysely";
+import { AuthRepository } from "../auth/auth-repository";
+import { RecordLog } from "../records/log";
+import { recordsDb } from "../records/schema";
 import { AgentsRepository } from "./agents-repository";
 import { type DialectName, openDatabase } from "./db";
 import { migrate } from "./migrate";
@@ -16,6 +19,9 @@ export class Store {
   readonly agents: AgentsRepository;
   readonly streams: StreamsRepository;
   readonly readings: ReadingsRepository;
+  /** The append-only record log (records/). */
+  readonly records: RecordLog;
+  readonly auth: AuthRepository;
 
   private constructor(
     readonly db: Kysely<Schema>,
@@ -29,6 +35,8 @@ export class Store {
     this.agents = new AgentsRepository(db);
     this.streams = new StreamsRepository(db);
     this.readings = new ReadingsRepository(db, dialect, options.readings);
+    this.records = new RecordLog(recordsDb(db), dialect);
+    this.auth = new AuthRepository(db);
   }
 
   /** Opens `postgres://...` or `sqlite:FILE` and runs the migrations not yet applied. */

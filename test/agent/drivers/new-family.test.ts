@@ -9,6 +9,7 @@ import { silentLogger } from "../../../agent/src/log";
 import { loadSimDefinitionFile } from "../../../agent/src/simulators/catalog";
 import { InstrumentSimulator } from "../../../agent/src/simulators/engine";
 import { serveTcp, type SimServer } from "../../../agent/src/simulators/tcp-server";
+import { enrolAgent } from "../../fakes/auth";
 import { waitFor } from "../../fakes/bench";
 
 /** A family telecal has never seen: a humidity readout that answers "RH?" with "RH=45.20%". */
@@ -66,7 +67,7 @@ describe("a new instrument family from definition files alone", () => {
         `  - { id: hg1, driver: acme-hygrometer, role: uut, transport: { type: tcp, host: 127.0.0.1, port: ${sim.port} }, intervalMs: 50 }`,
       ].join("\n"),
     );
-    agent = new Agent(loadAgentConfig(join(dir, "agent.yaml")), silentLogger);
+    agent = new Agent(loadAgentConfig(join(dir, "agent.yaml")), silentLogger, undefined, { credential: await enrolAgent(server, "lab-new") });
     agent.start();
     const history = await waitFor("readings of the new family on the server", () => {
       const points = server.hub.snapshot().history["lab-new/hg1.rh"];

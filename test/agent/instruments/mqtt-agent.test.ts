@@ -7,6 +7,7 @@ import { getMqttSimDefinition } from "../../../agent/src/simulators/mqtt/catalog
 import { createMqttSimulator } from "../../../agent/src/simulators/mqtt/factory";
 import type { MqttPublisher } from "../../../agent/src/simulators/mqtt/publisher";
 import { type EmbeddedBroker, startEmbeddedBroker } from "../../../agent/src/transports/mqtt-broker";
+import { enrolAgent } from "../../fakes/auth";
 import { until } from "../../fakes/mqtt";
 
 describe("an agent with MQTT sensors, on the embedded broker", () => {
@@ -35,7 +36,7 @@ describe("an agent with MQTT sensors, on the embedded broker", () => {
       ].join("\n"),
       "agent.yaml",
     );
-    agent = new Agent(config, silentLogger);
+    agent = new Agent(config, silentLogger, undefined, { credential: await enrolAgent(server, "lab-mqtt") });
     agent.start();
     for (const name of ["mqtt-env-sensor", "sparkplug-edge"]) {
       const sim = createMqttSimulator({ ...getMqttSimDefinition(name), intervalMs: 50 }, { url: broker.url });

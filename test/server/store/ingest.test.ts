@@ -5,6 +5,7 @@ import { NAMESPACE } from "@telecal/protocols";
 import { startServer, type TelecalServer } from "@telecal/server";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { enrolAgent } from "../../fakes/auth";
 import { batch, hello } from "./store-suite";
 
 describe("/agent ingest through the store", () => {
@@ -14,7 +15,8 @@ describe("/agent ingest through the store", () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), "telecal-ingest-"));
     server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null, dataDir });
-    socket = io(`${server.url}${NAMESPACE.agent}`, { transports: ["websocket"], forceNew: true });
+    const auth = await enrolAgent(server, "lab-a");
+    socket = io(`${server.url}${NAMESPACE.agent}`, { transports: ["websocket"], forceNew: true, auth });
     await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
   });
   afterAll(async () => {

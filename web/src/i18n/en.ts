@@ -15,6 +15,23 @@ export const en: Messages = {
     connected: "Connected",
     disconnected: "Disconnected, retrying…",
   },
+  signIn: {
+    heading: "Sign in",
+    username: "Username",
+    password: "Password",
+    submit: "Sign in",
+    signOut: "Sign out",
+    badPassword: "Wrong username or password",
+    rateLimited: "Too many sign-in attempts; please wait a minute",
+    failed: "Sign-in failed ({{code}})",
+  },
+  role: {
+    admin: "Administrator",
+    expert: "Expert",
+    technician: "Technician",
+    trainer: "Trainer",
+    trainee: "Trainee",
+  },
   live: {
     heading: "Live readings",
     empty: "Waiting for a lab agent to come online…",

@@ -14,6 +14,23 @@ export const zhCN = {
     connected: "已连接",
     disconnected: "已断开，正在重连…",
   },
+  signIn: {
+    heading: "登录",
+    username: "用户名",
+    password: "密码",
+    submit: "登录",
+    signOut: "退出登录",
+    badPassword: "用户名或密码错误",
+    rateLimited: "登录尝试过于频繁，请稍后再试",
+    failed: "登录失败（{{code}}）",
+  },
+  role: {
+    admin: "管理员",
+    expert: "专家",
+    technician: "技术员",
+    trainer: "培训师",
+    trainee: "学员",
+  },
   live: {
     heading: "实时读数",
     empty: "等待实验室代理上线…",

@@ -1,8 +1,10 @@
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { ConnectionState } from "./ConnectionState";
 import { LanguageSwitch } from "./LanguageSwitch";
 
-export function Header() {
+/** `live`: a /ui connection exists (signed in), so its state is shown; `children`: more tools. */
+export function Header({ live = false, children }: { live?: boolean; children?: ReactNode }) {
   const { t } = useTranslation();
   return (
     <header className="app-header">
@@ -11,8 +13,9 @@ export function Header() {
         <span className="brand-mark">{t("app.brand")}</span>
       </div>
       <div className="app-header-tools">
-        <ConnectionState />
+        {live && <ConnectionState />}
         <LanguageSwitch />
+        {children}
       </div>
     </header>
   );

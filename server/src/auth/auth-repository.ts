@@ -1,0 +1,182 @@
+import { randomUUID } from "node:crypto";
+import { type OrganisationKind, type Role, TelecalError, type UserInfo } from "@telecal/protocols";
+import type { Kysely } from "kysely";
+import type { Schema } from "../store/schema";
+import { DUMMY_HASH, hashPassword, verifyPassword } from "./password";
+import { newSecret, sameHash, secretHash } from "./secret";
+
+export interface NewUser {
+  organisationId: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  password: string;
+}
+
+export interface SessionInfo {
+  user: UserInfo;
+  /** SHA-256 of the token: how live sockets are found when the session ends. */
+  idHash: string;
+  expiresAt: number;
+}
+
+export interface AgentEnrolment {
+  token: string;
+  agentId: string;
+  name: string;
+  publicKey: string;
+}
+
+/** Organisations, users, sessions, enrolment tokens and agent credentials; secrets are kept only as hashes. */
+export class AuthRepository {
+  constructor(private readonly db: Kysely<Schema>) {}
+
+  async createOrganisation(id: string, name: string, kind: OrganisationKind): Promise<void> {
+    await this.db.insertInto("organisations").values({ id, name, kind }).onConflict((oc) => oc.column("id").doNothing()).execute();
+  }
+
+  async createUser(u: NewUser, now = Date.now()): Promise<UserInfo> {
+    const existing = await this.db.selectFrom("users").select("id").where("username", "=", u.username).executeTakeFirst();
+    if (existing) throw new TelecalError("TC_ERR_AUTH_USER_EXISTS", { username: u.username });
+    const id = randomUUID();
+    await this.db
+      .insertInto("users")
+      .values({
+        id,
+        organisation_id: u.organisationId,
+        username: u.username,
+        display_name: u.displayName,
+        role: u.role,
+        password_hash: await hashPassword(u.password),
+        created_at: now,
+      })
+      .execute();
+    return (await this.user(id))!;
+  }
+
+  async userCount(): Promise<number> {
+    const row = await this.db.selectFrom("users").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async user(id: string): Promise<UserInfo | undefined> {
+    const rows = await this.userQuery().where("users.id", "=", id).execute();
+    return rows.map(toUserInfo)[0];
+  }
+
+  async users(organisationId: string): Promise<UserInfo[]> {
+    const rows = await this.userQuery().where("users.organisation_id", "=", organisationId).orderBy("users.username").execute();
+    return rows.map(toUserInfo);
+  }
+
+  /** The user whose password this is, or undefined; takes as long for an unknown user as for a known one. */
+  async checkPassword(username: string, password: string): Promise<UserInfo | undefined> {
+    const row = await this.db.selectFrom("users").select(["id", "password_hash"]).where("username", "=", username).executeTakeFirst();
+    const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
+    return ok && row ? this.user(row.id) : undefined;
+  }
+
+  async createSession(userId: string, ttlMs: number, now = Date.now()): Promise<{ token: string; expiresAt: number }> {
+    const token = newSecret();
+    const expiresAt = now + ttlMs;
+    await this.db.insertInto("sessions").values({ id_hash: secretHash(token), user_id: userId, created_at: now, expires_at: expiresAt }).execute();
+    return { token, expiresAt };
+  }
+
+  /** The session of a token; TC_ERR_AUTH_INVALID_TOKEN if none, TC_ERR_AUTH_EXPIRED (and removed) if past. */
+  async session(token: string, now = Date.now()): Promise<SessionInfo> {
+    const idHash = secretHash(token);
+    const row = await this.db.selectFrom("sessions").selectAll().where("id_hash", "=", idHash).executeTakeFirst();
+    if (!row) throw new TelecalError("TC_ERR_AUTH_INVALID_TOKEN");
+    if (row.expires_at <= now) {
+      throw new TelecalError("TC_ERR_AUTH_EXPIRED", { expiredAt: new Date(row.expires_at).toISOString() });
+    }
+    const user = await this.user(row.user_id);
+    if (!user) throw new TelecalError("TC_ERR_AUTH_INVALID_TOKEN");
+    return { user, idHash, expiresAt: row.expires_at };
+  }
+
+  /** Removes sessions that expired before `before`. */
+  async sweepSessions(before: number): Promise<void> {
+    await this.db.deleteFrom("sessions").where("expires_at", "<", before).execute();
+  }
+
+  async endSession(idHash: string): Promise<void> {
+    await this.db.deleteFrom("sessions").where("id_hash", "=", idHash).execute();
+  }
+
+  async createEnrolmentToken(organisationId: string, createdBy: string, ttlMs: number, now = Date.now()): Promise<{ token: string; expiresAt: number }> {
+    const token = newSecret();
+    const expiresAt = now + ttlMs;
+    await this.db
+      .insertInto("enrolment_tokens")
+      .values({ token_hash: secretHash(token), organisation_id: organisationId, created_by: createdBy, created_at: now, expires_at: expiresAt, used_at: null, used_by_agent: null })
+      .execute();
+    return { token, expiresAt };
+  }
+
+  /**
+   * Spends an enrolment token (once: the update only matches an unused, unexpired token) and
+   * records the agent with its public key and the hash of a new credential, all in one transaction.
+   */
+  async enrol(e: AgentEnrolment, now = Date.now()): Promise<{ credential: string; organisationId: string }> {
+    return this.db.transaction().execute(async (trx) => {
+      const spent = await trx
+        .updateTable("enrolment_tokens")
+        .set({ used_at: now, used_by_agent: e.agentId })
+        .where("token_hash", "=", secretHash(e.token))
+        .where("used_at", "is", null)
+        .where("expires_at", ">", now)
+        .returning("organisation_id")
+        .executeTakeFirst();
+      if (!spent) throw new TelecalError("TC_ERR_AUTH_ENROLMENT_TOKEN");
+      const agent = await trx.selectFrom("agents").select("credential_hash").where("id", "=", e.agentId).executeTakeFirst();
+      if (agent?.credential_hash) throw new TelecalError("TC_ERR_AUTH_AGENT_EXISTS", { agentId: e.agentId });
+      const credential = await new AuthRepository(trx).issueAgentCredential(e.agentId, e.name, spent.organisation_id, e.publicKey, now);
+      return { credential, organisationId: spent.organisation_id };
+    });
+  }
+
+  /** Gives an agent a new credential (replacing any), for enrolment and for the in-process demo agent. */
+  async issueAgentCredential(agentId: string, name: string, organisationId: string, publicKey: string | null, now = Date.now()): Promise<string> {
+    const credential = newSecret();
+    const enrolled = { organisation_id: organisationId, public_key: publicKey, credential_hash: secretHash(credential), enrolled_at: now };
+    await this.db
+      .insertInto("agents")
+      .values({ id: agentId, name, first_seen: now, last_seen: now, ...enrolled })
+      .onConflict((oc) => oc.column("id").doUpdateSet(enrolled))
+      .execute();
+    return credential;
+  }
+
+  /** True when the agent is enrolled and this is its credential. */
+  async checkAgentCredential(agentId: string, credential: string): Promise<boolean> {
+    const row = await this.db.selectFrom("agents").select("credential_hash").where("id", "=", agentId).executeTakeFirst();
+    return row?.credential_hash != null && sameHash(row.credential_hash, secretHash(credential));
+  }
+
+  private userQuery() {
+    return this.db
+      .selectFrom("users")
+      .innerJoin("organisations", "organisations.id", "users.organisation_id")
+      .select([
+        "users.id as id",
+        "users.username as username",
+        "users.display_name as displayName",
+        "users.role as role",
+        "organisations.id as orgId",
+        "organisations.name as orgName",
+        "organisations.kind as orgKind",
+      ]);
+  }
+}
+
+function toUserInfo(r: { id: string; username: string; displayName: string; role: string; orgId: string; orgName: string; orgKind: string }): UserInfo {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.displayName,
+    role: r.role as Role,
+    organisation: { id: r.orgId, name: r.orgName, kind: r.orgKind as OrganisationKind },
+  };
+}

@@ -1,0 +1,42 @@
+/** The auth tables of migration 0002-auth, as Kysely sees them. Times are UTC milliseconds. */
+export interface OrganisationsTable {
+  id: string;
+  name: string;
+  kind: string;
+}
+
+export interface UsersTable {
+  id: string;
+  organisation_id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  /** scrypt$N$r$p$salt$hash (base64): the parameters travel with the hash. */
+  password_hash: string;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the session token; the token itself is never stored. */
+  id_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface EnrolmentTokensTable {
+  token_hash: string;
+  organisation_id: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+  used_by_agent: string | null;
+}
+
+export interface AuthSchema {
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  enrolment_tokens: EnrolmentTokensTable;
+}

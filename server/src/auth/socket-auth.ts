@@ -1,0 +1,122 @@
+import { AgentSocketAuth, type ErrorBody, type Role, TelecalError, UiSocketAuth } from "@telecal/protocols";
+import type { FastifyBaseLogger } from "fastify";
+import type { Namespace, Socket } from "socket.io";
+import { errorBody } from "../realtime/reply";
+import { type Auth, requireRole } from "./auth";
+import { ANY_ROLE } from "./authorize";
+import type { SessionInfo } from "./auth-repository";
+import { tokenFromHeaders } from "./cookies";
+import { originAllowed } from "./origin";
+
+/** What each /ui event needs. An event not listed needs a signed-in user of any role. */
+export type EventRoles = Readonly<Record<string, ReadonlySet<Role>>>;
+
+interface UiSocketData {
+  session?: SessionInfo;
+  token?: string;
+}
+
+interface AgentSocketData {
+  agentId?: string;
+}
+
+/** A refused connection: socket.io hands `message` and `data` to the client's connect_error. */
+function connectError(err: unknown, log: FastifyBaseLogger): Error & { data: ErrorBody } {
+  const body = errorBody(err, log);
+  return Object.assign(new Error(body.message), { data: body });
+}
+
+function checkOrigin(socket: Socket, auth: Auth): void {
+  const { origin, host } = socket.request.headers;
+  if (!originAllowed(origin, host, auth.options.allowedOrigins)) throw new TelecalError("TC_ERR_AUTH_ORIGIN", { origin });
+}
+
+/** Answers a refused event through its ack, or as a `problem` event when it carries none. */
+function refuse(socket: Socket, packet: unknown[], body: ErrorBody): void {
+  const ack = packet[packet.length - 1];
+  if (typeof ack === "function") (ack as (r: unknown) => void)({ ok: false, error: body });
+  else socket.emit("problem", body);
+}
+
+/**
+ * /ui: the connection needs a signed-in user (session cookie, or `auth: {token}`) and an allowed
+ * Origin; then every event is checked again against its own role set and the session, which may
+ * have ended since. Logout and expiry disconnect the socket at once.
+ */
+export function guardUiNamespace(nsp: Namespace, auth: Auth, log: FastifyBaseLogger, events: EventRoles): void {
+  nsp.use((socket, next) => {
+    void (async () => {
+      checkOrigin(socket, auth);
+      const parsed = UiSocketAuth.safeParse(socket.handshake.auth ?? {});
+      if (!parsed.success) throw new TelecalError("TC_ERR_AUTH_REQUIRED", { what: "/ui" });
+      const token = parsed.data.token ?? tokenFromHeaders(socket.request.headers);
+      const session = await auth.session(token, "/ui");
+      requireRole(session.user, ANY_ROLE, "view live data");
+      Object.assign(socket.data as UiSocketData, { session, token });
+    })().then(
+      () => next(),
+      (err: unknown) => next(connectError(err, log)),
+    );
+  });
+  nsp.on("connection", (socket) => {
+    const data = socket.data as UiSocketData;
+    if (!data.session) return void socket.disconnect(true);
+    const unbind = auth.bind(data.session, {
+      end(code) {
+        socket.emit("problem", new TelecalError(code, { expiredAt: new Date(data.session!.expiresAt).toISOString() }).toBody());
+        socket.disconnect(true);
+      },
+    });
+    socket.on("disconnect", unbind);
+    socket.use((packet, next) => {
+      const event = String(packet[0]);
+      void (async () => {
+        const session = await auth.session(data.token, event);
+        requireRole(session.user, events[event] ?? ANY_ROLE, event);
+      })().then(
+        () => next(),
+        (err: unknown) => refuse(socket, packet, errorBody(err, log)),
+      );
+    });
+  });
+}
+
+/**
+ * /agent: the connection needs `auth: {agentId, credential}` of an enrolled agent; every event
+ * needs that identity, and a hello must name the enrolled agent.
+ */
+export function guardAgentNamespace(nsp: Namespace, auth: Auth, log: FastifyBaseLogger): void {
+  nsp.use((socket, next) => {
+    void (async () => {
+      checkOrigin(socket, auth);
+      const raw: unknown = socket.handshake.auth;
+      if (raw === undefined || raw === null || (typeof raw === "object" && Object.keys(raw).length === 0)) {
+        throw new TelecalError("TC_ERR_AUTH_REQUIRED", { what: "/agent" });
+      }
+      const parsed = AgentSocketAuth.safeParse(raw);
+      const agentId = parsed.success ? parsed.data.agentId : "(none)";
+      if (!parsed.success || !(await auth.repo.checkAgentCredential(parsed.data.agentId, parsed.data.credential))) {
+        throw new TelecalError("TC_ERR_AUTH_AGENT_CREDENTIAL", { agentId });
+      }
+      (socket.data as AgentSocketData).agentId = agentId;
+    })().then(
+      () => next(),
+      (err: unknown) => {
+        log.warn({ err: String(err) }, "agent connection refused");
+        next(connectError(err, log));
+      },
+    );
+  });
+  nsp.on("connection", (socket) => {
+    socket.use((packet, next) => {
+      const enrolled = (socket.data as AgentSocketData).agentId;
+      const event = String(packet[0]);
+      if (enrolled === undefined) return refuse(socket, packet, new TelecalError("TC_ERR_AUTH_REQUIRED", { what: event }).toBody());
+      const claimed = (packet[1] as { agentId?: unknown } | null | undefined)?.agentId;
+      if (event === "hello" && typeof claimed === "string" && claimed !== enrolled) {
+        return refuse(socket, packet, new TelecalError("TC_ERR_AUTH_AGENT_MISMATCH", { enrolled, claimed }).toBody());
+      }
+      next();
+    });
+  });
+}

@@ -1,0 +1,56 @@
+import { createPublicKey } from "node:crypto";
+import { EnrollRequest, EnrollResponse, EnrolmentTokenRequest, EnrolmentTokenResponse, TelecalError } from "@telecal/protocols";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Auth } from "../auth/auth";
+import { ADMIN_ONLY, authorize, principalOf } from "../auth/authorize";
+
+/** Only an Ed25519 SPKI PEM key is registered; anything else is refused before the token is spent. */
+function checkPublicKey(pem: string): void {
+  try {
+    if (createPublicKey({ key: pem, format: "pem" }).asymmetricKeyType === "ed25519") return;
+  } catch {
+    // Reported below.
+  }
+  throw new TelecalError("TC_ERR_VALIDATION", { what: "enrolment", issues: "publicKey: not an Ed25519 public key (SPKI PEM)" });
+}
+
+/** Agent enrolment: an admin makes a one-time token; the agent spends it to get its credential. */
+export function agentRoutes(auth: Auth): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post(
+      "/api/agents/enrolment-tokens",
+      {
+        onRequest: authorize(auth, ADMIN_ONLY, "create enrolment tokens"),
+        schema: {
+          summary: "A one-time, expiring token that enrols one agent into the admin's organisation",
+          tags: ["agents"],
+          body: EnrolmentTokenRequest,
+          response: { 201: EnrolmentTokenResponse },
+        },
+      },
+      async (request, reply) => {
+        const { user } = principalOf(request);
+        const token = await auth.repo.createEnrolmentToken(user.organisation.id, user.id, request.body.ttlMinutes * 60_000);
+        return reply.status(201).send(token);
+      },
+    );
+
+    app.post(
+      "/api/agents/enroll",
+      {
+        schema: {
+          summary: "Spends an enrolment token (no session: the token is the authority) and answers the agent credential",
+          tags: ["agents"],
+          body: EnrollRequest,
+          response: { 201: EnrollResponse },
+        },
+      },
+      async (request, reply) => {
+        checkPublicKey(request.body.publicKey);
+        const { credential, organisationId } = await auth.repo.enrol(request.body);
+        request.log.info({ agentId: request.body.agentId, organisationId }, "agent enrolled");
+        return reply.status(201).send({ agentId: request.body.agentId, credential, organisationId });
+      },
+    );
+  };
+}
