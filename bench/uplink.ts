@@ -47,7 +47,10 @@ const token = await login(server, "technician");
 
 function viewer(url: string, auth?: object): Promise<Socket> {
   const socket = io(url, { transports: ["websocket"], forceNew: true, auth });
-  return new Promise((resolve) => socket.once("connect", () => resolve(socket)));
+  return new Promise((resolve, reject) => {
+    socket.once("connect", () => resolve(socket));
+    socket.once("connect_error", (err) => reject(new Error(`bench: cannot connect to ${url}: ${err.message}`)));
+  });
 }
 
 /** Latencies (ms) of live values seen by `ui` while `send(i)` runs at 10 Hz per channel for `seconds`. */
@@ -79,6 +82,8 @@ function row(name: string, value: string, base: string, ratio: string): string {
 }
 
 // 1. Live latency.
+const progress = (what: string) => process.stderr.write(`bench uplink: ${what}\n`);
+progress("live latency");
 const live = await agentUplink("bench-live", ":memory:", CHANNELS);
 live.uplink.start();
 const ui = await viewer(`${server.url}${NAMESPACE.ui}`, { token });
@@ -89,7 +94,8 @@ const stack = summarise(
 
 const relayHttp = createServer();
 const relay = new Server(relayHttp, { serveClient: false });
-relay.of("/in").on("connection", (s) => s.on("live", (v: unknown) => relay.of("/out").volatile.emit("live", v)));
+const relayOutNsp = relay.of("/out");
+relay.of("/in").on("connection", (s) => s.on("live", (v: unknown) => relayOutNsp.volatile.emit("live", v)));
 await new Promise<void>((r) => relayHttp.listen(0, "127.0.0.1", () => r()));
 const relayUrl = `http://127.0.0.1:${(relayHttp.address() as { port: number }).port}`;
 const relayIn = await viewer(`${relayUrl}/in`);
@@ -107,6 +113,7 @@ relay.close();
 await live.uplink.stop();
 live.outbox.close();
 
+progress("ingest");
 // 2. Ingest throughput: the server's own path for a batch (parse, store with record log) vs bare SQLite.
 const ingestAgent = "bench-ingest";
 await enrolAgent(server, ingestAgent);
@@ -150,6 +157,7 @@ for (const raw of batches as ReadingBatch[]) {
 const bareS = (performance.now() - t1) / 1000;
 bareDb.close();
 
+progress("drain");
 // 3. Drain of a one-hour backlog from the agent's outbox, with live values flowing meanwhile.
 const backlogFile = join(dataDir, "backlog-outbox.db");
 {

@@ -43,6 +43,11 @@ export interface UplinkOptions extends UplinkTuning {
 
 /** A batch whose newest reading is older than this is sent as history, not shown as live. */
 const LIVE_WINDOW_MS = 2000;
+/**
+ * Readings per batch: small enough that storing one (a single SQLite transaction on the server)
+ * never holds up live values for long while a backlog drains; bench/uplink.ts measures both.
+ */
+const MAX_BATCH = 250;
 /** A stream whose batch the server refused is tried again after this. */
 const REFUSED_RETRY_MS = 1000;
 
@@ -191,7 +196,7 @@ export class Uplink {
   }
 
   private async send(streamId: string): Promise<void> {
-    const pending = this.outbox.peek(streamId, this.options.maxBatch ?? 1000);
+    const pending = this.outbox.peek(streamId, this.options.maxBatch ?? MAX_BATCH);
     const last = pending?.readings[pending.readings.length - 1];
     if (!pending || !last) return;
     const batch: ReadingBatch = {

@@ -116,6 +116,9 @@ export class Hub {
     if (!agent || !stream || stream.instrumentId !== batch.instrumentId) {
       throw new TelecalError("TC_ERR_UNKNOWN_STREAM", { stream: batch.streamId });
     }
+    // SQLite runs a batch's transaction as one chain of microtasks: let socket I/O (live values,
+    // other agents) in between batches, so a backlog being stored never holds up what viewers see.
+    await new Promise((resolve) => setImmediate(resolve));
     const stored = await this.store.readings.storeBatch(agentId, batch, now);
     agent.lastSeen = now;
     agent.clock = batch.clock;
