@@ -11,6 +11,7 @@ import { registerErrorHandler } from "./http/errors";
 import { healthRoutes } from "./http/health";
 import { recordsRoutes } from "./http/records";
 import { registerOpenApi } from "./http/openapi";
+import { streamRoutes } from "./http/streams";
 import { userRoutes } from "./http/users";
 import { registerWeb } from "./http/web";
 import { attachAgentNamespace } from "./realtime/agent-namespace";
@@ -75,6 +76,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   await app.register(recordsRoutes(checkpoints));
   await app.register(authRoutes(auth));
   await app.register(userRoutes(auth));
+  await app.register(streamRoutes(auth, store));
   await app.register(agentRoutes(auth));
   await registerWeb(app, options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot);
 
