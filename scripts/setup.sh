@@ -29,6 +29,12 @@ if ! port_open 5432; then
   echo "setup: starting PostgreSQL"
   $SUDO pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -1)" main start
 fi
+# The tests' own PostgreSQL role, with a password so that Debian's default pg_hba (scram on TCP) lets
+# it in; created through the local socket as the postgres superuser.
+if ! $SUDO runuser -u postgres -- psql -tAc "select 1 from pg_roles where rolname = 'telecal_test'" | grep -q 1; then
+  echo "setup: creating PostgreSQL role telecal_test"
+  $SUDO runuser -u postgres -- psql -c "create role telecal_test login createdb password 'telecal_test'"
+fi
 if ! port_open 6379; then
   echo "setup: starting Redis"
   $SUDO redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no
