@@ -71,9 +71,9 @@ async function measureLive(ui: Socket, send: (channel: number, t: number) => voi
 }
 
 async function agentUplink(agentId: string, outboxFile: string, channels: number): Promise<{ uplink: Uplink; outbox: Outbox }> {
-  const credential = await enrolAgent(server, agentId);
+  const { auth, deviceKey } = await enrolAgent(server, agentId);
   const outbox = new Outbox({ file: outboxFile, log: silentLogger, onCommit: () => uplink.kick() });
-  const uplink: Uplink = new Uplink({ serverUrl: server.url, hello: () => hello(agentId, channels), log: silentLogger, outbox, auth: credential });
+  const uplink: Uplink = new Uplink({ serverUrl: server.url, hello: () => hello(agentId, channels), log: silentLogger, outbox, auth, deviceKey });
   return { uplink, outbox };
 }
 

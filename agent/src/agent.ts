@@ -3,7 +3,8 @@ import type { AgentConfig } from "./config";
 import { DriverCatalog } from "./drivers/catalog";
 import { createInstrument } from "./instruments/factory";
 import type { InstrumentRuntime } from "./instruments/runtime";
-import { type AgentCredential, loadCredential } from "./enrol/credential";
+import type { KeyObject } from "node:crypto";
+import { type AgentCredential, loadCredential, loadDeviceKey } from "./enrol/credential";
 import type { Logger } from "./log";
 import { join } from "node:path";
 import { Outbox } from "./uplink/outbox";
@@ -18,6 +19,8 @@ export interface AgentOptions {
   uplink?: UplinkTuning;
   /** The agent's credential; by default the one `telecal agent enroll` stored in the dataDir. */
   credential?: AgentCredential;
+  /** The Ed25519 device key that signs reading batches; by default `<dataDir>/device-key.pem`. */
+  deviceKey?: KeyObject;
 }
 
 /**
@@ -43,6 +46,7 @@ export class Agent {
     if (credential === null) log.warn({}, "agent not enrolled: run `telecal agent enroll`; the server will refuse it");
     this.uplink = new Uplink({
       auth: credential ?? undefined,
+      deviceKey: options.deviceKey ?? (config.dataDir ? loadDeviceKey(config.dataDir) : null) ?? undefined,
       ...options.uplink,
       serverUrl: config.server.url,
       hello: () => this.hello(),

@@ -1,6 +1,6 @@
 export { Agent, type AgentOptions } from "./agent";
 export { AgentConfig, loadAgentConfig, parseAgentConfig } from "./config";
-export { type AgentCredential, CREDENTIAL_FILE, DEVICE_KEY_FILE, loadCredential, saveCredential } from "./enrol/credential";
+export { type AgentCredential, CREDENTIAL_FILE, DEVICE_KEY_FILE, loadCredential, loadDeviceKey, saveCredential, saveDeviceKey } from "./enrol/credential";
 export { enrollAgent, type EnrollOptions } from "./enrol/enroll";
 export { DriverCatalog, loadDriverFile } from "./drivers/catalog";
 export { type Logger, silentLogger } from "./log";

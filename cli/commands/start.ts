@@ -8,6 +8,7 @@ import {
   SimulatorGroup,
   startEmbeddedBroker,
 } from "@telecal/agent";
+import { generateKeyPairSync } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DATABASE_FILE, type TelecalServer } from "@telecal/server";
@@ -47,9 +48,12 @@ export function startCommand(program: Command): void {
     const freshDataDir = !databaseGiven && !existsSync(join(resolve(opts.dataDir), DATABASE_FILE));
     const { server, dataDir, database } = await runServer(opts);
     if (freshDataDir) await createDemoUsers(server);
-    // The demo agent runs in this process: it is enrolled directly through the store.
+    // The demo agent runs in this process: it is enrolled directly through the store, with a device
+    // key made for this run (its public key registered, so that its batches are verified as any agent's).
     await server.store.auth.createOrganisation(DEMO_ORGANISATION.id, DEMO_ORGANISATION.name, DEMO_ORGANISATION.kind);
-    const credential = await server.store.auth.issueAgentCredential(DEMO_AGENT.id, DEMO_AGENT.name, DEMO_ORGANISATION.id, null);
+    const deviceKey = generateKeyPairSync("ed25519");
+    const publicKeyPem = deviceKey.publicKey.export({ type: "spki", format: "pem" }).toString();
+    const credential = await server.store.auth.issueAgentCredential(DEMO_AGENT.id, DEMO_AGENT.name, DEMO_ORGANISATION.id, publicKeyPem);
     const log = server.app.log.child({ ns: "demo" });
     const group = new SimulatorGroup();
     const sims = await Promise.all(TCP_BENCH.map((b) => serveTcp(group.add(getSimDefinition(b.sim)), "127.0.0.1", 0)));
@@ -77,6 +81,7 @@ export function startCommand(program: Command): void {
     });
     const agent = new Agent(config, server.app.log.child({ ns: "demo-agent" }), undefined, {
       credential: { agentId: DEMO_AGENT.id, credential },
+      deviceKey: deviceKey.privateKey,
     });
     agent.start();
     process.stdout.write(

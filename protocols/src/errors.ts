@@ -59,6 +59,7 @@ export const ERRORS = {
   TC_ERR_AUTH_AGENT_MISMATCH: { status: 403, message: "this connection is enrolled as agent {enrolled}, not {claimed}" },
   TC_ERR_AUTH_AGENT_EXISTS: { status: 409, message: "agent {agentId} is already enrolled" },
   TC_ERR_AUTH_USER_EXISTS: { status: 409, message: "user {username} already exists" },
+  TC_ERR_BAD_SIGNATURE: { status: 401, message: "reading batch {stream}#{seq} of agent {agentId}: {reason}" },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -12,3 +12,5 @@ export * from "./rest";
 export * from "./streams";
 export * from "./ui";
 export * from "./version";
+export * from "./canonical";
+export * from "./batch-signature";

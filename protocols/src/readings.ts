@@ -39,6 +39,11 @@ export const ReadingBatch = z
     clock: ClockStamp,
     /** True while a backlog is replayed: viewers are not shown these as live. */
     historical: z.boolean(),
+    /**
+     * Base64 Ed25519 signature by the agent's device key over batchSigningBytes(batch)
+     * (batch-signature.ts); absent only from an agent enrolled without a key, which the server refuses.
+     */
+    signature: z.string().min(1).max(256).optional(),
   })
   .refine((b) => b.t.length === b.values.length && b.t.length === b.flags.length, {
     message: "t, values and flags must have the same length",

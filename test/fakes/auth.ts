@@ -1,5 +1,6 @@
+import { generateKeyPairSync, type KeyObject, sign } from "node:crypto";
 import { type AgentCredential } from "@telecal/agent";
-import { type Role, ROLES } from "@telecal/protocols";
+import { batchSigningBytes, type ReadingBatch, type Role, ROLES } from "@telecal/protocols";
 import type { TelecalServer } from "@telecal/server";
 
 /** Password of every user `seedUsers` creates. */
@@ -29,9 +30,27 @@ export async function loginAll(server: TelecalServer): Promise<Record<Role | "ad
   return tokens as Record<Role | "admin-b", string>;
 }
 
-/** Enrols an agent directly through the store, as `telecal start` does for its demo agent. */
-export async function enrolAgent(server: TelecalServer, agentId: string, organisationId = "org-a"): Promise<AgentCredential> {
+/** An agent enrolled through the store: its socket credential and its Ed25519 device key. */
+export interface EnrolledAgent {
+  auth: AgentCredential;
+  deviceKey: KeyObject;
+}
+
+/**
+ * Enrols an agent directly through the store with a fresh device key (public key registered), as
+ * `telecal start` does for its demo agent.
+ */
+export async function enrolAgent(server: TelecalServer, agentId: string, organisationId = "org-a"): Promise<EnrolledAgent> {
   await server.store.auth.createOrganisation(organisationId, organisationId, "county-station");
-  const credential = await server.store.auth.issueAgentCredential(agentId, agentId, organisationId, null);
-  return { agentId, credential };
+  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  const pem = publicKey.export({ type: "spki", format: "pem" }).toString();
+  const credential = await server.store.auth.issueAgentCredential(agentId, agentId, organisationId, pem);
+  return { auth: { agentId, credential }, deviceKey: privateKey };
+}
+
+/** The batch with its signature by `key`, as the agent's uplink sends it. */
+export function signBatch(batch: ReadingBatch, key: KeyObject): ReadingBatch {
+  const { signature: _old, ...unsigned } = batch;
+  void _old;
+  return { ...unsigned, signature: sign(null, batchSigningBytes(unsigned), key).toString("base64") };
 }

@@ -37,7 +37,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     startServer({ host: "127.0.0.1", port, logger: false, webRoot: options.webRoot ?? null, dataDir });
   let server = await serve(0);
   await seedUsers(server);
-  const credential = await enrolAgent(server, "lab-test");
+  const { auth: credential, deviceKey } = await enrolAgent(server, "lab-test");
   const token = await login(server, "technician");
   const port = Number(new URL(server.url).port);
   const sim = await serveTcp(new InstrumentSimulator(getSimDefinition("keysight-34465a")), "127.0.0.1", 0);
@@ -55,7 +55,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     ],
   });
-  const agent = new Agent(config, silentLogger, undefined, { credential });
+  const agent = new Agent(config, silentLogger, undefined, { credential, deviceKey });
   agent.start();
   const stack: Stack = {
     server,

@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import {
   Agent,
   type AgentCredential,
@@ -23,6 +24,8 @@ export interface LinkRig {
   dmms: SimServer[];
   /** The rig agent's credential, enrolled through the store. */
   credential: AgentCredential;
+  /** The rig agent's device key, its public key registered with the server. */
+  deviceKey: KeyObject;
   /** Stream ids, one per DMM: dmm1.dcv ... */
   streams: string[];
   /** An agent config (plain data, also valid YAML as JSON) that reaches the server through the proxy. */
@@ -37,7 +40,7 @@ export interface LinkRig {
 export async function startLinkRig(options: { channels?: number; intervalMs?: number } = {}): Promise<LinkRig> {
   const channels = options.channels ?? 8;
   const server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null });
-  const credential = await enrolAgent(server, RIG_AGENT_ID);
+  const { auth: credential, deviceKey } = await enrolAgent(server, RIG_AGENT_ID);
   const proxy = await FaultProxy.start({ host: "127.0.0.1", port: Number(new URL(server.url).port) });
   const dmms = await Promise.all(
     Array.from({ length: channels }, () =>
@@ -57,6 +60,7 @@ export async function startLinkRig(options: { channels?: number; intervalMs?: nu
     proxy,
     dmms,
     credential,
+    deviceKey,
     streams: ids.map((id) => `${id}.dcv`),
     agentConfig: (extra = {}) => ({
       version: 1,
@@ -131,7 +135,7 @@ export const FAST_UPLINK: UplinkTuning = {
 /** An in-process agent of the rig's config, its outbox in `dataDir`, recording what it produces. */
 export function startRecordedAgent(rig: LinkRig, dataDir: string): RecordedAgent {
   const config = AgentConfig.parse(rig.agentConfig({ dataDir }));
-  const agent = new Agent(config, silentLogger, undefined, { uplink: FAST_UPLINK, credential: rig.credential });
+  const agent = new Agent(config, silentLogger, undefined, { uplink: FAST_UPLINK, credential: rig.credential, deviceKey: rig.deviceKey });
   const produced = new Map<string, HistoryPoint[]>(rig.streams.map((s) => [s, []]));
   const push = agent.outbox.push.bind(agent.outbox);
   agent.outbox.push = (instrumentId, streamId, unit, reading) => {

@@ -2,7 +2,8 @@ import { type AgentHello, NAMESPACE, PROTOCOL_VERSION, type ReadingBatch } from 
 import { startServer, type TelecalServer } from "@telecal/server";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { enrolAgent } from "../fakes/auth";
+import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { enrolAgent, signBatch } from "../fakes/auth";
 
 const hello = (protocol = PROTOCOL_VERSION): AgentHello => ({
   protocol,
@@ -23,7 +24,12 @@ const hello = (protocol = PROTOCOL_VERSION): AgentHello => ({
   ],
 });
 
-const batch = (firstSeq: number, n: number): ReadingBatch => ({
+let deviceKey: KeyObject;
+
+/** A batch signed with the agent's device key, as its uplink sends it. */
+const batch = (firstSeq: number, n: number): ReadingBatch => signBatch(unsigned(firstSeq, n), deviceKey);
+
+const unsigned = (firstSeq: number, n: number): ReadingBatch => ({
   streamId: "dmm1.dcv",
   instrumentId: "dmm1",
   firstSeq,
@@ -41,7 +47,7 @@ describe("/agent namespace", () => {
   let auth: { agentId: string; credential: string };
   beforeAll(async () => {
     server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null });
-    auth = await enrolAgent(server, "lab-a");
+    ({ auth, deviceKey } = await enrolAgent(server, "lab-a"));
   });
   afterAll(async () => {
     await server.close();
@@ -112,5 +118,38 @@ describe("/agent namespace", () => {
     const gap = await s.timeout(5000).emitWithAck("readings", batch(from + 10, 1));
     expect(gap.error.code).toBe("TC_ERR_SEQ_GAP");
     expect(server.hub.snapshot().history["lab-a/dmm1.dcv"]?.length).toBe(before + 7);
+  });
+
+  it("refuses a batch with a flipped value, a foreign signature or none with TC_ERR_BAD_SIGNATURE, stores nothing, and takes the next good batch", async () => {
+    const s = await connect();
+    const accepted = await s.timeout(5000).emitWithAck("hello", hello());
+    const from = accepted.acked["dmm1.dcv"] + 1;
+    const stored = () => server.store.readings.readings("lab-a", "dmm1.dcv", -1, 100_000);
+    const before = (await stored()).length;
+    const good = batch(from, 3);
+    const flipped: ReadingBatch = { ...good, values: good.values.map((v, i) => (i === 1 && v !== null ? v + 1e-9 : v)) };
+    const foreign = signBatch(unsigned(from, 3), generateKeyPairSync("ed25519").privateKey);
+    const { signature: _s, ...none } = good;
+    void _s;
+    for (const bad of [flipped, foreign, none]) {
+      const reply = await s.timeout(5000).emitWithAck("readings", bad);
+      expect(reply.ok).toBe(false);
+      expect(reply.error.code).toBe("TC_ERR_BAD_SIGNATURE");
+      expect(await stored()).toHaveLength(before);
+    }
+    expect(s.connected).toBe(true);
+    expect(await s.timeout(5000).emitWithAck("readings", good)).toEqual({ ok: true, streamId: "dmm1.dcv", ackedSeq: from + 2 });
+    expect(await stored()).toHaveLength(before + 3);
+  });
+
+  it("refuses every batch of an agent enrolled without a device key", async () => {
+    const credential = await server.store.auth.issueAgentCredential("lab-keyless", "lab-keyless", "org-a", null);
+    socket = io(`${server.url}${NAMESPACE.agent}`, { transports: ["websocket"], forceNew: true, auth: { agentId: "lab-keyless", credential } });
+    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    expect((await socket.timeout(5000).emitWithAck("hello", { ...hello(), agentId: "lab-keyless" })).ok).toBe(true);
+    const reply = await socket.timeout(5000).emitWithAck("readings", signBatch(unsigned(0, 1), generateKeyPairSync("ed25519").privateKey));
+    expect(reply.error.code).toBe("TC_ERR_BAD_SIGNATURE");
+    expect(reply.error.message).toContain("agent has no registered device key");
+    expect(await server.store.readings.readings("lab-keyless", "dmm1.dcv", -1, 10)).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import { join } from "node:path";
 import { AgentSocketAuth, TelecalError } from "@telecal/protocols";
 
@@ -37,4 +38,15 @@ export function loadCredential(dataDir: string): AgentCredential | null {
   const parsed = AgentSocketAuth.safeParse(raw);
   if (!parsed.success) throw new TelecalError("TC_ERR_CONFIG_INVALID", { file, line: 1, key: "(credential)", reason: parsed.error.issues[0]?.message });
   return parsed.data;
+}
+
+/** The device key `telecal agent enroll` stored, or null when there is none. */
+export function loadDeviceKey(dataDir: string): KeyObject | null {
+  const file = join(dataDir, DEVICE_KEY_FILE);
+  if (!existsSync(file)) return null;
+  try {
+    return createPrivateKey(readFileSync(file, "utf8"));
+  } catch (err) {
+    throw new TelecalError("TC_ERR_CONFIG_READ", { file, reason: (err as Error).message });
+  }
 }

@@ -9,7 +9,9 @@ import {
   type ReadingBatch,
   type Reply,
   type ServerToAgentEvents,
+  batchSigningBytes,
 } from "@telecal/protocols";
+import { type KeyObject, sign } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 import type { Logger } from "../log";
 import { ClockSync } from "./clock-sync";
@@ -39,6 +41,8 @@ export interface UplinkOptions extends UplinkTuning {
   outbox: Outbox;
   /** The enrolled agent's socket.io `auth` payload; the server refuses /agent without it. */
   auth?: { agentId: string; credential: string };
+  /** The agent's Ed25519 device key: each batch is signed with it. Without one, batches go unsigned. */
+  deviceKey?: KeyObject;
 }
 
 /** A batch whose newest reading is older than this is sent as history, not shown as live. */
@@ -72,6 +76,7 @@ export class Uplink {
   private readonly log: Logger;
   /** Last hello refusal, e.g. a protocol mismatch; the agent reports it and keeps trying. */
   lastRefusal: string | null = null;
+  private warnedUnsigned = false;
 
   constructor(private readonly options: UplinkOptions) {
     this.log = options.log.child({ ns: "uplink" });
@@ -210,6 +215,12 @@ export class Uplink {
       clock: pending.clock,
       historical: this.now() - last.t > LIVE_WINDOW_MS,
     };
+    if (this.options.deviceKey) {
+      batch.signature = sign(null, batchSigningBytes(batch), this.options.deviceKey).toString("base64");
+    } else if (!this.warnedUnsigned) {
+      this.warnedUnsigned = true;
+      this.log.warn({}, "agent not enrolled with a device key: batches go unsigned and the server will refuse them");
+    }
     const connection = this.connection;
     this.inFlight.set(streamId, connection);
     let reply: Reply<BatchAck>;

@@ -76,6 +76,8 @@ export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogge
         if (agentId === null) throw new TelecalError("TC_ERR_HELLO_REQUIRED", { event: "readings" });
         const parsed = ReadingBatch.safeParse(raw);
         if (!parsed.success) throw validationError("reading batch", parsed.error);
+        // Verified before anything is stored: a refused batch leaves no trace but the log line.
+        await hub.verifyBatch(agentId, parsed.data);
         // Acked only once stored: the ack tells the agent it may forget these readings.
         const result = await hub.ingest(agentId, parsed.data);
         answer(ack, { ok: true, ...result }, problem);

@@ -6,11 +6,13 @@ import {
   type ClockStamp,
   type HistoryPoint,
   type LiveValue,
+  batchSigningBytes,
   type ReadingBatch,
   streamKey,
   TelecalError,
   type UiSnapshot,
 } from "@telecal/protocols";
+import { createPublicKey, type KeyObject, verify } from "node:crypto";
 import type { Store } from "../store/store";
 import { Ring } from "./ring";
 
@@ -48,6 +50,9 @@ export class Hub {
   /** Per stream, the tail of its ingest queue: batches of one stream are stored one after another. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
+  /** Registered device keys by agent (null: enrolled without one); dropped at each hello. */
+  private readonly deviceKeys = new Map<string, Promise<KeyObject | null>>();
+
   constructor(
     private readonly store: Store,
     private readonly options: HubOptions = { historyPoints: 3000 },
@@ -55,6 +60,7 @@ export class Hub {
 
   /** Records the hello in the store; answers, per announced stream, the seq the agent resumes after. */
   async agentConnected(hello: AgentHello, now = Date.now()): Promise<Record<string, number>> {
+    this.deviceKeys.delete(hello.agentId);
     const acked = await this.store.announce(hello, now);
     const previous = this.agents.get(hello.agentId);
     const streams = new Map<string, StreamState>();
@@ -88,6 +94,32 @@ export class Hub {
     agent.lastSeen = now;
     this.notifyAgents();
     await this.store.agents.touch(agentId, now);
+  }
+
+  /**
+   * Checks a batch's signature against the agent's registered device key; throws
+   * TC_ERR_BAD_SIGNATURE when it is missing or wrong, or when the agent has no key.
+   */
+  async verifyBatch(agentId: string, batch: ReadingBatch): Promise<void> {
+    let cached = this.deviceKeys.get(agentId);
+    if (!cached) {
+      cached = this.store.agents.publicKey(agentId).then((pem) => (pem === null ? null : createPublicKey(pem)));
+      this.deviceKeys.set(agentId, cached);
+      cached.catch(() => this.deviceKeys.delete(agentId));
+    }
+    const key = await cached;
+    const refuse = (reason: string) => new TelecalError("TC_ERR_BAD_SIGNATURE", { stream: batch.streamId, seq: batch.firstSeq, agentId, reason });
+    if (key === null) throw refuse("agent has no registered device key");
+    if (batch.signature === undefined) throw refuse("the batch is not signed");
+    const signature = Buffer.from(batch.signature, "base64");
+    let good: boolean;
+    try {
+      good = verify(null, batchSigningBytes(batch), key, signature);
+    } catch {
+      // A signature of the wrong length for Ed25519, say.
+      good = false;
+    }
+    if (!good) throw refuse("the signature does not verify against the agent's device key");
   }
 
   /**

@@ -1,4 +1,4 @@
-export { canonicalJson } from "./canonical";
+export { canonicalJson } from "@telecal/protocols";
 export { Checkpointer, checkpointSignatureValid, checkpointText, recordLeafHash, signCheckpoint } from "./checkpoints";
 export { chainHash, GENESIS_HASH, leafData, sha256Hex } from "./hashing";
 export { describePublicKey, ephemeralSigningKey, loadOrCreateSigningKey, RECORDS_KEY_FILE, readPublicKey, type SigningKey } from "./keys";

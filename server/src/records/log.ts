@@ -1,7 +1,7 @@
 import { type RecordKind, TelecalError } from "@telecal/protocols";
 import { type Kysely, sql } from "kysely";
 import type { DialectName } from "../store/db";
-import { canonicalJson } from "./canonical";
+import { canonicalJson } from "@telecal/protocols";
 import { chainHash, GENESIS_HASH, sha256Hex } from "./hashing";
 import type { RecordsSchema, RecordsTable } from "./schema";
 

@@ -9,7 +9,7 @@ export interface RecordsTable {
   stream: string;
   /** 0, 1, 2 ... per stream, gap-free. */
   seq: number;
-  /** Canonical JSON (canonical.ts). */
+  /** Canonical JSON (@telecal/protocols canonical.ts). */
   payload: string;
   payload_hash: string;
   prev_hash: string;

@@ -108,6 +108,9 @@ export class ReadingsRepository {
             clock: batch.clock,
             historical: batch.historical,
             receivedAt,
+            // The agent's signature covers the batch as sent; it is kept when the record carries all
+            // of it (a resend that overlaps stored readings carries only the new ones, unsigned).
+            ...(batch.signature !== undefined && rows.length === batch.t.length ? { signature: batch.signature } : {}),
           };
           await appendRecord(
             recordsDb(trx),

@@ -67,7 +67,7 @@ describe("a new instrument family from definition files alone", () => {
         `  - { id: hg1, driver: acme-hygrometer, role: uut, transport: { type: tcp, host: 127.0.0.1, port: ${sim.port} }, intervalMs: 50 }`,
       ].join("\n"),
     );
-    agent = new Agent(loadAgentConfig(join(dir, "agent.yaml")), silentLogger, undefined, { credential: await enrolAgent(server, "lab-new") });
+    agent = new Agent(loadAgentConfig(join(dir, "agent.yaml")), silentLogger, undefined, { ...(await enrolAgent(server, "lab-new").then(({ auth, deviceKey }) => ({ credential: auth, deviceKey }))) });
     agent.start();
     const history = await waitFor("readings of the new family on the server", () => {
       const points = server.hub.snapshot().history["lab-new/hg1.rh"];

@@ -8,6 +8,11 @@ import { createMqttSimulator } from "../../../agent/src/simulators/mqtt/factory"
 import type { MqttPublisher } from "../../../agent/src/simulators/mqtt/publisher";
 import { type EmbeddedBroker, startEmbeddedBroker } from "../../../agent/src/transports/mqtt-broker";
 import { enrolAgent } from "../../fakes/auth";
+
+async function enrolled(server: Parameters<typeof enrolAgent>[0], agentId: string) {
+  const { auth, deviceKey } = await enrolAgent(server, agentId);
+  return { credential: auth, deviceKey };
+}
 import { until } from "../../fakes/mqtt";
 
 describe("an agent with MQTT sensors, on the embedded broker", () => {
@@ -36,7 +41,7 @@ describe("an agent with MQTT sensors, on the embedded broker", () => {
       ].join("\n"),
       "agent.yaml",
     );
-    agent = new Agent(config, silentLogger, undefined, { credential: await enrolAgent(server, "lab-mqtt") });
+    agent = new Agent(config, silentLogger, undefined, { ...(await enrolled(server, "lab-mqtt")) });
     agent.start();
     for (const name of ["mqtt-env-sensor", "sparkplug-edge"]) {
       const sim = createMqttSimulator({ ...getMqttSimDefinition(name), intervalMs: 50 }, { url: broker.url });

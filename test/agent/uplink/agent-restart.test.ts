@@ -2,7 +2,7 @@ import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Outbox, type OutboxBatch, saveCredential, silentLogger } from "@telecal/agent";
+import { Outbox, type OutboxBatch, saveCredential, saveDeviceKey, silentLogger } from "@telecal/agent";
 import type { HistoryPoint } from "@telecal/protocols";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Running, runTelecal } from "../../fakes/cli";
@@ -44,6 +44,7 @@ describe("agent killed with SIGKILL and restarted (8 channels at 10 Hz, agent as
     // JSON is YAML; dataDir is relative to the config file.
     writeFileSync(configFile, JSON.stringify(rig.agentConfig({ dataDir: "./state" }), null, 2));
     saveCredential(join(dir, "state"), rig.credential);
+    saveDeviceKey(join(dir, "state"), rig.deviceKey.export({ type: "pkcs8", format: "pem" }).toString());
     const outboxFile = join(dir, "state", "outbox.db");
     const counts = () => Object.fromEntries(rig.streams.map((s) => [s, rig.stored(s).length]));
 

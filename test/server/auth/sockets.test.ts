@@ -99,7 +99,7 @@ describe("socket authentication: /ui and /agent", () => {
   });
 
   it("/agent: refuses no credential, a wrong one, a user's token and a foreign Origin; a hello must name the enrolled agent", async () => {
-    const cred = await enrolAgent(server, "lab-sock");
+    const cred = (await enrolAgent(server, "lab-sock")).auth;
     expect(await outcome(open(NAMESPACE.agent))).toBe("TC_ERR_AUTH_REQUIRED");
     expect(await outcome(open(NAMESPACE.agent, { auth: { agentId: "lab-sock", credential: "wrong" } }))).toBe("TC_ERR_AUTH_AGENT_CREDENTIAL");
     expect(await outcome(open(NAMESPACE.agent, { auth: { agentId: "lab-nobody", credential: cred.credential } }))).toBe("TC_ERR_AUTH_AGENT_CREDENTIAL");

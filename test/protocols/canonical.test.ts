@@ -1,4 +1,4 @@
-import { canonicalJson } from "@telecal/server";
+import { canonicalJson } from "@telecal/protocols";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 
