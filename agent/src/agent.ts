@@ -1,4 +1,4 @@
-import { type AgentHello, PROTOCOL_VERSION } from "@telecal/protocols";
+import { type AgentHello, CLOCK_INSTRUMENT, PROTOCOL_VERSION } from "@telecal/protocols";
 import type { AgentConfig } from "./config";
 import { DriverCatalog } from "./drivers/catalog";
 import { createInstrument } from "./instruments/factory";
@@ -78,7 +78,7 @@ export class Agent {
       agentId: this.config.agent.id,
       name: this.config.agent.name,
       software: `telecal-agent/${AGENT_VERSION}`,
-      instruments: this.instruments.map((i) => i.describe()),
+      instruments: [...this.instruments.map((i) => i.describe()), CLOCK_INSTRUMENT],
     };
   }
 }

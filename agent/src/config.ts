@@ -1,12 +1,13 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { Id, InstrumentRole, TelecalError } from "@telecal/protocols";
+import { CLOCK_INSTRUMENT_ID, Id, InstrumentRole, TelecalError } from "@telecal/protocols";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { TransportConfig } from "./transports/config";
 
 export const InstrumentConfig = z.strictObject({
-  id: Id,
+  // The agent's own clock stream goes by this id (protocols/clock.ts).
+  id: Id.refine((id) => id !== CLOCK_INSTRUMENT_ID, `'${CLOCK_INSTRUMENT_ID}' is reserved for the agent's clock`),
   driver: z.string().min(1),
   role: InstrumentRole,
   transport: TransportConfig,

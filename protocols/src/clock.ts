@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { InstrumentDescriptor } from "./instrument";
 
 /**
  * NTP-style clock exchange over the agent's socket: the agent sends t0 (its clock when sending),
@@ -15,3 +16,24 @@ export type ClockPong = z.infer<typeof ClockPong>;
 export function clockSample(t0: number, t1: number, t2: number, t3: number): { offsetMs: number; delayMs: number } {
   return { offsetMs: (t1 - t0 + (t2 - t3)) / 2, delayMs: t3 - t0 - (t2 - t1) };
 }
+
+/**
+ * Every clock measurement is also a reading, durable and signed like any other: instrument
+ * `agent-clock`, stream `agent-clock.offset`, value the offset in ms, its clock stamp the offset and
+ * uncertainty, flag clockStep on a step. The record log so holds the agent's time traceability.
+ */
+export const CLOCK_INSTRUMENT_ID = "agent-clock";
+export const CLOCK_STREAM_ID = `${CLOCK_INSTRUMENT_ID}.offset`;
+
+/** How the clock stream is announced in every hello, beside the bench's instruments. */
+export const CLOCK_INSTRUMENT: InstrumentDescriptor = {
+  id: CLOCK_INSTRUMENT_ID,
+  driver: CLOCK_INSTRUMENT_ID,
+  // Its readings are measured against the server's UTC, the reference of every time stamp.
+  role: "reference",
+  maker: "telecal",
+  model: "clock offset to server UTC",
+  serial: "",
+  firmware: "",
+  streams: [{ id: CLOCK_STREAM_ID, quantity: "clock offset", unit: "ms" }],
+};

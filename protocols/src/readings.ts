@@ -6,6 +6,8 @@ export const ReadingFlag = {
   overload: 1,
   unstable: 2,
   manual: 4,
+  /** The agent's clock offset stepped: this reading of the clock stream is the new offset. */
+  clockStep: 8,
 } as const;
 export type ReadingFlagName = keyof typeof ReadingFlag;
 
@@ -34,7 +36,7 @@ export const ReadingBatch = z
     firstSeq: z.number().int().nonnegative(),
     t: z.array(z.number().positive()).min(1).max(MAX_BATCH),
     values: z.array(z.number().nullable()).min(1).max(MAX_BATCH),
-    flags: z.array(z.number().int().min(0).max(7)).min(1).max(MAX_BATCH),
+    flags: z.array(z.number().int().min(0).max(15)).min(1).max(MAX_BATCH),
     unit: z.string().min(1).max(32),
     clock: ClockStamp,
     /** True while a backlog is replayed: viewers are not shown these as live. */
@@ -69,7 +71,7 @@ export const AgentLiveValue = z.strictObject({
   t: z.number(),
   value: z.number().nullable(),
   unit: z.string().min(1).max(32),
-  flags: z.number().int().min(0).max(7),
+  flags: z.number().int().min(0).max(15),
 });
 export type AgentLiveValue = z.infer<typeof AgentLiveValue>;
 

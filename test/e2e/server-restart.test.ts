@@ -1,3 +1,4 @@
+import { CLOCK_STREAM_ID } from "@telecal/protocols";
 import { databaseUrlFor, Store } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Stack, startStack } from "../fakes/stack";
@@ -40,7 +41,8 @@ describe("a server restarted on the same data dir remembers what it acked", () =
 
     await waitFor("the agent's hello to the restarted server", () => (hello.mock.calls.length > 0 ? true : undefined));
     const answered = await hello.mock.results[0]!.value;
-    expect(answered).toEqual({ "dmm1.dcv": ackedAtClose });
+    // Besides the DMM, the agent's clock stream (one reading per clock measurement).
+    expect(answered).toEqual({ "dmm1.dcv": ackedAtClose, [CLOCK_STREAM_ID]: expect.any(Number) });
 
     const after = await waitFor("readings past the restart", async () => {
       const seq = await acked(server.store);

@@ -47,7 +47,6 @@ export async function startLinkRig(options: { channels?: number; intervalMs?: nu
       serveTcp(new InstrumentSimulator(getSimDefinition("keysight-34465a")), "127.0.0.1", 0),
     ),
   );
-  const ids = dmms.map((_, i) => `dmm${i + 1}`);
   // Watches the wire beside the server's own handler.
   let historical = 0;
   server.io.of(NAMESPACE.agent).on("connection", (socket) => {
@@ -61,20 +60,8 @@ export async function startLinkRig(options: { channels?: number; intervalMs?: nu
     dmms,
     credential,
     deviceKey,
-    streams: ids.map((id) => `${id}.dcv`),
-    agentConfig: (extra = {}) => ({
-      version: 1,
-      server: { url: proxy.url },
-      agent: { id: RIG_AGENT_ID, name: "故障测试实验室" },
-      instruments: dmms.map((dmm, i) => ({
-        id: ids[i],
-        driver: "keysight-34465a",
-        role: "uut",
-        transport: { type: "tcp", host: "127.0.0.1", port: dmm.port },
-        intervalMs: options.intervalMs ?? 100,
-      })),
-      ...extra,
-    }),
+    streams: dmmStreams(dmms.length),
+    agentConfig: (extra = {}) => dmmAgentConfig(proxy.url, dmms, options.intervalMs ?? 100, extra),
     historicalBatches: () => historical,
     stored: (streamId) => server.hub.snapshot().history[streamKey(RIG_AGENT_ID, streamId)] ?? [],
     async close() {
@@ -82,6 +69,33 @@ export async function startLinkRig(options: { channels?: number; intervalMs?: nu
       await Promise.all(dmms.map((d) => d.close()));
       await server.close();
     },
+  };
+}
+
+/** Stream ids of `channels` DMMs: dmm1.dcv ... */
+export function dmmStreams(channels: number): string[] {
+  return Array.from({ length: channels }, (_, i) => `dmm${i + 1}.dcv`);
+}
+
+/** The config of the rig's agent (plain data, also valid YAML as JSON): one DMM per simulator. */
+export function dmmAgentConfig(
+  serverUrl: string,
+  dmms: SimServer[],
+  intervalMs: number,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    version: 1,
+    server: { url: serverUrl },
+    agent: { id: RIG_AGENT_ID, name: "故障测试实验室" },
+    instruments: dmms.map((dmm, i) => ({
+      id: `dmm${i + 1}`,
+      driver: "keysight-34465a",
+      role: "uut",
+      transport: { type: "tcp", host: "127.0.0.1", port: dmm.port },
+      intervalMs,
+    })),
+    ...extra,
   };
 }
 
@@ -116,6 +130,8 @@ export interface RecordedAgent {
   agent: Agent;
   /** Per stream, every reading the instruments handed to the outbox, in order: index i is seq i. */
   produced: Map<string, HistoryPoint[]>;
+  /** Per stream, the highest seq the server has acknowledged (-1: none yet). */
+  acked: Map<string, number>;
   /** Stops sampling, so that what was produced is final, and commits what waits. */
   stopSampling(): Promise<void>;
 }
@@ -132,20 +148,31 @@ export const FAST_UPLINK: UplinkTuning = {
   reconnectionDelayMaxMs: 500,
 };
 
+/** What an agent needs of a rig: its config, identity and streams. */
+export type AgentSide = Pick<LinkRig, "agentConfig" | "credential" | "deviceKey" | "streams">;
+
 /** An in-process agent of the rig's config, its outbox in `dataDir`, recording what it produces. */
-export function startRecordedAgent(rig: LinkRig, dataDir: string): RecordedAgent {
+export function startRecordedAgent(rig: AgentSide, dataDir: string, tuning: UplinkTuning = {}): RecordedAgent {
   const config = AgentConfig.parse(rig.agentConfig({ dataDir }));
-  const agent = new Agent(config, silentLogger, undefined, { uplink: FAST_UPLINK, credential: rig.credential, deviceKey: rig.deviceKey });
+  const uplink = { ...FAST_UPLINK, ...tuning };
+  const agent = new Agent(config, silentLogger, undefined, { uplink, credential: rig.credential, deviceKey: rig.deviceKey });
   const produced = new Map<string, HistoryPoint[]>(rig.streams.map((s) => [s, []]));
   const push = agent.outbox.push.bind(agent.outbox);
   agent.outbox.push = (instrumentId, streamId, unit, reading) => {
     produced.get(streamId)?.push([reading.t, reading.value, reading.flags]);
     push(instrumentId, streamId, unit, reading);
   };
+  const acked = new Map<string, number>(rig.streams.map((s) => [s, -1]));
+  const ack = agent.outbox.ack.bind(agent.outbox);
+  agent.outbox.ack = (streamId, seq) => {
+    acked.set(streamId, Math.max(acked.get(streamId) ?? -1, seq));
+    return ack(streamId, seq);
+  };
   agent.start();
   return {
     agent,
     produced,
+    acked,
     async stopSampling() {
       await Promise.all(agent.instruments.map((i) => i.stop()));
       agent.outbox.commit();
@@ -154,7 +181,7 @@ export function startRecordedAgent(rig: LinkRig, dataDir: string): RecordedAgent
 }
 
 /** Counts per stream, for failure messages. */
-export function progress(rig: LinkRig, recorded: RecordedAgent): Record<string, string> {
+export function progress(rig: Pick<LinkRig, "streams" | "stored">, recorded: RecordedAgent): Record<string, string> {
   return Object.fromEntries(
     rig.streams.map((s) => [s, `${rig.stored(s).length}/${recorded.produced.get(s)?.length ?? 0}`]),
   );

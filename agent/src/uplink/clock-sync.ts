@@ -14,6 +14,8 @@ export interface ClockSyncOptions {
   driftPpm?: number;
   /** Called when a new offset differs from the last by more than both uncertainties allow. */
   onStep?(from: ClockStamp, to: ClockStamp): void;
+  /** Called after every measurement, `stepped` when it was a step. */
+  onMeasure?(stamp: ClockStamp, stepped: boolean): void;
 }
 
 /** The agent's clock, read from the monotonic clock so that a wall-clock jump cannot skew a span. */
@@ -83,10 +85,12 @@ export class ClockSync {
     };
     const previous = this.current;
     this.current = next;
-    if (previous && Math.abs(next.offsetMs - previous.offsetMs) > previous.uncertaintyMs + next.uncertaintyMs) {
+    const stepped = previous !== null && Math.abs(next.offsetMs - previous.offsetMs) > previous.uncertaintyMs + next.uncertaintyMs;
+    if (stepped) {
       this.options.log.warn({ from: previous, to: next }, "clock offset stepped");
       this.options.onStep?.(previous, next);
     }
+    this.options.onMeasure?.(next, stepped);
     return next;
   }
 }

@@ -2,11 +2,14 @@ import {
   type AgentHello,
   type AgentToServerEvents,
   type BatchAck,
+  CLOCK_INSTRUMENT_ID,
+  CLOCK_STREAM_ID,
   type ClockPong,
   type ClockStamp,
   type HelloAccepted,
   NAMESPACE,
   type ReadingBatch,
+  ReadingFlag,
   type Reply,
   type ServerToAgentEvents,
   batchSigningBytes,
@@ -14,7 +17,7 @@ import {
 import { type KeyObject, sign } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 import type { Logger } from "../log";
-import { ClockSync } from "./clock-sync";
+import { agentNow, ClockSync } from "./clock-sync";
 import type { Outbox, OutboxReading } from "./outbox";
 
 /** Timings of the link; the defaults suit a slow county line, tests shorten them. */
@@ -27,13 +30,11 @@ export interface UplinkTuning {
   connectTimeoutMs?: number;
   reconnectionDelayMs?: number;
   reconnectionDelayMaxMs?: number;
+  /** Time between clock measurements (default 60 s). */
+  clockIntervalMs?: number;
 }
 
 export interface UplinkOptions extends UplinkTuning {
-  /** Time between clock measurements (default 60 s). */
-  clockIntervalMs?: number;
-  /** A step in the clock offset: the agent reports it as a record of its own. */
-  onClockStep?(from: ClockStamp, to: ClockStamp): void;
   serverUrl: string;
   hello: () => AgentHello;
   log: Logger;
@@ -104,7 +105,14 @@ export class Uplink {
       },
       log: this.log,
       ...(options.clockIntervalMs !== undefined ? { intervalMs: options.clockIntervalMs } : {}),
-      ...(options.onClockStep ? { onStep: options.onClockStep } : {}),
+      // Each measurement goes to the outbox as a reading of the clock stream: a step is a record.
+      onMeasure: (stamp, stepped) =>
+        this.outbox.push(CLOCK_INSTRUMENT_ID, CLOCK_STREAM_ID, "ms", {
+          t: agentNow() + stamp.offsetMs,
+          value: stamp.offsetMs,
+          flags: stepped ? ReadingFlag.clockStep : 0,
+          clock: stamp,
+        }),
     });
     this.socket.on("connect_error", (err) => this.log.debug({ err: err.message }, "connect failed"));
     this.socket.on("problem", (error) => this.log.warn({ error }, "server reported a problem"));
