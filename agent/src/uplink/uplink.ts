@@ -52,7 +52,7 @@ const LIVE_WINDOW_MS = 2000;
  * Readings per batch: small enough that storing one (a single SQLite transaction on the server)
  * never holds up live values for long while a backlog drains; bench/uplink.ts measures both.
  */
-const MAX_BATCH = 250;
+export const MAX_BATCH = 250;
 /** A stream whose batch the server refused is tried again after this. */
 const REFUSED_RETRY_MS = 1000;
 

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { TelecalError } from "@telecal/protocols";
 import Database from "better-sqlite3";
+import { cachePreparedStatements } from "./statement-cache";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import type { Schema } from "./schema";
@@ -64,7 +65,11 @@ export function openDatabase(url: string): OpenDatabase {
     database.pragma("synchronous = FULL");
     database.pragma("busy_timeout = 5000");
     database.pragma("foreign_keys = ON");
-    return { db: new Kysely<Schema>({ dialect: new SqliteDialect({ database }) }), dialect: "sqlite", where: url };
+    return {
+      db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachePreparedStatements(database) }) }),
+      dialect: "sqlite",
+      where: url,
+    };
   }
   throw new TelecalError("TC_ERR_DATABASE_URL", { url: redactUrl(url) });
 }
