@@ -1,4 +1,4 @@
-import type { AgentSummary } from "@telecal/protocols";
+import { type AgentSummary, CLOCK_INSTRUMENT_ID } from "@telecal/protocols";
 import { useTranslation } from "react-i18next";
 import { InstrumentCard } from "./InstrumentCard";
 
@@ -27,7 +27,8 @@ export function AgentGroup({ agent }: { agent: AgentSummary }) {
         )}
       </header>
       <div className="cards">
-        {agent.instruments.map((instrument) => (
+        {/* The agent's clock stream is shown in the header above, not as an instrument of the bench. */}
+        {agent.instruments.filter((i) => i.id !== CLOCK_INSTRUMENT_ID).map((instrument) => (
           <InstrumentCard key={instrument.id} agentId={agent.agentId} instrument={instrument} />
         ))}
       </div>
