@@ -1,1 +1,5 @@
 export * from "./si-prefix";
+export * from "./procedure/schema";
+export * from "./procedure/plan";
+export * from "./procedure/run-state";
+export * from "./procedure/parse";

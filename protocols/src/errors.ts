@@ -60,6 +60,10 @@ export const ERRORS = {
   TC_ERR_AUTH_AGENT_EXISTS: { status: 409, message: "agent {agentId} is already enrolled" },
   TC_ERR_AUTH_USER_EXISTS: { status: 409, message: "user {username} already exists" },
   TC_ERR_BAD_SIGNATURE: { status: 401, message: "reading batch {stream}#{seq} of agent {agentId}: {reason}" },
+  // Procedures and their runs.
+  TC_ERR_PROCEDURE_INVALID: { status: 400, message: "procedure {file}: {path}: {reason}" },
+  TC_ERR_UNKNOWN_PROCEDURE: { status: 404, message: "no procedure {name}; known: {known}" },
+  TC_ERR_STEP_OUT_OF_ORDER: { status: 409, message: "step {step}: {reason}" },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -9,3 +9,4 @@ export type { BatchStored, StoredReading } from "./store/readings-repository";
 export { Store, type StoreOptions } from "./store/store";
 export type { StreamRecord } from "./store/streams-repository";
 export { SERVER_VERSION } from "./version";
+export { getProcedure, loadProcedures, SHIPPED_PROCEDURES_DIR } from "./procedures/catalog";

@@ -1,0 +1,30 @@
+import type { Procedure, Step, TestPoint } from "./schema";
+
+/** One step of a run, in the order it runs: the procedure's steps with the per-point ones expanded. */
+export interface PlannedStep {
+  /** Unique in the run: `before/ID`, `POINT/ID` or `after/ID`. Events name steps by it. */
+  key: string;
+  index: number;
+  step: Step;
+  /** The test point this step belongs to; null before and after the points. */
+  point: TestPoint | null;
+  /** Readings a read or manual step takes (the step's count, else the point's readings). */
+  count: number;
+}
+
+function countOf(step: Step, point: TestPoint | null): number {
+  if (step.kind === "read") return step.count ?? point?.readings ?? 1;
+  if (step.kind === "manual") return step.count;
+  return 0;
+}
+
+/** The run's steps in order. Pure: the same procedure always gives the same plan. */
+export function planOf(procedure: Procedure): PlannedStep[] {
+  const plan: PlannedStep[] = [];
+  const add = (prefix: string, step: Step, point: TestPoint | null) =>
+    plan.push({ key: `${prefix}/${step.id}`, index: plan.length, step, point, count: countOf(step, point) });
+  for (const step of procedure.steps.before) add("before", step, null);
+  for (const point of procedure.points) for (const step of procedure.steps.perPoint) add(point.id, step, point);
+  for (const step of procedure.steps.after) add("after", step, null);
+  return plan;
+}

@@ -1,0 +1,145 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseProcedure, planOf, type Procedure, type RunEvent, runState } from "@telecal/metrology";
+import { isTelecalError } from "@telecal/protocols";
+import { loadProcedures, SHIPPED_PROCEDURES_DIR } from "@telecal/server";
+import { describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+
+const DMM_FILE = join(SHIPPED_PROCEDURES_DIR, "dmm-dcv-jjf1587.yaml");
+
+/** The parts of a raw procedure file the tests below break. */
+interface RawProcedure {
+  regulation: { code?: string };
+  points: { id: string; pair?: string; tolerance?: number }[];
+  steps: { perPoint: { equipment?: string; count?: number }[] };
+}
+
+/** The DMM procedure with `edit` applied to its raw data, parsed again. */
+function editedDmm(edit: (raw: RawProcedure) => void): () => Procedure {
+  const raw = parse(readFileSync(DMM_FILE, "utf8")) as RawProcedure;
+  edit(raw);
+  return () => parseProcedure(stringify(raw), "edited.yaml");
+}
+
+function codeAndMessage(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (err) {
+    if (isTelecalError(err)) return `${err.code} ${err.message}`;
+    throw err;
+  }
+  throw new Error("expected an error");
+}
+
+describe("shipped procedures", () => {
+  const procedures = loadProcedures();
+
+  it("are the four a county station runs, each valid", () => {
+    expect([...procedures.keys()].sort()).toEqual(["balance-jjg1036", "dmm-dcv-jjf1587", "pressure-gauge-jjg52", "thermometer-bath"]);
+    expect(procedures.get("balance-jjg1036")!.mode).toBe("verification");
+    expect(procedures.get("pressure-gauge-jjg52")!.mode).toBe("verification");
+    expect(procedures.get("dmm-dcv-jjf1587")!.mode).toBe("calibration");
+    expect(procedures.get("thermometer-bath")!.curve).toEqual({ x: "indication", y: "reference - indication" });
+  });
+
+  it("expand into a plan: steps before, the per-point steps for every point in order, steps after", () => {
+    const dmm = procedures.get("dmm-dcv-jjf1587")!;
+    const plan = planOf(dmm);
+    expect(plan).toHaveLength(2 + 6 * 4 + 1);
+    expect(plan.slice(0, 4).map((p) => p.key)).toEqual(["before/connect", "before/ambient", "dcv-100mv/output", "dcv-100mv/operate"]);
+    expect(plan.at(-1)!.key).toBe("after/review");
+    const read = plan.find((p) => p.key === "dcv-10v/read")!;
+    expect(read.count).toBe(10);
+    expect(read.point!.nominal).toBe(10);
+    // The balance's repeatability point takes its own six readings.
+    const balance = planOf(procedures.get("balance-jjg1036")!);
+    expect(balance.find((p) => p.key === "repeat-200g/read")!.count).toBe(6);
+    expect(balance.find((p) => p.key === "repeat-200g/place")!.count).toBe(1);
+  });
+});
+
+describe("a procedure file with a mistake", () => {
+  it("is refused naming the field: a missing regulation code", () => {
+    expect(codeAndMessage(editedDmm((raw) => delete raw.regulation.code))).toMatch(/^TC_ERR_PROCEDURE_INVALID procedure edited.yaml: regulation.code: /);
+  });
+
+  it("is refused naming the field: an unknown field is not ignored", () => {
+    expect(codeAndMessage(editedDmm((raw) => (raw.points[1]!.tolerance = 3)))).toMatch(/points\.1: .*tolerance/);
+  });
+
+  it("is refused naming the field: a step names equipment the procedure does not list", () => {
+    expect(codeAndMessage(editedDmm((raw) => (raw.steps.perPoint[2]!.equipment = "scope")))).toMatch(/steps\.perPoint\.2\.equipment: no equipment 'scope'/);
+  });
+
+  it("is refused naming the field: a point id used twice, a pair that does not exist, bad YAML", () => {
+    expect(codeAndMessage(editedDmm((raw) => (raw.points[2]!.id = raw.points[1]!.id)))).toMatch(/points\.2\.id: point id 'dcv-1v' is used twice/);
+    expect(codeAndMessage(editedDmm((raw) => (raw.points[0]!.pair = "nowhere")))).toMatch(/points\.0\.pair: no point 'nowhere'/);
+    expect(codeAndMessage(() => parseProcedure("id: [unclosed", "broken.yaml"))).toMatch(/^TC_ERR_PROCEDURE_INVALID procedure broken.yaml: \(file\): /);
+  });
+
+  it("is refused naming the field: a read count of zero", () => {
+    expect(codeAndMessage(editedDmm((raw) => (raw.steps.perPoint[2]!.count = 0)))).toMatch(/steps\.perPoint\.2\.count: /);
+  });
+});
+
+describe("run state", () => {
+  const procedure = loadProcedures().get("pressure-gauge-jjg52")!;
+  const plan = planOf(procedure);
+  const at = 1_700_000_000_000;
+  const done = (step: string, values?: number[]): RunEvent => ({ kind: "completed", step, by: "technician", at, ...(values ? { values } : {}) });
+  /** Events that complete every step up to (not including) `until`, with plausible values. */
+  function upTo(until: string): RunEvent[] {
+    const events: RunEvent[] = [];
+    for (const p of plan) {
+      if (p.key === until) break;
+      if (p.step.kind === "approval") events.push({ kind: "approved", step: p.key, by: "expert", at });
+      else events.push(done(p.key, p.count > 0 ? Array.from({ length: p.count }, () => p.point?.nominal ?? 0) : undefined));
+    }
+    return events;
+  }
+
+  it("starts at the first step and moves on as steps complete, keeping their values", () => {
+    expect(runState(plan, []).next!.key).toBe("before/mount");
+    const state = runState(plan, upTo("up-400/setpoint"));
+    expect(state.next!.key).toBe("up-400/setpoint");
+    expect(state.values.get("up-0/read-gauge")).toEqual([0]);
+    expect(state.values.get("up-0/reference")).toEqual([0, 0, 0]);
+  });
+
+  it("refuses a step that is not the one waiting, a wrong number of values, a non-finite value", () => {
+    const events = upTo("up-0/reference");
+    expect(codeAndMessage(() => runState(plan, [...events, done("up-0/read-gauge", [1])]))).toBe(
+      "TC_ERR_STEP_OUT_OF_ORDER step up-0/read-gauge: the step waiting is up-0/reference",
+    );
+    expect(codeAndMessage(() => runState(plan, [...events, done("up-0/reference", [1, 2])]))).toBe(
+      "TC_ERR_STEP_OUT_OF_ORDER step up-0/reference: expected 3 value(s), got 2",
+    );
+    expect(codeAndMessage(() => runState(plan, [...events, done("up-0/reference", [1, Number.NaN, 2])]))).toMatch(/finite/);
+  });
+
+  it("holds at the expert's word and goes on when resumed", () => {
+    const events = upTo("up-0/reference");
+    const held: RunEvent[] = [...events, { kind: "held", by: "expert", at, comment: "气泡" }];
+    expect(runState(plan, held).held).toBe(true);
+    expect(codeAndMessage(() => runState(plan, [...held, done("up-0/reference", [0, 0, 0])]))).toMatch(/held by the supervising expert/);
+    const resumed = runState(plan, [...held, { kind: "resumed", by: "expert", at }, done("up-0/reference", [0, 0, 0])]);
+    expect(resumed.next!.key).toBe("up-0/read-gauge");
+  });
+
+  it("at the approval gate: only approval or sending back; sent back, the steps run again", () => {
+    const events = upTo("after/review");
+    const gate = runState(plan, events);
+    expect(gate.next!.step.kind).toBe("approval");
+    expect(codeAndMessage(() => runState(plan, [...events, done("after/review")]))).toMatch(/approved or sent back/);
+    const back: RunEvent = { kind: "sent-back", step: "after/review", to: "down-0/setpoint", by: "expert", at, comment: "下行程 0 点重测" };
+    const redo = runState(plan, [...events, back]);
+    expect(redo.next!.key).toBe("down-0/setpoint");
+    expect(codeAndMessage(() => runState(plan, [...events, { ...back, to: "after/review" }]))).toMatch(/earlier step/);
+    const finished = runState(plan, [...events, back, ...upTo("after/review").slice(plan.findIndex((p) => p.key === "down-0/setpoint")), { kind: "approved", step: "after/review", by: "expert", at }]);
+    expect(finished.finished).toBe(true);
+    expect(finished.next).toBeNull();
+    expect(finished.approvals.get("after/review")!.by).toBe("expert");
+    expect(codeAndMessage(() => runState(plan, [...events, { kind: "approved", step: "after/review", by: "expert", at }, done("after/review")]))).toMatch(/finished/);
+  });
+});
