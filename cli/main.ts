@@ -1,6 +1,7 @@
 import { isTelecalError } from "@telecal/protocols";
 import { Command, CommanderError } from "commander";
 import { agentCommand } from "./commands/agent";
+import { calibrateCommand } from "./commands/calibrate";
 import { exportCommand } from "./commands/export";
 import { serverCommand } from "./commands/server";
 import { simCommand } from "./commands/sim";
@@ -23,6 +24,7 @@ simCommand(program);
 verifyCommand(program);
 userCommand(program);
 exportCommand(program);
+calibrateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

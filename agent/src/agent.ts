@@ -2,7 +2,7 @@ import { type AgentHello, CLOCK_INSTRUMENT, PROTOCOL_VERSION } from "@telecal/pr
 import type { AgentConfig } from "./config";
 import { DriverCatalog } from "./drivers/catalog";
 import { createInstrument } from "./instruments/factory";
-import type { InstrumentRuntime } from "./instruments/runtime";
+import type { InstrumentRuntime, RuntimeReading } from "./instruments/runtime";
 import type { KeyObject } from "node:crypto";
 import { type AgentCredential, loadCredential, loadDeviceKey } from "./enrol/credential";
 import type { Logger } from "./log";
@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { Outbox } from "./uplink/outbox";
 import { Uplink, type UplinkTuning } from "./uplink/uplink";
 import { AGENT_VERSION } from "./version";
+
+export type ReadingListener = (instrumentId: string, streamId: string, unit: string, reading: RuntimeReading) => void;
 
 export interface AgentOptions {
   /** The outbox file; by default `<dataDir>/outbox.db`, or in memory when the config has no dataDir. */
@@ -31,6 +33,7 @@ export class Agent {
   readonly uplink: Uplink;
   readonly outbox: Outbox;
   readonly instruments: InstrumentRuntime[];
+  private readonly readingListeners = new Set<ReadingListener>();
 
   constructor(
     private readonly config: AgentConfig,
@@ -58,12 +61,21 @@ export class Agent {
   start(): void {
     for (const instrument of this.instruments) {
       instrument.start({
-        reading: (streamId, unit, reading) => this.uplink.push(instrument.id, streamId, unit, reading),
+        reading: (streamId, unit, reading) => {
+          this.uplink.push(instrument.id, streamId, unit, reading);
+          for (const listener of this.readingListeners) listener(instrument.id, streamId, unit, reading);
+        },
         changed: () => this.uplink.rehello(),
         now: () => this.uplink.now(),
       });
     }
     this.uplink.start();
+  }
+
+  /** Every reading as it is handed to the outbox (a job's read steps take theirs from here). */
+  onReading(listener: ReadingListener): () => void {
+    this.readingListeners.add(listener);
+    return () => this.readingListeners.delete(listener);
   }
 
   async stop(): Promise<void> {

@@ -21,3 +21,8 @@ export { MqttTransport } from "./transports/mqtt";
 export { type MqttSimDefinition } from "./simulators/mqtt/definition";
 export { getMqttSimDefinition, mqttSimulatorNames, parseMqttSimDefinition } from "./simulators/mqtt/catalog";
 export { createMqttSimulator } from "./simulators/mqtt/factory";
+export { AgentBench, type Bench, type TakenReadings } from "./runner/bench";
+export { FileJournal, MemoryJournal, type RunJournal } from "./runner/journal";
+export { JobRunner, type JobRunnerOptions } from "./runner/job-runner";
+export type { People } from "./runner/people";
+export { MqttJsonSimulator } from "./simulators/mqtt/json-sensor";

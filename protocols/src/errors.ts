@@ -64,6 +64,7 @@ export const ERRORS = {
   TC_ERR_PROCEDURE_INVALID: { status: 400, message: "procedure {file}: {path}: {reason}" },
   TC_ERR_UNKNOWN_PROCEDURE: { status: 404, message: "no procedure {name}; known: {known}" },
   TC_ERR_STEP_OUT_OF_ORDER: { status: 409, message: "step {step}: {reason}" },
+  TC_ERR_JOB_BINDING: { status: 400, message: "equipment {equipment}: {reason}" },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

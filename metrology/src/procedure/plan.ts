@@ -8,13 +8,15 @@ export interface PlannedStep {
   step: Step;
   /** The test point this step belongs to; null before and after the points. */
   point: TestPoint | null;
-  /** Readings a read or manual step takes (the step's count, else the point's readings). */
+  /** Values its completion carries: readings or entries (read, manual), temperature [and humidity] (environment). */
   count: number;
 }
 
-function countOf(step: Step, point: TestPoint | null): number {
+/** Values a step's completion carries: readings, typed entries, or temperature (and humidity). */
+function countOf(procedure: Procedure, step: Step, point: TestPoint | null): number {
   if (step.kind === "read") return step.count ?? point?.readings ?? 1;
   if (step.kind === "manual") return step.count;
+  if (step.kind === "environment") return procedure.environment.humidity ? 2 : 1;
   return 0;
 }
 
@@ -22,7 +24,7 @@ function countOf(step: Step, point: TestPoint | null): number {
 export function planOf(procedure: Procedure): PlannedStep[] {
   const plan: PlannedStep[] = [];
   const add = (prefix: string, step: Step, point: TestPoint | null) =>
-    plan.push({ key: `${prefix}/${step.id}`, index: plan.length, step, point, count: countOf(step, point) });
+    plan.push({ key: `${prefix}/${step.id}`, index: plan.length, step, point, count: countOf(procedure, step, point) });
   for (const step of procedure.steps.before) add("before", step, null);
   for (const point of procedure.points) for (const step of procedure.steps.perPoint) add(point.id, step, point);
   for (const step of procedure.steps.after) add("after", step, null);

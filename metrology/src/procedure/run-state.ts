@@ -3,7 +3,15 @@ import type { PlannedStep } from "./plan";
 
 /** What happened in a run, in order. A run's state is a fold of these over its plan. */
 export type RunEvent =
-  | { kind: "completed"; step: string; values?: number[]; by: string; at: number }
+  | {
+      kind: "completed";
+      step: string;
+      values?: number[];
+      /** For readings: the stream they were taken from and their time stamps, to find the raw records. */
+      from?: { stream: string; t: number[] };
+      by: string;
+      at: number;
+    }
   | { kind: "approved"; step: string; by: string; at: number; comment?: string }
   /** From an approval step back to an earlier one: the steps from there on run again. */
   | { kind: "sent-back"; step: string; to: string; by: string; at: number; comment: string }

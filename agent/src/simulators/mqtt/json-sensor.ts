@@ -6,10 +6,17 @@ import { sampleSignal } from "./signal";
 /** A sensor that publishes a JSON message per interval on its topic (温湿度传感器 and the like). */
 export class MqttJsonSimulator extends MqttPublisher<MqttJsonSimDefinition> {
   readonly topic: string;
+  private readonly nominals = new Map<string, number>();
 
   constructor(definition: MqttJsonSimDefinition, options: MqttSimOptions & { deviceId?: string }) {
     super(definition, options);
     this.topic = definition.topic.replaceAll("{id}", options.deviceId ?? definition.deviceId);
+  }
+
+  /** Moves a field's nominal value, as when a demo puts the sensor into a bath at another temperature. */
+  setNominal(field: string, nominal: number): void {
+    if (!this.definition.fields[field]) throw new Error(`${this.definition.name} has no field ${field}`);
+    this.nominals.set(field, nominal);
   }
 
   /** One message as the device writes it. */
@@ -21,8 +28,9 @@ export class MqttJsonSimulator extends MqttPublisher<MqttJsonSimDefinition> {
       const stamp = d.time.format === "iso" ? new Date(now).toISOString() : d.time.format === "ms" ? now : Math.floor(now / 1000);
       setAt(message, parseJsonPath(d.time.path), stamp);
     }
-    for (const field of Object.values(d.fields)) {
-      setAt(message, parseJsonPath(field.path), sampleSignal(field.signal, this.startedAt, this.env));
+    for (const [name, field] of Object.entries(d.fields)) {
+      const signal = { ...field.signal, nominal: this.nominals.get(name) ?? field.signal.nominal };
+      setAt(message, parseJsonPath(field.path), sampleSignal(signal, this.startedAt, this.env));
       if (field.unitPath !== undefined) setAt(message, parseJsonPath(field.unitPath), field.unit);
     }
     return message;

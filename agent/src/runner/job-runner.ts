@@ -1,0 +1,102 @@
+import { applyRunEvent, type PlannedStep, type RunEvent, type RunState, runState, setValueAt } from "@telecal/metrology";
+import { isTelecalError } from "@telecal/protocols";
+import type { Logger } from "../log";
+import type { Bench } from "./bench";
+import type { RunJournal } from "./journal";
+import type { People } from "./people";
+
+/** Instrument errors that pass (a link coming back, a reply that was late): the step is tried again. */
+const TRANSIENT = new Set(["TC_ERR_TRANSPORT_CLOSED", "TC_ERR_INSTRUMENT_TIMEOUT"]);
+
+export interface JobRunnerOptions {
+  jobId: string;
+  plan: PlannedStep[];
+  bench: Bench;
+  people: People;
+  journal: RunJournal;
+  log: Logger;
+  /** Who the bench's own events are by (the agent), as the record log names actors. */
+  actor: string;
+  now?: () => number;
+  /** Tries of an instrument step whose error is transient, and the wait between them. */
+  attempts?: number;
+  retryDelayMs?: number;
+  /** Called after each event is journalled: the uplink sends it to the server as a record. */
+  onEvent?(event: RunEvent, state: RunState): void;
+}
+
+/**
+ * Runs a job's plan on the bench: instrument steps here, beside the instruments, so that a lost
+ * link to the server costs nothing; people's steps wait for their answer. Every event is journalled
+ * before the next step starts, and a runner started on a journal resumes after its last event.
+ */
+export class JobRunner {
+  private state: RunState;
+  private stopped = false;
+
+  constructor(private readonly options: JobRunnerOptions) {
+    this.state = runState(options.plan, options.journal.events());
+  }
+
+  get current(): RunState {
+    return this.state;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  async run(): Promise<RunState> {
+    const o = this.options;
+    while (!this.state.finished && !this.stopped) {
+      const step = this.state.next!;
+      o.log.info({ job: o.jobId, step: step.key }, "step");
+      const event = await this.performWithRetry(step);
+      if (this.stopped) break;
+      this.record(event);
+    }
+    return this.state;
+  }
+
+  private record(event: RunEvent): void {
+    // Applied first: an event that does not fit the state is refused before it is journalled.
+    const next = applyRunEvent(this.options.plan, this.state, event);
+    this.options.journal.append(event);
+    this.state = next;
+    this.options.onEvent?.(event, next);
+  }
+
+  private async performWithRetry(planned: PlannedStep): Promise<RunEvent> {
+    const o = this.options;
+    const attempts = o.attempts ?? 10;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.perform(planned);
+      } catch (err) {
+        if (!isTelecalError(err) || !TRANSIENT.has(err.code) || attempt >= attempts || this.stopped) throw err;
+        o.log.warn({ job: o.jobId, step: planned.key, attempt, error: err.message }, "instrument step failed; trying again");
+        await new Promise((r) => setTimeout(r, o.retryDelayMs ?? 1000));
+      }
+    }
+  }
+
+  private async perform(planned: PlannedStep): Promise<RunEvent> {
+    const o = this.options;
+    const at = () => (o.now ?? Date.now)();
+    const step = planned.step;
+    const where = `${o.jobId} ${planned.key}`;
+    switch (step.kind) {
+      case "set": {
+        await o.bench.set(step.equipment, step.property, setValueAt(step.value, planned.point, where));
+        if (step.settleMs > 0) await new Promise((r) => setTimeout(r, step.settleMs));
+        return { kind: "completed", step: planned.key, values: [], by: o.actor, at: at() };
+      }
+      case "read": {
+        const taken = await o.bench.read(step.equipment, step.measurement, planned.count);
+        return { kind: "completed", step: planned.key, values: taken.values, from: { stream: taken.stream, t: taken.t }, by: o.actor, at: at() };
+      }
+      default:
+        return o.people.answer(planned);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
+import type { RunEvent } from "@telecal/metrology";
+
+/** Where a run's events are kept, so that a run survives a restart and resumes where it stopped. */
+export interface RunJournal {
+  events(): RunEvent[];
+  append(event: RunEvent): void;
+}
+
+export class MemoryJournal implements RunJournal {
+  private readonly list: RunEvent[] = [];
+  events(): RunEvent[] {
+    return [...this.list];
+  }
+  append(event: RunEvent): void {
+    this.list.push(event);
+  }
+}
+
+/**
+ * One JSON line per event, each on disk before `append` returns (a step done is never done twice
+ * on the bench after a crash). A torn last line, from a crash mid-write, is dropped on load.
+ */
+export class FileJournal implements RunJournal {
+  private readonly list: RunEvent[] = [];
+  private readonly fd: number;
+
+  constructor(readonly file: string) {
+    if (existsSync(file)) {
+      const lines = readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "");
+      for (const [i, line] of lines.entries()) {
+        try {
+          this.list.push(JSON.parse(line) as RunEvent);
+        } catch (err) {
+          if (i !== lines.length - 1) throw new Error(`${file}:${i + 1}: not a run event: ${(err as Error).message}`, { cause: err });
+        }
+      }
+    }
+    this.fd = openSync(file, "a");
+  }
+
+  events(): RunEvent[] {
+    return [...this.list];
+  }
+
+  append(event: RunEvent): void {
+    writeSync(this.fd, `${JSON.stringify(event)}\n`);
+    fsyncSync(this.fd);
+    this.list.push(event);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
