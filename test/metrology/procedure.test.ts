@@ -118,13 +118,17 @@ describe("run state", () => {
     expect(codeAndMessage(() => runState(plan, [...events, done("up-0/reference", [1, Number.NaN, 2])]))).toMatch(/finite/);
   });
 
-  it("holds at the expert's word and goes on when resumed", () => {
+  it("holds at the expert's word (the step under way may finish) and goes on when resumed", () => {
     const events = upTo("up-0/reference");
     const held: RunEvent[] = [...events, { kind: "held", by: "expert", at, comment: "气泡" }];
     expect(runState(plan, held).held).toBe(true);
-    expect(codeAndMessage(() => runState(plan, [...held, done("up-0/reference", [0, 0, 0])]))).toMatch(/held by the supervising expert/);
-    const resumed = runState(plan, [...held, { kind: "resumed", by: "expert", at }, done("up-0/reference", [0, 0, 0])]);
-    expect(resumed.next!.key).toBe("up-0/read-gauge");
+    expect(codeAndMessage(() => runState(plan, [...held, { kind: "held", by: "expert", at }]))).toMatch(/already held/);
+    const finishedUnderHold = runState(plan, [...held, done("up-0/reference", [0, 0, 0])]);
+    expect(finishedUnderHold.held).toBe(true);
+    expect(finishedUnderHold.next!.key).toBe("up-0/read-gauge");
+    const resumed = runState(plan, [...held, done("up-0/reference", [0, 0, 0]), { kind: "resumed", by: "expert", at }]);
+    expect(resumed.held).toBe(false);
+    expect(codeAndMessage(() => runState(plan, [...events, { kind: "resumed", by: "expert", at }]))).toMatch(/not held/);
   });
 
   it("at the approval gate: only approval or sending back; sent back, the steps run again", () => {

@@ -33,6 +33,7 @@ export interface JobRunnerOptions {
 export class JobRunner {
   private state: RunState;
   private stopped = false;
+  private wake: (() => void) | null = null;
 
   constructor(private readonly options: JobRunnerOptions) {
     this.state = runState(options.plan, options.journal.events());
@@ -44,11 +45,26 @@ export class JobRunner {
 
   stop(): void {
     this.stopped = true;
+    this.wake?.();
+  }
+
+  /**
+   * An event that arrives while the run goes on: the expert's hold or resume. A hold takes effect
+   * before the next step starts (a step under way on the bench is finished, not torn).
+   */
+  submit(event: Extract<RunEvent, { kind: "held" | "resumed" }>): void {
+    this.record(event);
+    this.wake?.();
   }
 
   async run(): Promise<RunState> {
     const o = this.options;
     while (!this.state.finished && !this.stopped) {
+      if (this.state.held) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = null;
+        continue;
+      }
       const step = this.state.next!;
       o.log.info({ job: o.jobId, step: step.key }, "step");
       const event = await this.performWithRetry(step);

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from "node:fs";
 import type { RunEvent } from "@telecal/metrology";
 
 /** Where a run's events are kept, so that a run survives a restart and resumes where it stopped. */
@@ -27,14 +27,20 @@ export class FileJournal implements RunJournal {
 
   constructor(readonly file: string) {
     if (existsSync(file)) {
-      const lines = readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "");
+      const text = readFileSync(file, "utf8");
+      const lines = text.split("\n");
+      // Whatever follows the last newline was never completed: a crash mid-write.
+      const torn = lines.pop() ?? "";
       for (const [i, line] of lines.entries()) {
+        if (line.trim() === "") continue;
         try {
           this.list.push(JSON.parse(line) as RunEvent);
         } catch (err) {
-          if (i !== lines.length - 1) throw new Error(`${file}:${i + 1}: not a run event: ${(err as Error).message}`, { cause: err });
+          throw new Error(`${file}:${i + 1}: not a run event: ${(err as Error).message}`, { cause: err });
         }
       }
+      // Cut it off, so that the next event starts on a line of its own.
+      if (torn !== "") truncateSync(file, Buffer.byteLength(text) - Buffer.byteLength(torn));
     }
     this.fd = openSync(file, "a");
   }

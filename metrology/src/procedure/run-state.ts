@@ -22,7 +22,10 @@ export interface RunState {
   /** The step waiting to be done, or null when the run is finished. */
   next: PlannedStep | null;
   finished: boolean;
-  /** An expert's hold: nothing runs until resumed. */
+  /**
+   * An expert's hold: no new step starts until resumed. The step under way when the hold came
+   * may still complete (an instrument mid-exchange is not torn off).
+   */
   held: boolean;
   /** The values of each done step (readings or typed entries), by step key; the latest attempt. */
   values: Map<string, number[]>;
@@ -42,7 +45,6 @@ export function applyRunEvent(plan: PlannedStep[], state: RunState, event: RunEv
   }
   const next = state.next;
   if (next === null) throw refuse(event.step, "the run is finished");
-  if (state.held) throw refuse(event.step, "the run is held by the supervising expert");
   if (event.step !== next.key) throw refuse(event.step, `the step waiting is ${next.key}`);
   const isApproval = next.step.kind === "approval";
   if (event.kind === "completed") {

@@ -1,0 +1,138 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Bench, FileJournal, JobRunner, MemoryJournal, type People, type RunJournal, silentLogger, type TakenReadings } from "@telecal/agent";
+import { type PlannedStep, planOf, type RunEvent } from "@telecal/metrology";
+import { TelecalError } from "@telecal/protocols";
+import { loadProcedures } from "@telecal/server";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+const procedure = loadProcedures().get("dmm-dcv-jjf1587")!;
+const plan = planOf(procedure);
+
+/** A bench that records what it was asked and answers each read with the nominal value. */
+class FakeBench implements Bench {
+  readonly calls: string[] = [];
+  failures: TelecalError[] = [];
+  private t = 1_700_000_000_000;
+
+  async set(equipment: string, property: string, value: number | string): Promise<void> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.calls.push(`set ${equipment}.${property}=${value}`);
+  }
+
+  async read(equipment: string, measurement: string | undefined, count: number): Promise<TakenReadings> {
+    this.calls.push(`read ${equipment}.${measurement} x${count}`);
+    const values = Array.from({ length: count }, () => this.lastOutput);
+    return { stream: `${equipment}.${measurement}`, t: values.map(() => (this.t += 100)), values };
+  }
+
+  get lastOutput(): number {
+    const set = this.calls.filter((c) => c.startsWith("set calibrator.output=")).at(-1);
+    return set ? Number(set.split("=")[1]) : 0;
+  }
+}
+
+/** People who answer at once: the technician confirms and reads 22 °C / 50 %RH, the expert approves. */
+class FakePeople implements People {
+  readonly asked: string[] = [];
+  async answer(step: PlannedStep): Promise<RunEvent> {
+    this.asked.push(step.key);
+    if (step.step.kind === "approval") return { kind: "approved", step: step.key, by: "expert", at: 1 };
+    return { kind: "completed", step: step.key, values: step.step.kind === "environment" ? [22, 50] : [], by: "technician", at: 1 };
+  }
+}
+
+function runner(bench: Bench, people: People, journal: RunJournal = new MemoryJournal(), attempts = 3) {
+  return new JobRunner({ jobId: "job-1", plan, bench, people, journal, log: silentLogger, actor: "agent:lab-1", attempts, retryDelayMs: 1 });
+}
+
+describe("job runner", () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "telecal-runner-"));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("runs every step in order: instrument steps on the bench, the others by people; readings keep their origin", async () => {
+    const bench = new FakeBench();
+    const people = new FakePeople();
+    const journal = new MemoryJournal();
+    const state = await runner(bench, people, journal).run();
+    expect(state.finished).toBe(true);
+    expect(people.asked).toEqual(["before/connect", "before/ambient", "after/review"]);
+    expect(bench.calls.slice(0, 4)).toEqual(["set calibrator.output=0.1", "set calibrator.operate=OPER", "read dmm.dcv x10", "set calibrator.operate=STBY"]);
+    expect(bench.calls).toContain("set calibrator.output=-10");
+    expect(journal.events()).toHaveLength(plan.length);
+    const read = journal.events().find((e) => e.kind === "completed" && e.step === "dcv-10v/read");
+    expect(read).toMatchObject({ values: Array(10).fill(10), from: { stream: "dmm.dcv" }, by: "agent:lab-1" });
+  });
+
+  it("resumes from its journal after a restart: done steps are not done again on the bench", async () => {
+    const file = join(dir, "job-1.jsonl");
+    const journal = new FileJournal(file);
+    const stopAfter = plan.findIndex((p) => p.key === "dcv-10v/output");
+    const first = runner(new FakeBench(), new FakePeople(), journal);
+    // The agent goes down once `stopAfter` events are on disk, as in a power cut.
+    const append = journal.append.bind(journal);
+    journal.append = (event) => {
+      append(event);
+      if (journal.events().length === stopAfter) first.stop();
+    };
+    expect((await first.run()).finished).toBe(false);
+    journal.close();
+    // A crash mid-write leaves a torn last line: it is dropped on load.
+    writeFileSync(file, `${readFileSync(file, "utf8")}{"kind":"compl`);
+
+    const reopened = new FileJournal(file);
+    expect(reopened.events()).toHaveLength(stopAfter);
+    const bench = new FakeBench();
+    const second = runner(bench, new FakePeople(), reopened);
+    expect(second.current.next!.key).toBe("dcv-10v/output");
+    expect((await second.run()).finished).toBe(true);
+    reopened.close();
+    // The second bench saw only the steps after the journal's last one, the first of them the 10 V output.
+    const remaining = plan.slice(stopAfter).filter((p) => p.step.kind === "set" || p.step.kind === "read").length;
+    expect(bench.calls).toHaveLength(remaining);
+    expect(bench.calls[0]).toBe("set calibrator.output=10");
+    expect(new FileJournal(file).events()).toHaveLength(plan.length);
+  });
+
+  it("tries an instrument step again after a transient error, and gives up on another error naming it", async () => {
+    const bench = new FakeBench();
+    bench.failures = [new TelecalError("TC_ERR_TRANSPORT_CLOSED", { instrument: "cal1", target: "tcp://x" })];
+    expect((await runner(bench, new FakePeople()).run()).finished).toBe(true);
+
+    const broken = new FakeBench();
+    broken.failures = [new TelecalError("TC_ERR_INSTRUMENT_ERROR", { instrument: "cal1", command: "OUT 0.1 V", code: -222, text: '"Data out of range"' })];
+    const journal = new MemoryJournal();
+    await expect(runner(broken, new FakePeople(), journal).run()).rejects.toMatchObject({ code: "TC_ERR_INSTRUMENT_ERROR" });
+    // What was done before the failure stays journalled; the failed step is not.
+    expect(journal.events().map((e) => ("step" in e ? e.step : e.kind))).toEqual(["before/connect", "before/ambient"]);
+  });
+
+  it("starts no new step while the expert holds the run, and goes on when he resumes", async () => {
+    const bench = new FakeBench();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const people: People = {
+      async answer(step) {
+        if (step.key === "before/ambient") await gate;
+        return new FakePeople().answer(step);
+      },
+    };
+    const r = runner(bench, people);
+    const running = r.run();
+    await new Promise((res) => setTimeout(res, 20));
+    r.submit({ kind: "held", by: "expert", at: 2, comment: "接线松动 loose lead" });
+    release();
+    await new Promise((res) => setTimeout(res, 50));
+    expect(r.current.held).toBe(true);
+    expect(r.current.next!.key).toBe("dcv-100mv/output");
+    expect(bench.calls).toEqual([]);
+    r.submit({ kind: "resumed", by: "expert", at: 3 });
+    expect((await running).finished).toBe(true);
+    expect(bench.calls.length).toBeGreaterThan(0);
+  });
+});
