@@ -22,6 +22,11 @@ async function demo(id: string): Promise<{ procedure: string; binding: Record<st
   return JSON.parse(stdout);
 }
 
+/** Five standard deviations of the mean of `n` readings with noise `sigma`: a bound a test can trust. */
+function fiveSigma(sigma: number, n: number): number {
+  return (5 * sigma) / Math.sqrt(n);
+}
+
 /** The error each demo point was given in its simulator (the procedure's demoErr), by point. */
 function demoErrors(id: string): Map<string, number> {
   return new Map(procedures.get(id)!.points.map((p) => [p.id, p.vars["demoErr"] ?? 0]));
@@ -47,8 +52,8 @@ describe("telecal calibrate --demo: each shipped procedure end to end on the sim
     for (const p of out.points) {
       expect(p.readings).toEqual({ indication: 10 });
       expect(p.reference, p.point).toBe(p.nominal);
-      // 4 µV noise per reading: the mean of ten is within 4 µV of the offset nearly always (3σ).
-      expect(Math.abs(p.error - 0.0000012), p.point).toBeLessThan(0.000004);
+      // 4 µV noise per reading: the mean of ten lies within 5σ of the offset.
+      expect(Math.abs(p.error - 0.0000012), p.point).toBeLessThan(fiveSigma(0.000004, 10));
     }
   }, 120_000);
 
@@ -58,7 +63,7 @@ describe("telecal calibrate --demo: each shipped procedure end to end on the sim
     expect(out.points).toHaveLength(11);
     for (const p of out.points) {
       // The balance's noise is 0.04 mg per reading.
-      expect(Math.abs(p.error - expected.get(p.point)!), p.point).toBeLessThan(0.00008);
+      expect(Math.abs(p.error - expected.get(p.point)!), p.point).toBeLessThan(fiveSigma(0.00004, p.readings["indication"]!));
     }
     expect(out.points.find((p) => p.point === "repeat-200g")!.readings).toEqual({ reference: 1, indication: 6 });
   }, 120_000);
@@ -69,7 +74,8 @@ describe("telecal calibrate --demo: each shipped procedure end to end on the sim
     expect(out.points.map((p) => p.point)).toEqual(["up-0", "up-400", "up-800", "up-1200", "up-1600", "down-1200", "down-800", "down-400", "down-0"]);
     for (const p of out.points) {
       expect(p.readings).toEqual({ reference: 3, indication: 1 });
-      expect(Math.abs(p.error - expected.get(p.point)!), p.point).toBeLessThan(0.05);
+      // The controller's noise is 0.004 hPa per reading; the typed value is exact.
+      expect(Math.abs(p.error - expected.get(p.point)!), p.point).toBeLessThan(fiveSigma(0.004, 3));
     }
   }, 120_000);
 
@@ -78,8 +84,8 @@ describe("telecal calibrate --demo: each shipped procedure end to end on the sim
     expect(out.binding).toEqual({ reference: "ref1", sensor: "tm-01" });
     for (const p of out.points) {
       expect(p.readings).toEqual({ reference: 5, indication: 5 });
-      // The sensor publishes 0.01 °C steps with 0.02 °C noise.
-      expect(Math.abs(p.error - (0.1 + 0.002 * p.nominal)), p.point).toBeLessThan(0.04);
+      // The sensor publishes 0.01 °C steps with 0.02 °C noise (its rounding adds at most 0.005 °C).
+      expect(Math.abs(p.error - (0.1 + 0.002 * p.nominal)), p.point).toBeLessThan(fiveSigma(0.02, 5) + 0.005);
     }
   }, 120_000);
 });

@@ -4,7 +4,7 @@ import type { DialectSession } from "../dialects/session";
 import type { DriverDefinition, MeasurementDefinition } from "../drivers/definition";
 import { PARSERS, type ParsedValue } from "../drivers/parsers";
 import type { Logger } from "../log";
-import type { Transport } from "../transports/transport";
+import { CLOSED_BY_AGENT, type Transport } from "../transports/transport";
 import type { InstrumentEvents, InstrumentRuntime } from "./runtime";
 
 export interface Identity {
@@ -60,7 +60,7 @@ export class PolledInstrument implements InstrumentRuntime {
     this.measurement(options.measurement);
     transport.on("down", (reason) => {
       this.configured = null;
-      this.log.warn({ target: transport.target, reason }, "instrument link down");
+      this.log[reason === CLOSED_BY_AGENT ? "info" : "warn"]({ target: transport.target, reason }, "instrument link down");
     });
     transport.on("up", () => {
       this.log.info({ target: transport.target }, "instrument link up");

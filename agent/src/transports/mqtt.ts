@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { TelecalError } from "@telecal/protocols";
 import { connect, type IClientOptions, type MqttClient } from "mqtt";
 import { type Logger, silentLogger } from "../log";
-import { backoffDelay } from "./transport";
+import { backoffDelay, CLOSED_BY_AGENT } from "./transport";
 
 /** The MQTT will: what the broker publishes for us when our link dies without a DISCONNECT. */
 export interface MqttWill {
@@ -107,7 +107,7 @@ export class MqttTransport extends EventEmitter {
     const client = this.client;
     this.client = null;
     if (client) await client.endAsync(!(options.graceful ?? true)).catch(() => undefined);
-    this.setDown("closed by agent");
+    this.setDown(CLOSED_BY_AGENT);
   }
 
   override on(event: "up", listener: () => void): this;
@@ -180,7 +180,7 @@ export class MqttTransport extends EventEmitter {
     if (!this.up) return;
     this.up = false;
     const why = this.lastError || reason;
-    this.log.warn({ reason: why }, "broker link down");
+    this.log[why === CLOSED_BY_AGENT ? "info" : "warn"]({ reason: why }, "broker link down");
     this.emit("down", why);
   }
 

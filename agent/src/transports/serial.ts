@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { type OpenOptions, SerialPortStream } from "@serialport/stream";
 import { platformBinding, type SerialBinding } from "./serial-binding";
 import type { SerialSettings } from "./serial-settings";
-import { backoffDelay, type Transport } from "./transport";
+import { backoffDelay, CLOSED_BY_AGENT, type Transport } from "./transport";
 
 export interface SerialOptions {
   /** /dev/ttyUSB0, /dev/serial/by-id/..., a pty link, COM3. */
@@ -79,7 +79,7 @@ export class SerialTransport extends EventEmitter implements Transport {
       await this.opening;
       await closePort(port);
     }
-    this.setDown("closed by agent");
+    this.setDown(CLOSED_BY_AGENT);
   }
 
   private connect(): void {

@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import { Socket } from "node:net";
-import { backoffDelay, type Transport } from "./transport";
+import { backoffDelay, CLOSED_BY_AGENT, type Transport } from "./transport";
 
 export interface TcpOptions {
   host: string;
@@ -49,7 +49,7 @@ export class TcpTransport extends EventEmitter implements Transport {
         socket.destroy();
       });
     }
-    this.setDown("closed by agent");
+    this.setDown(CLOSED_BY_AGENT);
   }
 
   private connect(): void {

@@ -12,6 +12,9 @@ export interface Transport {
 }
 
 /** Reconnect delays: doubling from `min` to `max`, with ±20 % jitter so that agents do not stampede. */
+/** The reason a link gives when the agent itself closed it: no fault, so logged without a warning. */
+export const CLOSED_BY_AGENT = "closed by agent";
+
 export function backoffDelay(attempt: number, min = 250, max = 10_000): number {
   const base = Math.min(max, min * 2 ** Math.min(attempt, 16));
   return Math.round(base * (0.8 + Math.random() * 0.4));

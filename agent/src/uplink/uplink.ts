@@ -95,7 +95,8 @@ export class Uplink {
       this.ready = false;
       this.connection++;
       this.inFlight.clear();
-      this.log.warn({ reason }, "server link down");
+      // Our own disconnect (stop) is no fault.
+      this.log[reason === "io client disconnect" ? "info" : "warn"]({ reason }, "server link down");
     });
     this.clock = new ClockSync({
       exchange: async (t0) => {
