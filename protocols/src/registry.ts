@@ -10,7 +10,11 @@ const Text = (max: number) => z.string().trim().min(1).max(max);
 export const IsoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "a date as YYYY-MM-DD")
-  .refine((s) => new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "not a calendar date");
+  // Runs even when the pattern failed (zod checks do not stop at the first), so it must not throw.
+  .refine((s) => {
+    const t = Date.parse(`${s}T00:00:00Z`);
+    return Number.isFinite(t) && new Date(t).toISOString().startsWith(s);
+  }, "not a calendar date");
 export type IsoDate = z.infer<typeof IsoDate>;
 
 /** POST /api/labs (admin): a lab of the admin's own organisation. */
