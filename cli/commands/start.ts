@@ -13,6 +13,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DATABASE_FILE, type TelecalServer } from "@telecal/server";
 import type { Command } from "commander";
+import { createDemoRegistry } from "./demo-registry";
 import { addServerOptions, runServer, type ServerCliOptions } from "./server";
 
 /**
@@ -54,6 +55,8 @@ export function startCommand(program: Command): void {
     const deviceKey = generateKeyPairSync("ed25519");
     const publicKeyPem = deviceKey.publicKey.export({ type: "spki", format: "pem" }).toString();
     const credential = await server.store.auth.issueAgentCredential(DEMO_AGENT.id, DEMO_AGENT.name, DEMO_ORGANISATION.id, publicKeyPem);
+    // The demo lab's instruments and certificates, bound to the demo agent: a new data dir only.
+    const registered = freshDataDir ? await createDemoRegistry(server, DEMO_ORGANISATION.id, DEMO_AGENT.id) : [];
     const log = server.app.log.child({ ns: "demo" });
     const group = new SimulatorGroup();
     const sims = await Promise.all(TCP_BENCH.map((b) => serveTcp(group.add(getSimDefinition(b.sim)), "127.0.0.1", 0)));
@@ -93,6 +96,9 @@ export function startCommand(program: Command): void {
         freshDataDir
           ? `  演示用户 / demo users (new data dir): ${DEMO_ROLES.join(", ")}; 密码 / password: demo`
           : "  未创建演示用户 / no demo users created (existing data dir)",
+        registered.length > 0
+          ? `  登记的仪器 / registered instruments (new data dir): ${registered.join(", ")}; PACE5000 证书 12 天后到期 / certificate due in 12 days`
+          : "  未登记演示仪器 / no demo instruments registered (existing data dir)",
         `  演示实验室 / demo lab: ${[...TCP_BENCH.map((b) => `${b.id} (${b.sim})`), `${ROOM_SENSOR.id} (${ROOM_SENSOR.sim}, MQTT ${broker.url})`].join(", ")}`,
         "",
       ].join("\n"),

@@ -10,6 +10,7 @@ interface UserAddOptions {
   organisation: string;
   organisationName?: string;
   kind: string;
+  parent?: string;
   dataDir: string;
   database?: string;
 }
@@ -49,6 +50,7 @@ export function userCommand(program: Command): void {
     .option("--organisation <id>", "organisation id (created if new)", "main")
     .option("--organisation-name <name>", "name of a new organisation (default: its id)")
     .option("--kind <kind>", "kind of a new organisation: provincial-institute, city-station or county-station", "provincial-institute")
+    .option("--parent <id>", "for a new organisation: the organisation that supervises it (its users may read this one's registry)")
     .option("--data-dir <dir>", "the server's data dir (SQLite telecal.db)", "./data")
     .option("--database <url>", "postgres://... instead (default: DATABASE_URL)")
     .action(async (username: string, opts: UserAddOptions) => {
@@ -61,7 +63,7 @@ export function userCommand(program: Command): void {
       const databaseUrl = opts.database ?? (process.env["DATABASE_URL"] || undefined);
       const store = await Store.open(databaseUrlFor({ dataDir: resolve(opts.dataDir), databaseUrl }));
       try {
-        await store.auth.createOrganisation(opts.organisation, opts.organisationName ?? opts.organisation, kind.data);
+        await store.auth.createOrganisation(opts.organisation, opts.organisationName ?? opts.organisation, kind.data, opts.parent ?? null);
         const user = await store.auth.createUser({
           organisationId: opts.organisation,
           username,

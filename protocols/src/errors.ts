@@ -65,6 +65,24 @@ export const ERRORS = {
   TC_ERR_UNKNOWN_PROCEDURE: { status: 404, message: "no procedure {name}; known: {known}" },
   TC_ERR_STEP_OUT_OF_ORDER: { status: 409, message: "step {step}: {reason}" },
   TC_ERR_JOB_BINDING: { status: 400, message: "equipment {equipment}: {reason}" },
+  TC_ERR_REGISTRY_NOT_FOUND: { status: 404, message: "{kind} {id} not found in the registry of your organisation" },
+  TC_ERR_REGISTRY_READ_ONLY: {
+    status: 403,
+    message: "{kind} {id} belongs to organisation {organisation}: you may read it, not change it",
+  },
+  TC_ERR_REGISTRY_CONFLICT: { status: 409, message: "{kind} {key} is already registered" },
+  TC_ERR_NOT_A_REFERENCE: {
+    status: 409,
+    message: "instrument {instrument} is a unit under test, not a reference standard: it has no certificate of its own",
+  },
+  TC_ERR_STANDARD_PAST_DUE: {
+    status: 409,
+    message: "reference standard {instrument} was due for calibration on {dueOn}: it cannot be used in a new job",
+  },
+  TC_ERR_STANDARD_NO_CERTIFICATE: {
+    status: 409,
+    message: "reference standard {instrument} has no calibration certificate in force on {on}: it cannot be used in a new job",
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

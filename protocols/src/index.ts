@@ -14,3 +14,4 @@ export * from "./ui";
 export * from "./version";
 export * from "./canonical";
 export * from "./batch-signature";
+export * from "./registry";

@@ -9,8 +9,11 @@ import { agentRoutes } from "./http/agents";
 import { authRoutes } from "./http/auth";
 import { registerErrorHandler } from "./http/errors";
 import { healthRoutes } from "./http/health";
+import { instrumentRoutes } from "./http/instruments";
+import { labRoutes } from "./http/labs";
 import { recordsRoutes } from "./http/records";
 import { registerOpenApi } from "./http/openapi";
+import { registryWarningRoutes } from "./http/registry-warnings";
 import { streamRoutes } from "./http/streams";
 import { userRoutes } from "./http/users";
 import { registerWeb } from "./http/web";
@@ -19,6 +22,8 @@ import { Hub } from "./realtime/hub";
 import type { Checkpointer } from "./records/checkpoints";
 import { type RecordsOptions, startRecords } from "./records/service";
 import { attachUiNamespace } from "./realtime/ui-namespace";
+import { DEFAULT_DUE_SOON_DAYS } from "./registry/due-dates";
+import { type RegistryOptions, RegistryService } from "./registry/service";
 import { databaseUrlFor } from "./store/db";
 import { Store } from "./store/store";
 
@@ -38,6 +43,8 @@ export interface ServerOptions {
   records?: RecordsOptions;
   /** Session length, socket origins besides the server's own, login rate limit. */
   auth?: Partial<AuthOptions>;
+  /** When a reference standard counts as due soon (docs/registry.md). */
+  registry?: Partial<RegistryOptions>;
 }
 
 export interface TelecalServer {
@@ -48,6 +55,8 @@ export interface TelecalServer {
   /** Signed checkpoints of the record log. */
   checkpoints: Checkpointer;
   auth: Auth;
+  /** Labs, instruments, reference certificates; `assertUsableForJob` for new jobs. */
+  registry: RegistryService;
   /** http://host:port once listening. */
   url: string;
   close(): Promise<void>;
@@ -72,16 +81,21 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   await app.register(healthRoutes);
   // Before any route that needs a session: each route calls authorize(auth, roles, what) itself.
   const auth = new Auth(store.auth, { ...DEFAULT_AUTH_OPTIONS, ...options.auth });
+  const registry = new RegistryService(store.db, store.dialect, { dueSoonDays: DEFAULT_DUE_SOON_DAYS, ...options.registry });
+  // Before the routes: the agents listing asks it who is online.
+  const hub = new Hub(store);
   const checkpoints = await startRecords(store, { ...options.records, dataDir: options.dataDir }, app.log);
   await app.register(recordsRoutes(checkpoints));
   await app.register(authRoutes(auth));
   await app.register(userRoutes(auth));
   await app.register(streamRoutes(auth, store));
-  await app.register(agentRoutes(auth));
+  await app.register(agentRoutes(auth, registry, (id) => hub.summaries().some((a) => a.agentId === id && a.online)));
+  await app.register(labRoutes(auth, registry));
+  await app.register(instrumentRoutes(auth, registry));
+  await app.register(registryWarningRoutes(auth, registry));
   await registerWeb(app, options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot);
 
   const io = new IoServer(app.server, { serveClient: false, maxHttpBufferSize: 4e6 });
-  const hub = new Hub(store);
   // Viewing live data: any signed-in role, agents of every organisation (for now).
   guardUiNamespace(io.of(NAMESPACE.ui), auth, app.log, {});
   guardAgentNamespace(io.of(NAMESPACE.agent), auth, app.log);
@@ -110,6 +124,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     store,
     checkpoints,
     auth,
+    registry,
     url,
     async close() {
       detachUi();

@@ -10,3 +10,6 @@ export { Store, type StoreOptions } from "./store/store";
 export type { StreamRecord } from "./store/streams-repository";
 export { SERVER_VERSION } from "./version";
 export { getProcedure, loadProcedures, SHIPPED_PROCEDURES_DIR } from "./procedures/catalog";
+export { DEFAULT_DUE_SOON_DAYS, daysBetween, usabilityOf, utcDay } from "./registry/due-dates";
+export { RegistryRepository } from "./registry/repository";
+export { REGISTRY_STREAM, type RegistryOptions, RegistryService } from "./registry/service";

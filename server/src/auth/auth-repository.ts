@@ -31,8 +31,13 @@ export interface AgentEnrolment {
 export class AuthRepository {
   constructor(private readonly db: Kysely<Schema>) {}
 
-  async createOrganisation(id: string, name: string, kind: OrganisationKind): Promise<void> {
-    await this.db.insertInto("organisations").values({ id, name, kind }).onConflict((oc) => oc.column("id").doNothing()).execute();
+  /** `parentId`: the organisation that supervises this one; its users may read this one's registry. */
+  async createOrganisation(id: string, name: string, kind: OrganisationKind, parentId: string | null = null): Promise<void> {
+    await this.db
+      .insertInto("organisations")
+      .values({ id, name, kind, parent_id: parentId })
+      .onConflict((oc) => oc.column("id").doNothing())
+      .execute();
   }
 
   async createUser(u: NewUser, now = Date.now()): Promise<UserInfo> {

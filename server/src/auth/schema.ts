@@ -3,6 +3,8 @@ export interface OrganisationsTable {
   id: string;
   name: string;
   kind: string;
+  /** The organisation that supervises this one (0004-registry): its users may read this one's registry. */
+  parent_id: string | null;
 }
 
 export interface UsersTable {

@@ -1,8 +1,9 @@
 import { createPublicKey } from "node:crypto";
-import { EnrollRequest, EnrollResponse, EnrolmentTokenRequest, EnrolmentTokenResponse, TelecalError } from "@telecal/protocols";
+import { AgentList, EnrollRequest, EnrollResponse, EnrolmentTokenRequest, EnrolmentTokenResponse, TelecalError } from "@telecal/protocols";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Auth } from "../auth/auth";
-import { ADMIN_ONLY, authorize, principalOf } from "../auth/authorize";
+import { ADMIN_ONLY, ANY_ROLE, authorize, principalOf } from "../auth/authorize";
+import type { RegistryService } from "../registry/service";
 
 /** Only an Ed25519 SPKI PEM key is registered; anything else is refused before the token is spent. */
 function checkPublicKey(pem: string): void {
@@ -14,9 +15,25 @@ function checkPublicKey(pem: string): void {
   throw new TelecalError("TC_ERR_VALIDATION", { what: "enrolment", issues: "publicKey: not an Ed25519 public key (SPKI PEM)" });
 }
 
-/** Agent enrolment: an admin makes a one-time token; the agent spends it to get its credential. */
-export function agentRoutes(auth: Auth): FastifyPluginAsyncZod {
+/**
+ * Agent enrolment: an admin makes a one-time token; the agent spends it to get its credential. And
+ * the agents of the caller's visible organisations, online or not (`online` asks the live hub).
+ */
+export function agentRoutes(auth: Auth, registry: RegistryService, online: (agentId: string) => boolean): FastifyPluginAsyncZod {
   return async (app) => {
+    app.get(
+      "/api/agents",
+      {
+        onRequest: authorize(auth, ANY_ROLE, "list agents"),
+        schema: {
+          summary: "Enrolled agents of the caller's organisation and of the stations it supervises: online now, first and last seen",
+          tags: ["agents"],
+          response: { 200: AgentList },
+        },
+      },
+      async (request) => ({ agents: await registry.agents(principalOf(request).user, online) }),
+    );
+
     app.post(
       "/api/agents/enrolment-tokens",
       {

@@ -3,12 +3,14 @@ import { type Kysely, type Migration, Migrator } from "kysely";
 import { initial } from "./migrations/0001-initial";
 import { auth } from "./migrations/0002-auth";
 import { records } from "./migrations/0003-records";
+import { registry } from "./migrations/0004-registry";
 
 /** Every migration, in order of name. A released migration is never edited; a change is a new one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0001-initial": initial,
   "0002-auth": auth,
   "0003-records": records,
+  "0004-registry": registry,
 };
 
 /**

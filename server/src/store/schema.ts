@@ -1,4 +1,5 @@
 import type { AuthSchema } from "../auth/schema";
+import type { RegistrySchema } from "../registry/schema";
 
 /**
  * The tables as Kysely sees them. Times are UTC milliseconds; `historical` is 0 or 1 so that SQLite
@@ -40,7 +41,7 @@ export interface ReadingsTable {
   received_at: number;
 }
 
-export interface Schema extends AuthSchema {
+export interface Schema extends AuthSchema, RegistrySchema {
   agents: AgentsTable;
   streams: StreamsTable;
   readings: ReadingsTable;

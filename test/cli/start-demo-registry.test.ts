@@ -1,0 +1,61 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN, runTelecal } from "../fakes/cli";
+
+const READY = /is running: (http:\/\/\S+)[\s\S]*demo lab:/;
+
+async function signIn(url: string): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "technician", password: "demo" }) });
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function get<T>(url: string, token: string): Promise<T> {
+  return (await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
+}
+
+describe("telecal start: the demo lab in the registry", () => {
+  let dataDir: string;
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), "telecal-start-registry-"));
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it("registers the demo instruments and certificates in a new data dir only, each as a record that verifies", async () => {
+    const first = await runTelecal(["start", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir], READY, 30_000);
+    let instruments: { instruments: { model: string; role: string; agentInstrumentId: string | null }[] };
+    try {
+      const url = READY.exec(first.stdout())![1]!;
+      expect(first.stdout()).toContain("registered instruments (new data dir)");
+      const token = await signIn(url);
+      instruments = await get(`${url}/api/instruments`, token);
+      expect(instruments.instruments.map((i) => [i.model, i.role, i.agentInstrumentId]).sort()).toEqual(
+        [
+          ["5522A", "reference", "cal1"],
+          ["PACE5000", "reference", "pace1"],
+          ["1524", "reference", null],
+          ["E2 weight set 1 mg-200 g", "reference", null],
+          ["34465A", "uut", "dmm1"],
+          ["XS204", "uut", "bal1"],
+        ].sort(),
+      );
+      const warnings = await get<{ warnings: { status: string; daysLeft: number; model: string }[] }>(`${url}/api/registry/warnings`, token);
+      expect(warnings.warnings).toEqual([expect.objectContaining({ model: "PACE5000", status: "due-soon" })]);
+    } finally {
+      await first.stop();
+    }
+    const verify = spawnSync(process.execPath, [BIN, "verify", "--data-dir", dataDir], { encoding: "utf8", timeout: 30_000 });
+    expect([verify.status, verify.stderr]).toEqual([0, ""]);
+
+    const again = await runTelecal(["start", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir], READY, 30_000);
+    try {
+      expect(again.stdout()).toContain("no demo instruments registered (existing data dir)");
+      const url = READY.exec(again.stdout())![1]!;
+      expect((await get<typeof instruments>(`${url}/api/instruments`, await signIn(url))).instruments).toHaveLength(6);
+    } finally {
+      await again.stop();
+    }
+  });
+});
