@@ -65,6 +65,9 @@ export const ERRORS = {
   TC_ERR_UNKNOWN_PROCEDURE: { status: 404, message: "no procedure {name}; known: {known}" },
   TC_ERR_STEP_OUT_OF_ORDER: { status: 409, message: "step {step}: {reason}" },
   TC_ERR_JOB_BINDING: { status: 400, message: "equipment {equipment}: {reason}" },
+  TC_ERR_JOB_NOT_FOUND: { status: 404, message: "job {job} not found in the jobs your organisation may see" },
+  TC_ERR_JOB_PEOPLE: { status: 400, message: "{part} {username}: {reason}" },
+  TC_ERR_JOB_FORBIDDEN: { status: 403, message: "{who} may not {what} in job {job}" },
   TC_ERR_REGISTRY_NOT_FOUND: { status: 404, message: "{kind} {id} not found in the registry of your organisation" },
   TC_ERR_REGISTRY_READ_ONLY: {
     status: 403,

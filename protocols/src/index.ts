@@ -15,3 +15,4 @@ export * from "./version";
 export * from "./canonical";
 export * from "./batch-signature";
 export * from "./registry";
+export * from "./jobs";

@@ -13,6 +13,7 @@ import { instrumentRoutes } from "./http/instruments";
 import { labRoutes } from "./http/labs";
 import { recordsRoutes } from "./http/records";
 import { registerOpenApi } from "./http/openapi";
+import { jobRoutes } from "./http/jobs";
 import { registryWarningRoutes } from "./http/registry-warnings";
 import { streamRoutes } from "./http/streams";
 import { userRoutes } from "./http/users";
@@ -22,6 +23,8 @@ import { Hub } from "./realtime/hub";
 import type { Checkpointer } from "./records/checkpoints";
 import { type RecordsOptions, startRecords } from "./records/service";
 import { attachUiNamespace } from "./realtime/ui-namespace";
+import { JobService } from "./jobs/service";
+import { loadProcedures } from "./procedures/catalog";
 import { DEFAULT_DUE_SOON_DAYS } from "./registry/due-dates";
 import { type RegistryOptions, RegistryService } from "./registry/service";
 import { databaseUrlFor } from "./store/db";
@@ -45,6 +48,8 @@ export interface ServerOptions {
   auth?: Partial<AuthOptions>;
   /** When a reference standard counts as due soon (docs/registry.md). */
   registry?: Partial<RegistryOptions>;
+  /** Folders of procedure files: the shipped ones when absent (a later folder's id wins). */
+  procedureDirs?: string[];
 }
 
 export interface TelecalServer {
@@ -57,6 +62,7 @@ export interface TelecalServer {
   auth: Auth;
   /** Labs, instruments, reference certificates; `assertUsableForJob` for new jobs. */
   registry: RegistryService;
+  jobs: JobService;
   /** http://host:port once listening. */
   url: string;
   close(): Promise<void>;
@@ -93,6 +99,10 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   await app.register(labRoutes(auth, registry));
   await app.register(instrumentRoutes(auth, registry));
   await app.register(registryWarningRoutes(auth, registry));
+  // Read once at start: a procedure file edited later applies after a restart, never mid-way.
+  const procedures = loadProcedures(options.procedureDirs);
+  const jobs = new JobService(store.db, store.dialect, registry, store.auth, () => procedures);
+  await app.register(jobRoutes(auth, jobs));
   await registerWeb(app, options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot);
 
   const io = new IoServer(app.server, { serveClient: false, maxHttpBufferSize: 4e6 });
@@ -125,6 +135,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     checkpoints,
     auth,
     registry,
+    jobs,
     url,
     async close() {
       detachUi();

@@ -13,3 +13,4 @@ export { getProcedure, loadProcedures, SHIPPED_PROCEDURES_DIR } from "./procedur
 export { DEFAULT_DUE_SOON_DAYS, daysBetween, usabilityOf, utcDay } from "./registry/due-dates";
 export { RegistryRepository } from "./registry/repository";
 export { REGISTRY_STREAM, type RegistryOptions, RegistryService } from "./registry/service";
+export { JobService, jobStream } from "./jobs/service";

@@ -69,6 +69,11 @@ export class AuthRepository {
     return rows.map(toUserInfo)[0];
   }
 
+  async userByUsername(username: string): Promise<UserInfo | undefined> {
+    const rows = await this.userQuery().where("users.username", "=", username).execute();
+    return rows.map(toUserInfo)[0];
+  }
+
   async users(organisationId: string): Promise<UserInfo[]> {
     const rows = await this.userQuery().where("users.organisation_id", "=", organisationId).orderBy("users.username").execute();
     return rows.map(toUserInfo);

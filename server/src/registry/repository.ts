@@ -13,6 +13,12 @@ export class RegistryRepository {
   constructor(private readonly db: Kysely<Schema>) {}
 
   /** An organisation and those it supervises (one level down): what its users may read. */
+  /** The institute that supervises an organisation, if any. */
+  async parentOf(organisationId: string): Promise<string | null> {
+    const row = await this.db.selectFrom("organisations").select("parent_id").where("id", "=", organisationId).executeTakeFirst();
+    return row?.parent_id ?? null;
+  }
+
   async visibleOrganisations(organisationId: string): Promise<string[]> {
     const children = await this.db.selectFrom("organisations").select("id").where("parent_id", "=", organisationId).orderBy("id").execute();
     return [organisationId, ...children.map((c) => c.id)];

@@ -4,6 +4,7 @@ import { initial } from "./migrations/0001-initial";
 import { auth } from "./migrations/0002-auth";
 import { records } from "./migrations/0003-records";
 import { registry } from "./migrations/0004-registry";
+import { jobs } from "./migrations/0005-jobs";
 
 /** Every migration, in order of name. A released migration is never edited; a change is a new one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -11,6 +12,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0002-auth": auth,
   "0003-records": records,
   "0004-registry": registry,
+  "0005-jobs": jobs,
 };
 
 /**

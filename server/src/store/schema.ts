@@ -1,4 +1,5 @@
 import type { AuthSchema } from "../auth/schema";
+import type { JobsSchema } from "../jobs/schema";
 import type { RegistrySchema } from "../registry/schema";
 
 /**
@@ -41,7 +42,7 @@ export interface ReadingsTable {
   received_at: number;
 }
 
-export interface Schema extends AuthSchema, RegistrySchema {
+export interface Schema extends AuthSchema, RegistrySchema, JobsSchema {
   agents: AgentsTable;
   streams: StreamsTable;
   readings: ReadingsTable;

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { Id } from "./ids";
+import { Usability } from "./registry";
+
+/** A new calibration job: a procedure, the agent whose bench runs it, who does and who supervises it. */
+export const CreateJobRequest = z.strictObject({
+  procedureId: Id,
+  agentId: Id,
+  /** The procedure's equipment id → the registry instrument that plays it. */
+  binding: z.record(Id, Id),
+  /** Usernames, both of the job's organisation. */
+  technician: z.string().min(1).max(64),
+  expert: z.string().min(1).max(64),
+});
+export type CreateJobRequest = z.infer<typeof CreateJobRequest>;
+
+export const JobStatus = z.enum(["running", "held", "finished"]);
+export type JobStatus = z.infer<typeof JobStatus>;
+
+export const JobBinding = z.strictObject({
+  instrumentId: Id,
+  /** The instrument's id on the agent: the bench steps run on it; null for equipment handled by people. */
+  agentInstrumentId: Id.nullable(),
+});
+export type JobBinding = z.infer<typeof JobBinding>;
+
+export const Job = z.strictObject({
+  id: z.string(),
+  organisationId: Id,
+  procedureId: Id,
+  title: z.strictObject({ zh: z.string(), en: z.string() }),
+  mode: z.enum(["verification", "calibration"]),
+  agentId: Id,
+  binding: z.record(Id, JobBinding),
+  technicianId: z.string(),
+  expertId: z.string(),
+  createdBy: z.string(),
+  createdAt: z.number(),
+  /** The reference standards' validity when the job was created (due-soon ones are the warnings to show). */
+  standards: z.array(Usability),
+  status: JobStatus,
+  /** Key of the step waiting (e.g. "dcv-10v/read"), null when finished. */
+  next: z.string().nullable(),
+  nextKind: z.string().nullable(),
+  done: z.number().int(),
+  steps: z.number().int(),
+});
+export type Job = z.infer<typeof Job>;
+
+export const JobList = z.strictObject({ jobs: z.array(Job) });
+export type JobList = z.infer<typeof JobList>;
+
+/** What people send for a job's waiting step, or to hold and resume it. */
+export const JobEventRequest = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("completed"), step: z.string().min(1), values: z.array(z.number().finite()).max(1000).default([]) }),
+  z.strictObject({ kind: z.literal("approved"), step: z.string().min(1), comment: z.string().max(2000).optional() }),
+  z.strictObject({ kind: z.literal("sent-back"), step: z.string().min(1), to: z.string().min(1), comment: z.string().min(1).max(2000) }),
+  z.strictObject({ kind: z.literal("held"), comment: z.string().max(2000).optional() }),
+  z.strictObject({ kind: z.literal("resumed") }),
+]);
+export type JobEventRequest = z.infer<typeof JobEventRequest>;

@@ -1,0 +1,62 @@
+import { CreateJobRequest, Job, JobEventRequest, JobList, RegistryIdParams as JobParams, type Role } from "@telecal/protocols";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Auth } from "../auth/auth";
+import { ANY_ROLE, authorize, principalOf } from "../auth/authorize";
+import type { JobService } from "../jobs/service";
+
+/** Who may start a job: the lab's admin, the technician at the bench, the supervising expert. */
+export const JOB_CREATORS: ReadonlySet<Role> = new Set<Role>(["admin", "technician", "expert"]);
+/** Who may answer a job's steps; the service checks that it is the job's own technician or expert. */
+const JOB_PEOPLE: ReadonlySet<Role> = new Set<Role>(["technician", "expert"]);
+
+/** Calibration jobs (docs/procedures.md). The service checks organisation and person itself. */
+export function jobRoutes(auth: Auth, jobs: JobService): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      "/api/jobs",
+      {
+        onRequest: authorize(auth, ANY_ROLE, "list jobs"),
+        schema: { summary: "Jobs of the caller's organisation and of the stations it supervises", tags: ["jobs"], response: { 200: JobList } },
+      },
+      async (request) => ({ jobs: await jobs.list(principalOf(request).user) }),
+    );
+
+    app.post(
+      "/api/jobs",
+      {
+        onRequest: authorize(auth, JOB_CREATORS, "start jobs"),
+        schema: {
+          summary: "Starts a job: the procedure, the agent's instruments for its equipment, its technician and expert",
+          tags: ["jobs"],
+          body: CreateJobRequest,
+          response: { 201: Job },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await jobs.create(principalOf(request).user, request.body)),
+    );
+
+    app.get(
+      "/api/jobs/:id",
+      {
+        onRequest: authorize(auth, ANY_ROLE, "read jobs"),
+        schema: { summary: "One job and where its run stands", tags: ["jobs"], params: JobParams, response: { 200: Job } },
+      },
+      async (request) => jobs.get(principalOf(request).user, request.params.id),
+    );
+
+    app.post(
+      "/api/jobs/:id/events",
+      {
+        onRequest: authorize(auth, JOB_PEOPLE, "answer job steps"),
+        schema: {
+          summary: "The technician completes a people's step; the expert approves, sends back, holds or resumes",
+          tags: ["jobs"],
+          params: JobParams,
+          body: JobEventRequest,
+          response: { 200: Job },
+        },
+      },
+      async (request) => jobs.addPeopleEvent(principalOf(request).user, request.params.id, request.body),
+    );
+  };
+}

@@ -1,0 +1,253 @@
+import { randomUUID } from "node:crypto";
+import {
+  applyRunEvent,
+  planOf,
+  type PlannedStep,
+  type Procedure,
+  Procedure as ProcedureSchema,
+  type RunEvent,
+  type RunState,
+  runState,
+} from "@telecal/metrology";
+import {
+  canonicalJson,
+  type CreateJobRequest,
+  type Job,
+  type JobBinding,
+  type JobEventRequest,
+  type RecordKind,
+  TelecalError,
+  type Usability,
+  type UserInfo,
+} from "@telecal/protocols";
+import type { Kysely } from "kysely";
+import type { AuthRepository } from "../auth/auth-repository";
+import { getProcedure } from "../procedures/catalog";
+import { appendRecord, lockLog } from "../records/log";
+import { recordsDb } from "../records/schema";
+import { RegistryRepository } from "../registry/repository";
+import type { RegistryService } from "../registry/service";
+import type { DialectName } from "../store/db";
+import type { Schema } from "../store/schema";
+import type { JobsTable } from "./schema";
+
+/** The record log's stream of a job's events. */
+export function jobStream(jobId: string): string {
+  return `job/${jobId}`;
+}
+
+/** Steps people end; the others (set, read) are the bench's, reported by the agent. */
+const PEOPLE_STEPS = new Set(["instruction", "manual", "environment", "approval"]);
+
+interface LoadedJob {
+  row: JobsTable;
+  procedure: Procedure;
+  plan: PlannedStep[];
+}
+
+/**
+ * Calibration jobs. Creating one checks the procedure, the binding of its equipment to registry
+ * instruments of the agent's bench, the validity of its reference standards and its people. A
+ * job's run is its events in the record log: each event is checked against the run's state and
+ * appended under the log's lock, so two people answering at once cannot both take the same step.
+ */
+export class JobService {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly dialect: DialectName,
+    private readonly registry: RegistryService,
+    private readonly users: AuthRepository,
+    private readonly procedures: () => Map<string, Procedure>,
+  ) {}
+
+  async create(user: UserInfo, body: CreateJobRequest, now = Date.now()): Promise<Job> {
+    const procedure = getProcedure(this.procedures(), body.procedureId);
+    const repo = new RegistryRepository(this.db);
+    const visible = new Set(await repo.visibleOrganisations(user.organisation.id));
+    const agentOrganisation = await repo.agentOrganisation(body.agentId);
+    if (agentOrganisation === null || agentOrganisation === undefined || !visible.has(agentOrganisation)) {
+      throw new TelecalError("TC_ERR_REGISTRY_NOT_FOUND", { kind: "agent", id: body.agentId });
+    }
+    const binding = await this.bind(procedure, body, agentOrganisation, visible);
+    const traceable = procedure.equipment.filter((e) => e.traceable).map((e) => binding[e.id]!.instrumentId);
+    const standards = await this.registry.assertUsableForJob(traceable, now);
+    const technician = await this.person("technician", body.technician, ["technician"], [agentOrganisation]);
+    const supervising = await repo.parentOf(agentOrganisation);
+    const expert = await this.person("expert", body.expert, ["expert"], supervising ? [agentOrganisation, supervising] : [agentOrganisation]);
+    const row: JobsTable = {
+      id: randomUUID(),
+      organisation_id: agentOrganisation,
+      procedure_id: procedure.id,
+      procedure: canonicalJson(procedure),
+      agent_id: body.agentId,
+      binding: canonicalJson(binding),
+      standards: canonicalJson(standards),
+      technician_id: technician.id,
+      expert_id: expert.id,
+      created_by: `user:${user.id}`,
+      created_at: now,
+    };
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto("jobs").values(row).execute();
+      const payload = { event: "job-created", job: { ...row, procedure: procedure, binding, standards } };
+      await appendRecord(recordsDb(trx), this.dialect, { kind: "procedure-event", stream: jobStream(row.id), actor: row.created_by, payload }, now);
+    });
+    return this.toJob({ row, procedure, plan: planOf(procedure) }, runState(planOf(procedure), []));
+  }
+
+  async list(user: UserInfo): Promise<Job[]> {
+    const visible = await new RegistryRepository(this.db).visibleOrganisations(user.organisation.id);
+    const rows = await this.db.selectFrom("jobs").selectAll().where("organisation_id", "in", visible).orderBy("created_at", "desc").execute();
+    return Promise.all(rows.map(async (row) => this.summary(this.load(row))));
+  }
+
+  async get(user: UserInfo, id: string): Promise<Job> {
+    return this.summary(await this.visible(user, id));
+  }
+
+  /** The run's events so far, in order. */
+  async events(user: UserInfo, id: string): Promise<RunEvent[]> {
+    await this.visible(user, id);
+    return this.runEvents(this.db, id);
+  }
+
+  /** An event from people (the web): who may send which is checked here, then the run's order. */
+  async addPeopleEvent(user: UserInfo, id: string, body: JobEventRequest, now = Date.now()): Promise<Job> {
+    const job = await this.visible(user, id);
+    const actor = `user:${user.id}`;
+    const forbid = (what: string) => new TelecalError("TC_ERR_JOB_FORBIDDEN", { who: `${user.role} ${user.username}`, what, job: id });
+    let event: RunEvent;
+    if (body.kind === "held" || body.kind === "resumed") {
+      if (user.id !== job.row.expert_id) throw forbid(body.kind === "held" ? "hold the run" : "resume the run");
+      event = body.kind === "held" ? { kind: "held", by: actor, at: now, ...(body.comment ? { comment: body.comment } : {}) } : { kind: "resumed", by: actor, at: now };
+    } else if (body.kind === "completed") {
+      if (user.id !== job.row.technician_id) throw forbid(`complete step ${body.step}`);
+      event = { kind: "completed", step: body.step, values: body.values, by: actor, at: now };
+    } else {
+      if (user.id !== job.row.expert_id) throw forbid(`${body.kind === "approved" ? "approve" : "send back"} step ${body.step}`);
+      event = body.kind === "approved"
+        ? { kind: "approved", step: body.step, by: actor, at: now, ...(body.comment ? { comment: body.comment } : {}) }
+        : { kind: "sent-back", step: body.step, to: body.to, comment: body.comment, by: actor, at: now };
+    }
+    return this.append(job, event, (state) => {
+      // People end people's steps only: a reading is the bench's to report.
+      if (event.kind === "completed" && state.next && !PEOPLE_STEPS.has(state.next.step.kind) && state.next.key === event.step) {
+        throw forbid(`complete the bench step ${event.step} (the agent reports it)`);
+      }
+    });
+  }
+
+  /** An event of the bench, reported by the job's agent. */
+  async addAgentEvent(agentId: string, id: string, event: RunEvent): Promise<Job> {
+    const row = await this.db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+    if (!row || row.agent_id !== agentId) throw new TelecalError("TC_ERR_JOB_NOT_FOUND", { job: id });
+    const job = this.load(row);
+    return this.append(job, { ...event, by: `agent:${agentId}` } as RunEvent, (state) => {
+      if (event.kind !== "completed" || (state.next && PEOPLE_STEPS.has(state.next.step.kind))) {
+        throw new TelecalError("TC_ERR_JOB_FORBIDDEN", { who: `agent ${agentId}`, what: `report ${event.kind} for a step people end`, job: id });
+      }
+    });
+  }
+
+  private async append(job: LoadedJob, event: RunEvent, check: (state: RunState) => void): Promise<Job> {
+    const state = await this.db.transaction().execute(async (trx) => {
+      await lockLog(recordsDb(trx), this.dialect);
+      const events = await this.runEvents(trx, job.row.id);
+      const before = runState(job.plan, events);
+      check(before);
+      const after = applyRunEvent(job.plan, before, event);
+      await appendRecord(recordsDb(trx), this.dialect, { kind: recordKind(before, event), stream: jobStream(job.row.id), actor: event.by, payload: { event: "run", run: event } }, event.at);
+      return after;
+    });
+    return this.toJob(job, state);
+  }
+
+  private async runEvents(db: Kysely<Schema>, id: string): Promise<RunEvent[]> {
+    const records = await recordsDb(db).selectFrom("records").select(["payload"]).where("stream", "=", jobStream(id)).orderBy("seq").execute();
+    return records.flatMap((r) => {
+      const payload = JSON.parse(r.payload) as { event: string; run?: RunEvent };
+      return payload.event === "run" && payload.run ? [payload.run] : [];
+    });
+  }
+
+  private async summary(job: LoadedJob): Promise<Job> {
+    const events = await this.runEvents(this.db, job.row.id);
+    return this.toJob(job, runState(job.plan, events));
+  }
+
+  private async visible(user: UserInfo, id: string): Promise<LoadedJob> {
+    const row = await this.db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+    const visible = await new RegistryRepository(this.db).visibleOrganisations(user.organisation.id);
+    if (!row || !visible.includes(row.organisation_id)) throw new TelecalError("TC_ERR_JOB_NOT_FOUND", { job: id });
+    return this.load(row);
+  }
+
+  private load(row: JobsTable): LoadedJob {
+    const procedure = ProcedureSchema.parse(JSON.parse(row.procedure));
+    return { row, procedure, plan: planOf(procedure) };
+  }
+
+  /** Every equipment that runs on the bench or is a reference standard is bound to a registry instrument of the agent's organisation. */
+  private async bind(procedure: Procedure, body: CreateJobRequest, organisation: string, visible: Set<string>): Promise<Record<string, JobBinding>> {
+    const known = new Set(procedure.equipment.map((e) => e.id));
+    for (const equipment of Object.keys(body.binding)) {
+      if (!known.has(equipment)) throw new TelecalError("TC_ERR_JOB_BINDING", { equipment, reason: `procedure ${procedure.id} has no such equipment` });
+    }
+    const instruments = new Map((await new RegistryRepository(this.db).instrumentsById(Object.values(body.binding))).map((i) => [i.id, i]));
+    const binding: Record<string, JobBinding> = {};
+    for (const e of procedure.equipment) {
+      const instrumentId = body.binding[e.id];
+      const onBench = e.drivers.length > 0;
+      if (instrumentId === undefined) {
+        if (onBench || e.traceable) throw new TelecalError("TC_ERR_JOB_BINDING", { equipment: e.id, reason: "bind it to an instrument of the registry" });
+        continue;
+      }
+      const instrument = instruments.get(instrumentId);
+      if (!instrument || !visible.has(instrument.organisationId)) throw new TelecalError("TC_ERR_REGISTRY_NOT_FOUND", { kind: "instrument", id: instrumentId });
+      if (instrument.organisationId !== organisation) throw new TelecalError("TC_ERR_JOB_BINDING", { equipment: e.id, reason: `instrument ${instrumentId} is not of the agent's organisation` });
+      if (e.traceable && instrument.role !== "reference") throw new TelecalError("TC_ERR_JOB_BINDING", { equipment: e.id, reason: `instrument ${instrumentId} is not a reference standard` });
+      if (onBench && (instrument.agentId !== body.agentId || instrument.agentInstrumentId === null)) {
+        throw new TelecalError("TC_ERR_JOB_BINDING", { equipment: e.id, reason: `instrument ${instrumentId} is not on the bench of agent ${body.agentId}` });
+      }
+      binding[e.id] = { instrumentId, agentInstrumentId: onBench ? instrument.agentInstrumentId : null };
+    }
+    return binding;
+  }
+
+  private async person(part: "technician" | "expert", username: string, roles: string[], organisations: string[]): Promise<UserInfo> {
+    const user = await this.users.userByUsername(username);
+    if (!user || !organisations.includes(user.organisation.id)) throw new TelecalError("TC_ERR_JOB_PEOPLE", { part, username, reason: "no such user in the organisations concerned" });
+    if (!roles.includes(user.role)) throw new TelecalError("TC_ERR_JOB_PEOPLE", { part, username, reason: `is ${user.role}, not ${roles.join(" or ")}` });
+    return user;
+  }
+
+  private toJob(job: LoadedJob, state: RunState): Job {
+    const done = job.plan.length === 0 ? 0 : state.finished ? job.plan.length : state.next!.index;
+    return {
+      id: job.row.id,
+      organisationId: job.row.organisation_id,
+      procedureId: job.row.procedure_id,
+      title: job.procedure.title,
+      mode: job.procedure.mode,
+      agentId: job.row.agent_id,
+      binding: JSON.parse(job.row.binding) as Record<string, JobBinding>,
+      technicianId: job.row.technician_id,
+      expertId: job.row.expert_id,
+      createdBy: job.row.created_by,
+      createdAt: job.row.created_at,
+      standards: JSON.parse(job.row.standards) as Usability[],
+      status: state.finished ? "finished" : state.held ? "held" : "running",
+      next: state.next?.key ?? null,
+      nextKind: state.next?.step.kind ?? null,
+      done,
+      steps: job.plan.length,
+    };
+  }
+}
+
+/** The record kind of a run event: entries and approvals are named as such in the log. */
+function recordKind(before: RunState, event: RunEvent): RecordKind {
+  if (event.kind === "approved" || event.kind === "sent-back") return "approval";
+  if (event.kind === "completed" && before.next?.step.kind === "manual") return "manual-entry";
+  return "procedure-event";
+}

@@ -1,0 +1,124 @@
+import { spawnSync } from "node:child_process";
+import { planOf } from "@telecal/metrology";
+import type { Job } from "@telecal/protocols";
+import { jobStream, loadProcedures, startServer, type TelecalServer } from "@telecal/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { login, seedUsers, TEST_PASSWORD } from "../../fakes/auth";
+import { BIN } from "../../fakes/cli";
+import { calibrator, certificate, dmm } from "../../fakes/registry";
+
+const DAY = 86_400_000;
+const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
+const plan = planOf(loadProcedures().get("dmm-dcv-jjf1587")!);
+
+/**
+ * Jobs over the REST routes on a real server: creation checks (procedure, binding, standards'
+ * validity, people), who may answer which step, the run's order, and every event in the record log.
+ * `database` gives a database URL (PostgreSQL) or nothing (a SQLite data dir).
+ */
+export function jobsSuite(name: string, database: () => Promise<{ databaseUrl?: string; dataDir?: string; verifyArgs: string[] }>, done: () => Promise<void>) {
+  describe(`jobs on ${name}`, () => {
+    let server: TelecalServer;
+    let verifyArgs: string[];
+    let tokens: Record<string, string>;
+    const ids: Record<string, string> = {};
+
+    const call = (who: string, method: "GET" | "POST", url: string, payload?: object) =>
+      server.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
+    const created = async (who: string, url: string, payload: object) => {
+      const res = await call(who, "POST", url, payload);
+      if (res.statusCode !== 201) throw new Error(`${who} POST ${url}: ${res.statusCode} ${res.body}`);
+      return res.json() as { id: string };
+    };
+    const jobRequest = (over: object = {}) => ({
+      procedureId: "dmm-dcv-jjf1587",
+      agentId: "bench-a",
+      binding: { calibrator: ids["cal"], dmm: ids["dmm"] },
+      technician: "technician",
+      expert: "expert",
+      ...over,
+    });
+    const code = async (res: Promise<{ statusCode: number; json: () => unknown }>) => {
+      const r = await res;
+      return `${r.statusCode} ${(r.json() as { code?: string }).code}`;
+    };
+
+    beforeAll(async () => {
+      const db = await database();
+      verifyArgs = db.verifyArgs;
+      server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null, ...db, auth: { loginLimit: { max: 1000, windowMs: 60_000 } } });
+      await seedUsers(server);
+      await server.store.auth.createUser({ organisationId: "org-a", username: "technician-2", displayName: "t2", role: "technician", password: TEST_PASSWORD });
+      tokens = {};
+      for (const who of ["admin", "expert", "technician", "technician-2", "trainee", "admin-b"]) tokens[who] = await login(server, who);
+      await server.store.auth.issueAgentCredential("bench-a", "Bench A", "org-a", null);
+      const lab = (await created("admin", "/api/labs", { name: "A 电学室" })).id;
+      ids["cal"] = (await created("admin", "/api/instruments", calibrator(lab, "A-CAL", { agentId: "bench-a", agentInstrumentId: "cal1" }))).id;
+      ids["dmm"] = (await created("admin", "/api/instruments", { ...dmm(lab, "A-DMM"), agentId: "bench-a", agentInstrumentId: "dmm1" })).id;
+      ids["oldCal"] = (await created("admin", "/api/instruments", calibrator(lab, "A-OLD", { agentId: "bench-a", agentInstrumentId: "cal0" }))).id;
+      ids["looseCal"] = (await created("admin", "/api/instruments", calibrator(lab, "A-LOOSE"))).id;
+      await created("admin", `/api/instruments/${ids["cal"]}/certificates`, certificate("A-1", isoDay(-300), isoDay(20)));
+      await created("admin", `/api/instruments/${ids["oldCal"]}/certificates`, certificate("A-0", isoDay(-400), isoDay(-1)));
+      await created("admin", `/api/instruments/${ids["looseCal"]}/certificates`, certificate("A-2", isoDay(-10), isoDay(300)));
+    });
+    afterAll(async () => {
+      await server?.close();
+      await done();
+    });
+
+    it("creates a job when its standards are valid; a standard due soon comes back as a warning", async () => {
+      const job = await created("technician", "/api/jobs", jobRequest()) as unknown as Job;
+      expect(job).toMatchObject({ procedureId: "dmm-dcv-jjf1587", mode: "calibration", status: "running", next: "before/connect", nextKind: "instruction", done: 0, steps: plan.length });
+      expect(job.binding).toEqual({ calibrator: { instrumentId: ids["cal"], agentInstrumentId: "cal1" }, dmm: { instrumentId: ids["dmm"], agentInstrumentId: "dmm1" } });
+      expect(job.standards).toEqual([expect.objectContaining({ instrumentId: ids["cal"], status: "due-soon", daysLeft: 20 })]);
+      const list = (await call("trainee", "GET", "/api/jobs")).json() as { jobs: Job[] };
+      expect(list.jobs.map((j) => j.id)).toContain(job.id);
+      expect((await call("admin-b", "GET", `/api/jobs/${job.id}`)).statusCode).toBe(404);
+    });
+
+    it("refuses a job with a past-due standard, a standard not on the bench, missing equipment, an unknown procedure, wrong people", async () => {
+      expect(await code(call("technician", "POST", "/api/jobs", jobRequest({ binding: { calibrator: ids["oldCal"], dmm: ids["dmm"] } })))).toBe("409 TC_ERR_STANDARD_PAST_DUE");
+      expect(await code(call("technician", "POST", "/api/jobs", jobRequest({ binding: { calibrator: ids["looseCal"], dmm: ids["dmm"] } })))).toBe("400 TC_ERR_JOB_BINDING");
+      expect(await code(call("technician", "POST", "/api/jobs", jobRequest({ binding: { dmm: ids["dmm"] } })))).toBe("400 TC_ERR_JOB_BINDING");
+      expect(await code(call("technician", "POST", "/api/jobs", jobRequest({ binding: { calibrator: ids["dmm"], dmm: ids["dmm"] } })))).toBe("400 TC_ERR_JOB_BINDING");
+      expect(await code(call("technician", "POST", "/api/jobs", jobRequest({ procedureId: "nope" })))).toBe("404 TC_ERR_UNKNOWN_PROCEDURE");
+      expect(await code(call("technician", "POST", "/api/jobs", jobRequest({ expert: "technician-2" })))).toBe("400 TC_ERR_JOB_PEOPLE");
+      expect(await code(call("technician", "POST", "/api/jobs", jobRequest({ technician: "admin-b" })))).toBe("400 TC_ERR_JOB_PEOPLE");
+      expect(await code(call("admin-b", "POST", "/api/jobs", jobRequest()))).toBe("404 TC_ERR_REGISTRY_NOT_FOUND");
+      expect(await code(call("trainee", "POST", "/api/jobs", jobRequest()))).toBe("403 TC_ERR_AUTH_FORBIDDEN");
+      expect(await code(call("technician", "POST", "/api/jobs", jobRequest({ surprise: 1 })))).toBe("400 TC_ERR_VALIDATION");
+    });
+
+    it("lets only the job's technician and expert answer their steps, in the run's order, each a record", async () => {
+      const job = (await created("expert", "/api/jobs", jobRequest())) as unknown as Job;
+      const events = (who: string, body: object) => call(who, "POST", `/api/jobs/${job.id}/events`, body);
+      expect(await code(events("expert", { kind: "completed", step: "before/connect" }))).toBe("403 TC_ERR_JOB_FORBIDDEN");
+      expect(await code(events("technician-2", { kind: "completed", step: "before/connect" }))).toBe("403 TC_ERR_JOB_FORBIDDEN");
+      expect(await code(events("trainee", { kind: "completed", step: "before/connect" }))).toBe("403 TC_ERR_AUTH_FORBIDDEN");
+      expect(await code(events("technician", { kind: "completed", step: "before/ambient", values: [22, 50] }))).toBe("409 TC_ERR_STEP_OUT_OF_ORDER");
+      expect((await events("technician", { kind: "completed", step: "before/connect" })).json()).toMatchObject({ next: "before/ambient", done: 1 });
+      expect(await code(events("technician", { kind: "completed", step: "before/ambient", values: [22] }))).toBe("409 TC_ERR_STEP_OUT_OF_ORDER");
+      expect((await events("technician", { kind: "completed", step: "before/ambient", values: [22.4, 51] })).json()).toMatchObject({ next: "dcv-100mv/output", nextKind: "set" });
+      // The next step is the bench's: a person cannot report it.
+      expect(await code(events("technician", { kind: "completed", step: "dcv-100mv/output" }))).toBe("403 TC_ERR_JOB_FORBIDDEN");
+      expect((await events("expert", { kind: "held", comment: "接线松动" })).json()).toMatchObject({ status: "held" });
+      expect(await code(events("technician", { kind: "held" }))).toBe("403 TC_ERR_JOB_FORBIDDEN");
+      expect((await events("expert", { kind: "resumed" })).json()).toMatchObject({ status: "running" });
+      // The agent reports the bench's steps; a people's step it cannot.
+      const afterBench = await server.jobs.addAgentEvent("bench-a", job.id, { kind: "completed", step: "dcv-100mv/output", values: [], by: "agent:bench-a", at: Date.now() });
+      expect(afterBench.next).toBe("dcv-100mv/operate");
+      await expect(server.jobs.addAgentEvent("bench-b", job.id, { kind: "completed", step: "dcv-100mv/operate", values: [], by: "x", at: 1 })).rejects.toMatchObject({ code: "TC_ERR_JOB_NOT_FOUND" });
+
+      const records = (await server.store.records.page(0, 100_000)).filter((r) => r.stream === jobStream(job.id));
+      expect(records.map((r) => r.kind)).toEqual(["procedure-event", "procedure-event", "procedure-event", "procedure-event", "procedure-event", "procedure-event"]);
+      expect(JSON.parse(records[2]!.payload)).toMatchObject({ event: "run", run: { kind: "completed", step: "before/ambient", values: [22.4, 51] } });
+      expect(records[0]!.actor).toMatch(/^user:/);
+      expect(records.at(-1)!.actor).toBe("agent:bench-a");
+    });
+
+    it("telecal verify passes over the log with the jobs' records", () => {
+      const verify = spawnSync(process.execPath, [BIN, "verify", ...verifyArgs], { encoding: "utf8", timeout: 60_000 });
+      expect(verify.status, `${verify.stdout}${verify.stderr}`).toBe(0);
+    });
+  });
+}

@@ -1,0 +1,12 @@
+import { TestDatabases } from "../../peers/postgres";
+import { jobsSuite } from "./jobs-suite";
+
+const databases = new TestDatabases();
+jobsSuite(
+  "PostgreSQL",
+  async () => {
+    const databaseUrl = await databases.fresh();
+    return { databaseUrl, verifyArgs: ["--database", databaseUrl] };
+  },
+  () => databases.dropAll(),
+);
