@@ -16,3 +16,4 @@ export * from "./canonical";
 export * from "./batch-signature";
 export * from "./registry";
 export * from "./jobs";
+export * from "./run-events";

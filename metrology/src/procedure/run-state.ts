@@ -1,22 +1,8 @@
-import { TelecalError } from "@telecal/protocols";
+import { type RunEvent, TelecalError } from "@telecal/protocols";
 import type { PlannedStep } from "./plan";
 
-/** What happened in a run, in order. A run's state is a fold of these over its plan. */
-export type RunEvent =
-  | {
-      kind: "completed";
-      step: string;
-      values?: number[];
-      /** For readings: the stream they were taken from and their time stamps, to find the raw records. */
-      from?: { stream: string; t: number[] };
-      by: string;
-      at: number;
-    }
-  | { kind: "approved"; step: string; by: string; at: number; comment?: string }
-  /** From an approval step back to an earlier one: the steps from there on run again. */
-  | { kind: "sent-back"; step: string; to: string; by: string; at: number; comment: string }
-  | { kind: "held"; by: string; at: number; comment?: string }
-  | { kind: "resumed"; by: string; at: number };
+/** What happened in a run, in order (protocols/run-events.ts). A run's state is a fold of these over its plan. */
+export type { RunEvent } from "@telecal/protocols";
 
 export interface RunState {
   /** The step waiting to be done, or null when the run is finished. */

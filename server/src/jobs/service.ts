@@ -11,6 +11,7 @@ import {
 } from "@telecal/metrology";
 import {
   canonicalJson,
+  type AgentJob,
   type CreateJobRequest,
   type Job,
   type JobBinding,
@@ -52,6 +53,8 @@ interface LoadedJob {
  * appended under the log's lock, so two people answering at once cannot both take the same step.
  */
 export class JobService {
+  private readonly listeners = new Set<(agentId: string, jobId: string) => void>();
+
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly dialect: DialectName,
@@ -59,6 +62,31 @@ export class JobService {
     private readonly users: AuthRepository,
     private readonly procedures: () => Map<string, Procedure>,
   ) {}
+
+  /** Called after a job is created or its run moves on: its agent is told. */
+  onChange(listener: (agentId: string, jobId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The agent's unfinished jobs, as it runs them, with the events the server holds. */
+  async agentJobs(agentId: string): Promise<AgentJob[]> {
+    const rows = await this.db.selectFrom("jobs").selectAll().where("agent_id", "=", agentId).orderBy("created_at").execute();
+    const jobs: AgentJob[] = [];
+    for (const row of rows) {
+      const job = this.load(row);
+      const events = await this.runEvents(this.db, row.id);
+      if (runState(job.plan, events).finished) continue;
+      const binding = JSON.parse(row.binding) as Record<string, JobBinding>;
+      jobs.push({
+        jobId: row.id,
+        procedure: job.procedure,
+        binding: Object.fromEntries(Object.entries(binding).flatMap(([e, b]) => (b.agentInstrumentId === null ? [] : [[e, b.agentInstrumentId]]))),
+        events,
+      });
+    }
+    return jobs;
+  }
 
   async create(user: UserInfo, body: CreateJobRequest, now = Date.now()): Promise<Job> {
     const procedure = getProcedure(this.procedures(), body.procedureId);
@@ -92,6 +120,7 @@ export class JobService {
       const payload = { event: "job-created", job: { ...row, procedure: procedure, binding, standards } };
       await appendRecord(recordsDb(trx), this.dialect, { kind: "procedure-event", stream: jobStream(row.id), actor: row.created_by, payload }, now);
     });
+    this.changed(row.agent_id, row.id);
     return this.toJob({ row, procedure, plan: planOf(procedure) }, runState(planOf(procedure), []));
   }
 
@@ -137,12 +166,18 @@ export class JobService {
     });
   }
 
-  /** An event of the bench, reported by the job's agent. */
+  /**
+   * An event of the bench, reported by the job's agent. A report the log holds already (resent
+   * after a lost ack) is taken as done, not appended twice.
+   */
   async addAgentEvent(agentId: string, id: string, event: RunEvent): Promise<Job> {
     const row = await this.db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row || row.agent_id !== agentId) throw new TelecalError("TC_ERR_JOB_NOT_FOUND", { job: id });
     const job = this.load(row);
-    return this.append(job, { ...event, by: `agent:${agentId}` } as RunEvent, (state) => {
+    const reported = { ...event, by: `agent:${agentId}` } as RunEvent;
+    const held = await this.runEvents(this.db, id);
+    if (held.some((e) => canonicalJson(e) === canonicalJson(reported))) return this.toJob(job, runState(job.plan, held));
+    return this.append(job, reported, (state) => {
       if (event.kind !== "completed" || (state.next && PEOPLE_STEPS.has(state.next.step.kind))) {
         throw new TelecalError("TC_ERR_JOB_FORBIDDEN", { who: `agent ${agentId}`, what: `report ${event.kind} for a step people end`, job: id });
       }
@@ -159,7 +194,12 @@ export class JobService {
       await appendRecord(recordsDb(trx), this.dialect, { kind: recordKind(before, event), stream: jobStream(job.row.id), actor: event.by, payload: { event: "run", run: event } }, event.at);
       return after;
     });
+    this.changed(job.row.agent_id, job.row.id);
     return this.toJob(job, state);
+  }
+
+  private changed(agentId: string, jobId: string): void {
+    for (const listener of this.listeners) listener(agentId, jobId);
   }
 
   private async runEvents(db: Kysely<Schema>, id: string): Promise<RunEvent[]> {
