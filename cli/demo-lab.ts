@@ -37,7 +37,10 @@ export const DEMO_ORGANISATION = { id: "demo-station", name: "演示县计量站
 export const DEMO_AGENT = { id: "demo-lab", name: "演示实验室 Demo lab" };
 
 export interface DemoLab {
-  agent: Agent;
+  /** The demo agent now running (a new one after `restartAgent`). */
+  readonly agent: Agent;
+  /** Stops the agent and starts it again from its data dir, as a lab PC restarted would. */
+  restartAgent(): Promise<Agent>;
   /** The simulators behind the bench, by the driver (definition) name. */
   simulators: SimulatorGroup;
   /** The MQTT sensors' simulators, by instrument id. */
@@ -59,6 +62,8 @@ export interface DemoLabOptions {
    * controller after a new setpoint): 1 for watching the demo live, more for a quick demo run.
    */
   settleSpeedUp?: number;
+  /** The agent's data dir (outbox, job journals); without it both live in memory only. */
+  dataDir?: string;
 }
 
 /** Starts the simulators and the demo agent, enrolled in `server` with a device key made now. */
@@ -84,6 +89,7 @@ export async function startDemoLab(server: TelecalServer, log: FastifyBaseLogger
     version: 1,
     server: { url: `http://127.0.0.1:${new URL(server.url).port}` },
     agent: DEMO_AGENT,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     instruments: [
       ...DEMO_TCP_BENCH.map((b, i) => ({
         id: b.id,
@@ -91,19 +97,31 @@ export async function startDemoLab(server: TelecalServer, log: FastifyBaseLogger
         role: b.role,
         transport: { type: "tcp", host: "127.0.0.1", port: tcp[i]!.port },
         intervalMs: pollMs,
+        // The demo bench lets its sources be set from a session (a real bench says so in its config).
+        remoteControl: b.id === "cal1" || b.id === "pace1",
       })),
       ...DEMO_MQTT_BENCH.map((b) => ({ id: b.id, driver: b.driver, role: b.role, transport: { type: "mqtt", url: broker.url } })),
     ],
   });
-  const agent = new Agent(config, log.child({ ns: "demo-agent" }), undefined, {
-    credential: { agentId: DEMO_AGENT.id, credential },
-    deviceKey: deviceKey.privateKey,
-  });
+  const newAgent = () =>
+    new Agent(config, log.child({ ns: "demo-agent" }), undefined, {
+      credential: { agentId: DEMO_AGENT.id, credential },
+      deviceKey: deviceKey.privateKey,
+    });
+  let agent = newAgent();
   agent.start();
   const drivers = new Map<string, string>([...DEMO_TCP_BENCH.map((b) => [b.id, b.sim] as const), ...DEMO_MQTT_BENCH.map((b) => [b.id, b.driver] as const)]);
   const roles = new Map<string, InstrumentRole>([...DEMO_TCP_BENCH, ...DEMO_MQTT_BENCH].map((b) => [b.id, b.role]));
   return {
-    agent,
+    get agent() {
+      return agent;
+    },
+    async restartAgent() {
+      await agent.stop();
+      agent = newAgent();
+      agent.start();
+      return agent;
+    },
     simulators,
     mqttSims,
     drivers,

@@ -1,8 +1,11 @@
 import { isTelecalError } from "@telecal/protocols";
 import { Command, CommanderError } from "commander";
 import { agentCommand } from "./commands/agent";
+import { budgetCommand } from "./commands/budget";
 import { calibrateCommand } from "./commands/calibrate";
+import { certCommand } from "./commands/cert";
 import { exportCommand } from "./commands/export";
+import { fitCommand } from "./commands/fit";
 import { serverCommand } from "./commands/server";
 import { simCommand } from "./commands/sim";
 import { verifyCommand } from "./commands/verify";
@@ -25,6 +28,9 @@ verifyCommand(program);
 userCommand(program);
 exportCommand(program);
 calibrateCommand(program);
+budgetCommand(program);
+fitCommand(program);
+certCommand(program);
 
 try {
   await program.parseAsync(process.argv);

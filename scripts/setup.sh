@@ -6,9 +6,12 @@ cd "$(dirname "$0")/.."
 
 npm ci
 
+# fonts-noto-cjk: Chinese in the screenshots the browser tests save (the app itself assumes no font).
+# coturn: the TURN server the browser video test relays through (started by the test, not as a service).
 # python3-serial is only a Recommends of python3-pyvisa-py, and pyvisa-py needs it for ASRL (serial) resources.
 PACKAGES=(chromium socat mosquitto mosquitto-clients redis-server postgresql lxi-tools
-  python3-pyvisa-py python3-serial libxml2-utils poppler-utils)
+  python3-pyvisa-py python3-serial libxml2-utils poppler-utils
+  fonts-noto-cjk coturn)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

@@ -2,14 +2,17 @@ import { type AgentHello, CLOCK_INSTRUMENT, PROTOCOL_VERSION } from "@telecal/pr
 import type { AgentConfig } from "./config";
 import { DriverCatalog } from "./drivers/catalog";
 import { createInstrument } from "./instruments/factory";
+import { PolledInstrument } from "./instruments/polled-instrument";
 import type { InstrumentRuntime, RuntimeReading } from "./instruments/runtime";
 import type { KeyObject } from "node:crypto";
 import { type AgentCredential, loadCredential, loadDeviceKey } from "./enrol/credential";
 import type { Logger } from "./log";
 import { join } from "node:path";
+import { JobHost } from "./runner/job-host";
 import { Outbox } from "./uplink/outbox";
 import { Uplink, type UplinkTuning } from "./uplink/uplink";
 import { AGENT_VERSION } from "./version";
+import { RemoteCommands } from "./control/remote-commands";
 
 export type ReadingListener = (instrumentId: string, streamId: string, unit: string, reading: RuntimeReading) => void;
 
@@ -33,7 +36,11 @@ export class Agent {
   readonly uplink: Uplink;
   readonly outbox: Outbox;
   readonly instruments: InstrumentRuntime[];
+  /** Commands of sessions' lease holders, as the server forwards them. */
+  readonly commands: RemoteCommands;
   private readonly readingListeners = new Set<ReadingListener>();
+  /** The jobs the server gives this agent, run on its bench. */
+  readonly jobs: JobHost;
 
   constructor(
     private readonly config: AgentConfig,
@@ -45,6 +52,10 @@ export class Agent {
     const file = options.outboxFile ?? (config.dataDir ? join(config.dataDir, "outbox.db") : ":memory:");
     if (file === ":memory:") log.warn({}, "no dataDir: the outbox is in memory and a restart loses what it holds");
     this.outbox = new Outbox({ file, log, capacity: options.outboxCapacity, onCommit: () => this.uplink.kick() });
+    // A measurement a job switched to before a restart: its readings still in the outbox keep their stream announced.
+    for (const stream of this.outbox.pendingStreams()) {
+      for (const i of this.instruments) if (i instanceof PolledInstrument && stream.startsWith(`${i.id}.`)) i.announce(stream.slice(i.id.length + 1));
+    }
     const credential = options.credential ?? (config.dataDir ? loadCredential(config.dataDir) : null);
     if (credential === null) log.warn({}, "agent not enrolled: run `telecal agent enroll`; the server will refuse it");
     this.uplink = new Uplink({
@@ -56,6 +67,17 @@ export class Agent {
       log,
       outbox: this.outbox,
     });
+    this.commands = new RemoteCommands(this.instruments, log, new Set(config.instruments.filter((i) => i.remoteControl).map((i) => i.id)));
+    this.uplink.onCommand((raw) => this.commands.execute(raw));
+    this.uplink.onLeaseEpoch((raw) => this.commands.leaseEpoch(raw));
+    this.uplink.onLinkLost((reason) => void this.commands.standbyRemote(reason));
+    this.jobs = new JobHost(this, config.dataDir, log.child({ ns: "jobs" }));
+    this.commands.useEnvelopes((jobId, instrument) => this.jobs.envelopeOf(jobId, instrument));
+    this.uplink.onJobs((list) => this.jobs.take(list));
+  }
+
+  get id(): string {
+    return this.config.agent.id;
   }
 
   start(): void {
@@ -79,6 +101,7 @@ export class Agent {
   }
 
   async stop(): Promise<void> {
+    this.jobs.stop();
     await Promise.all(this.instruments.map((i) => i.stop()));
     await this.uplink.stop();
     this.outbox.close();

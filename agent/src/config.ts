@@ -14,6 +14,11 @@ export const InstrumentConfig = z.strictObject({
   /** Name of one of the driver's measurements; the driver's default if absent. */
   measurement: z.string().optional(),
   intervalMs: z.number().int().min(20).max(3_600_000).default(500),
+  /**
+   * The bench's standing grant: a session's lease holder may command this instrument. Off unless the
+   * lab says so here, on the bench PC, whatever the server allows (DESIGN.md, the agent's gate).
+   */
+  remoteControl: z.boolean().default(false),
 });
 export type InstrumentConfig = z.infer<typeof InstrumentConfig>;
 

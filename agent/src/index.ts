@@ -1,4 +1,5 @@
 export { Agent, type AgentOptions } from "./agent";
+export { type AppliedCommand, RemoteCommands } from "./control/remote-commands";
 export { AgentConfig, loadAgentConfig, parseAgentConfig } from "./config";
 export { type AgentCredential, CREDENTIAL_FILE, DEVICE_KEY_FILE, loadCredential, loadDeviceKey, saveCredential, saveDeviceKey } from "./enrol/credential";
 export { enrollAgent, type EnrollOptions } from "./enrol/enroll";

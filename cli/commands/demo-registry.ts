@@ -54,6 +54,7 @@ const DEMO_INSTRUMENTS: DemoInstrument[] = [
     },
   },
   {
+    bench: "ref1",
     maker: "Fluke Calibration (Hart)",
     model: "1524",
     serial: "A2B345",
@@ -82,6 +83,7 @@ const DEMO_INSTRUMENTS: DemoInstrument[] = [
     },
   },
   { bench: "dmm1", maker: "Keysight Technologies", model: "34465A", serial: "MY59001234", role: "uut", quantity: "voltage", range: "100 mV-1000 V DC" },
+  { bench: "tm-01", maker: "演示仪表厂 Demo instruments", model: "DT-100", serial: "DT2026-0042", role: "uut", quantity: "temperature", range: "-50-300 °C / 0.01 °C" },
   { bench: "bal1", maker: "Mettler Toledo", model: "XS204", serial: "B123456789", role: "uut", quantity: "mass", range: "220 g / 0.1 mg" },
 ];
 

@@ -86,6 +86,46 @@ export const ERRORS = {
     status: 409,
     message: "reference standard {instrument} has no calibration certificate in force on {on}: it cannot be used in a new job",
   },
+  // Uncertainty budgets and line fits (metrology/src/uncertainty, metrology/src/fit).
+  TC_ERR_BUDGET_INVALID: { status: 400, message: "uncertainty budget {file}: {path}: {reason}" },
+  TC_ERR_FIT_INVALID: { status: 400, message: "line fit {file}: {path}: {reason}" },
+  // Certificates (docs/certificates.md).
+  TC_ERR_CERT_NOT_FOUND: { status: 404, message: "certificate {id} was not issued by this server" },
+  TC_ERR_CERT_FORMAT: { status: 400, message: "{file}: not a telecal certificate: {reason}" },
+  TC_ERR_CERT_DOCTYPE: { status: 400, message: "{file}: an XML document type declaration (DTD, entities) is refused" },
+  TC_ERR_CERT_DIGEST: { status: 422, message: "{file}: the content was changed after signing: {reason}" },
+  TC_ERR_CERT_APPENDED: {
+    status: 422,
+    message: "{file}: {bytes} bytes follow the signed end of the file (an appended or incremental update)",
+  },
+  TC_ERR_CERT_SIGNATURE: { status: 422, message: "{file}: the signature of {signer} (key {keyId}) does not verify" },
+  TC_ERR_CERT_UNTRUSTED_KEY: { status: 422, message: "{file}: key {keyId} is not a known signing key of {signer}" },
+  TC_ERR_CERT_MISMATCH: { status: 422, message: "{file}: not the file issued as certificate {id}: {reason}" },
+  TC_ERR_CERT_RECORDS: { status: 422, message: "{file}: the raw records it names do not match the record log: {reason}" },
+  TC_ERR_CERT_RESULTS: { status: 422, message: "{file}: its results are not those of job {job}'s raw records: {reason}" },
+  TC_ERR_JOB_NOT_FINISHED: { status: 409, message: "job {job} is not finished: {reason}" },
+  TC_ERR_CERT_PEOPLE: { status: 400, message: "{part} {username}: {reason}" },
+  TC_ERR_CERT_STATE: { status: 409, message: "certificate {id} is {status}: it cannot be {what}" },
+  // Live sessions and control leases.
+  TC_ERR_SESSION_NOT_JOINED: { status: 409, message: "join the session of job {job} before {what}" },
+  TC_ERR_SESSION_UNKNOWN_INSTRUMENT: { status: 404, message: "instrument {instrument} is not an instrument of the bench of job {job}" },
+  TC_ERR_SESSION_NOT_PARTICIPANT: { status: 409, message: "user {user} is not in the session of job {job}" },
+  TC_ERR_RATE_LIMITED: { status: 429, message: "too many {what} from {key}; try again in {seconds} s" },
+  TC_ERR_LEASE_REQUIRED: { status: 403, message: "{who} holds no control lease on instrument {instrument}; ask the technician at the bench" },
+  TC_ERR_LEASE_STALE_EPOCH: {
+    status: 409,
+    message: "command for instrument {instrument} carries lease epoch {epoch}, the lease is at epoch {current}: control was revoked or passed on",
+  },
+  TC_ERR_AGENT_OFFLINE: { status: 503, message: "agent {agentId} of instrument {instrument} is not connected" },
+  TC_ERR_AGENT_NO_ANSWER: { status: 504, message: "agent {agentId}: no answer to {what} within {ms} ms" },
+  TC_ERR_COMMAND_NOT_GRANTED: { status: 403, message: "the bench has not allowed remote control of instrument {instrument} (remoteControl: true in the agent's config)" },
+  TC_ERR_COMMAND_OUT_OF_ENVELOPE: { status: 422, message: "{value} {unit} is outside the output envelope of job {job} for instrument {instrument}: {min} to {max} {unit}" },
+  TC_ERR_COMMAND_UNSUPPORTED: { status: 422, message: "instrument {instrument} cannot {command}: {reason}" },
+  // Video and audio between the people of a job (protocols/src/rtc.ts).
+  TC_ERR_RTC_NOT_JOINED: { status: 409, message: "join the video of job {job} before {event}" },
+  TC_ERR_RTC_PEER_GONE: { status: 404, message: "peer {peer} is not in the video of job {job}" },
+  TC_ERR_RTC_FULL: { status: 409, message: "the video of job {job} has {max} people already" },
+  TC_ERR_RTC_CONFIG: { status: 400, message: "WebRTC setting {setting}: {reason}" },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -3,7 +3,31 @@ import type { ErrorBody } from "./errors";
 import type { AgentHello, HelloAccepted } from "./hello";
 import type { AgentLiveValue, BatchAck, LiveValue, ReadingBatch } from "./readings";
 import type { Ack } from "./reply";
+import type { RtcJoin, RtcJoined, RtcPeerJoined, RtcPeerLeft, RtcSignal, RtcSignalFrom } from "./rtc";
 import type { AgentJob, JobEventReport } from "./run-events";
+import type {
+  AgentCommand,
+  AgentLeaseEpoch,
+  AnnotateSend,
+  Annotation,
+  AnnotationsClear,
+  AnnotationTarget,
+  ChatMessage,
+  ChatSend,
+  CommandDone,
+  ConnectionQuality,
+  Lease,
+  LeaseAsk,
+  LeaseGrant,
+  Participant,
+  QualityReport,
+  SessionCommand,
+  SessionJoin,
+  SessionLeave,
+  SessionRecord,
+  SessionState,
+  SessionUser,
+} from "./sessions";
 import type { AgentSummary, UiSnapshot } from "./ui";
 
 /** Socket.io namespaces; the event maps below type each side of each. */
@@ -26,11 +50,31 @@ export interface ServerToAgentEvents {
   problem: (error: ErrorBody) => void;
   /** The agent's unfinished jobs with the events the server holds: after hello, and when one changes. */
   jobs: (jobs: AgentJob[]) => void;
+  /** A command to one of the agent's instruments from a session's lease holder; acked with the outcome. */
+  command: (command: AgentCommand, ack: Ack<{ commandId: string }>) => void;
+  /** A lease's epoch moved (grant, revoke, release): commands with a lower epoch are refused. */
+  "lease-epoch": (epoch: AgentLeaseEpoch) => void;
 }
 
 /** /ui: what a viewer's browser may send. */
 export interface UiToServerEvents {
   snapshot: (ack: Ack<{ snapshot: UiSnapshot }>) => void;
+  /** Live sessions (protocols/src/sessions.ts); each is checked against role and organisation. */
+  "session:join": (msg: SessionJoin, ack: Ack<{ state: SessionState }>) => void;
+  "session:leave": (msg: SessionLeave, ack: Ack<object>) => void;
+  "session:chat": (msg: ChatSend, ack: Ack<{ message: ChatMessage }>) => void;
+  "session:lease-request": (msg: LeaseAsk, ack: Ack<{ lease: Lease }>) => void;
+  "session:lease-grant": (msg: LeaseGrant, ack: Ack<{ lease: Lease }>) => void;
+  "session:lease-revoke": (msg: LeaseAsk, ack: Ack<{ lease: Lease }>) => void;
+  "session:lease-release": (msg: LeaseAsk, ack: Ack<{ lease: Lease }>) => void;
+  "session:command": (msg: SessionCommand, ack: Ack<CommandDone>) => void;
+  "session:annotate": (msg: AnnotateSend, ack: Ack<{ annotation: Annotation }>) => void;
+  "session:annotations-clear": (msg: AnnotationsClear, ack: Ack<{ cleared: number }>) => void;
+  "session:quality": (msg: QualityReport, ack: Ack<{ quality: ConnectionQuality }>) => void;
+  /** Video and audio (protocols/src/rtc.ts): enter a job's mesh, signal one peer, leave. */
+  "rtc-join": (msg: RtcJoin, ack: Ack<RtcJoined>) => void;
+  "rtc-signal": (msg: RtcSignal, ack?: Ack<object>) => void;
+  "rtc-leave": (ack?: Ack<object>) => void;
 }
 
 export interface ServerToUiEvents {
@@ -39,4 +83,18 @@ export interface ServerToUiEvents {
   /** Values as the agents take them; volatile, so a slow viewer skips, never lags. */
   live: (values: LiveValue[]) => void;
   problem: (error: ErrorBody) => void;
+  /** To a session's room: who is there, whenever it changes. */
+  "session:presence": (msg: { jobId: string; participants: Participant[] }) => void;
+  "session:chat": (message: ChatMessage) => void;
+  /** One instrument's lease, whenever it changes (request, grant, revoke, release). */
+  "session:lease": (msg: { jobId: string; lease: Lease }) => void;
+  /** Every recorded event of the session, refusals included, as it is recorded. */
+  "session:event": (msg: { jobId: string; record: SessionRecord }) => void;
+  "session:annotation": (annotation: Annotation) => void;
+  "session:annotations-cleared": (msg: { jobId: string; target: AnnotationTarget; by: SessionUser }) => void;
+  /** The job changed (a step, a hold, an approval): fetch GET /api/jobs/:id/run again. */
+  "session:run": (msg: { jobId: string }) => void;
+  "rtc-peer-joined": (msg: RtcPeerJoined) => void;
+  "rtc-peer-left": (msg: RtcPeerLeft) => void;
+  "rtc-signal": (msg: RtcSignalFrom) => void;
 }

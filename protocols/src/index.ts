@@ -17,3 +17,6 @@ export * from "./batch-signature";
 export * from "./registry";
 export * from "./jobs";
 export * from "./run-events";
+export * from "./certificates";
+export * from "./sessions";
+export * from "./rtc";

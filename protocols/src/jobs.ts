@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Id } from "./ids";
 import { Usability } from "./registry";
+import { RunEvent } from "./run-events";
 
 /** A new calibration job: a procedure, the agent whose bench runs it, who does and who supervises it. */
 export const CreateJobRequest = z.strictObject({
@@ -59,3 +60,41 @@ export const JobEventRequest = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("resumed") }),
 ]);
 export type JobEventRequest = z.infer<typeof JobEventRequest>;
+
+/** A person named in a job (its technician, expert, creator, whoever answered a step). */
+export const JobPerson = z.strictObject({ id: z.string(), username: z.string(), displayName: z.string(), role: z.string() });
+export type JobPerson = z.infer<typeof JobPerson>;
+
+/**
+ * A job with everything a page needs to show its run: the procedure as the job keeps it (a
+ * Procedure of metrology, checked there), the run's events, and the people by id.
+ */
+export const JobRun = z.strictObject({ job: Job, procedure: z.unknown(), events: z.array(RunEvent), people: z.array(JobPerson) });
+export type JobRun = z.infer<typeof JobRun>;
+
+/**
+ * GET /api/jobs/:id/results: every point's result (metrology's PointResult: means, error, budget, U,
+ * k, decision) computed now from the job's raw records, and those records in log order.
+ */
+export const JobResults = z.strictObject({
+  jobId: Id,
+  finished: z.boolean(),
+  points: z.array(z.unknown()),
+  records: z.array(z.strictObject({ id: z.number().int(), hash: z.string(), stream: z.string(), kind: z.string() })),
+});
+export type JobResults = z.infer<typeof JobResults>;
+
+/** A procedure as the catalogue lists it, for choosing one when a job starts. */
+export const ProcedureSummary = z.strictObject({
+  id: Id,
+  title: z.strictObject({ zh: z.string(), en: z.string() }),
+  mode: z.enum(["verification", "calibration"]),
+  regulation: z.strictObject({ code: z.string(), title: z.string() }),
+  quantity: z.string(),
+  equipment: z.array(
+    z.strictObject({ id: Id, role: z.string(), name: z.strictObject({ zh: z.string(), en: z.string() }), drivers: z.array(z.string()), traceable: z.boolean() }),
+  ),
+});
+export type ProcedureSummary = z.infer<typeof ProcedureSummary>;
+export const ProcedureList = z.strictObject({ procedures: z.array(ProcedureSummary) });
+export type ProcedureList = z.infer<typeof ProcedureList>;

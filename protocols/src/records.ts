@@ -10,6 +10,7 @@ export const RecordKind = z.enum([
   "registry-change",
   "session-event",
   "correction",
+  "certificate",
 ]);
 export type RecordKind = z.infer<typeof RecordKind>;
 

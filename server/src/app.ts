@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
@@ -6,6 +7,9 @@ import { Server as IoServer } from "socket.io";
 import { Auth, type AuthOptions, DEFAULT_AUTH_OPTIONS } from "./auth/auth";
 import { guardAgentNamespace, guardUiNamespace } from "./auth/socket-auth";
 import { agentRoutes } from "./http/agents";
+import { certificateRoutes } from "./http/certificates";
+import { CertificateService } from "./certificates/service";
+import { SignerKeys } from "./certificates/signer-keys";
 import { authRoutes } from "./http/auth";
 import { registerErrorHandler } from "./http/errors";
 import { healthRoutes } from "./http/health";
@@ -14,15 +18,20 @@ import { labRoutes } from "./http/labs";
 import { recordsRoutes } from "./http/records";
 import { registerOpenApi } from "./http/openapi";
 import { jobRoutes } from "./http/jobs";
+import { sessionRoutes } from "./http/sessions";
 import { registryWarningRoutes } from "./http/registry-warnings";
 import { streamRoutes } from "./http/streams";
 import { userRoutes } from "./http/users";
 import { registerWeb } from "./http/web";
-import { attachAgentNamespace } from "./realtime/agent-namespace";
+import { rtcRoutes } from "./http/rtc";
+import { agentRoom, attachAgentNamespace } from "./realtime/agent-namespace";
 import { Hub } from "./realtime/hub";
 import type { Checkpointer } from "./records/checkpoints";
 import { type RecordsOptions, startRecords } from "./records/service";
 import { attachUiNamespace } from "./realtime/ui-namespace";
+import { attachSessions, type SessionOptions, type SessionService } from "./realtime/sessions/index";
+import { checkRtcOptions, type RtcOptions } from "./realtime/rtc-ice-config";
+import { attachRtcSignalling } from "./realtime/rtc-signalling";
 import { JobService } from "./jobs/service";
 import { loadProcedures } from "./procedures/catalog";
 import { DEFAULT_DUE_SOON_DAYS } from "./registry/due-dates";
@@ -50,6 +59,14 @@ export interface ServerOptions {
   registry?: Partial<RegistryOptions>;
   /** Folders of procedure files: the shipped ones when absent (a later folder's id wins). */
   procedureDirs?: string[];
+  /** The address people reach this server at, for certificates' QR codes (default: the listening URL). */
+  publicUrl?: string;
+  /** Live sessions: socket rate limits, command timeout, snapshot sizes. */
+  sessions?: Partial<SessionOptions>;
+  /** Public certificate checks (POST /api/certificates/verify) allowed per client address in each window. */
+  certificateVerifyLimit?: { max: number; windowMs: number };
+  /** STUN and TURN servers for the browsers' video (docs/operations.md); none: host candidates only. */
+  rtc?: RtcOptions;
 }
 
 export interface TelecalServer {
@@ -63,6 +80,10 @@ export interface TelecalServer {
   /** Labs, instruments, reference certificates; `assertUsableForJob` for new jobs. */
   registry: RegistryService;
   jobs: JobService;
+  /** Issue, amend, revoke and verify certificates. */
+  certificates: CertificateService;
+  /** Live sessions of jobs: presence, chat, control leases, commands. */
+  sessions: SessionService;
   /** http://host:port once listening. */
   url: string;
   close(): Promise<void>;
@@ -72,6 +93,7 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL("../../web/dist", import.m
 
 /** Builds fastify and socket.io on one port and starts listening. */
 export async function startServer(options: ServerOptions = {}): Promise<TelecalServer> {
+  checkRtcOptions(options.rtc ?? {});
   const store = await Store.open(databaseUrlFor(options));
   const app = Fastify({
     logger: typeof options.logger === "object" ? undefined : (options.logger ?? true),
@@ -103,14 +125,35 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   const procedures = loadProcedures(options.procedureDirs);
   const jobs = new JobService(store.db, store.dialect, registry, store.auth, () => procedures);
   await app.register(jobRoutes(auth, jobs));
+  let url = "";
+  const signers = new SignerKeys(store.db, options.dataDir === undefined ? undefined : resolve(options.dataDir));
+  const certificates = new CertificateService(store.db, store.dialect, store.auth, checkpoints, signers, () => options.publicUrl ?? (process.env["TELECAL_PUBLIC_URL"] || url));
+  await app.register(certificateRoutes(auth, certificates, options.certificateVerifyLimit));
+  await app.register(rtcRoutes(auth, options.rtc ?? {}));
   await registerWeb(app, options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot);
 
-  const io = new IoServer(app.server, { serveClient: false, maxHttpBufferSize: 4e6 });
+  // Heartbeats every 10 s, a link silent 10 s more is down: an agent finds a lost server within
+  // about 20 s (and puts remotely driven sources in standby), and a session sees a dropped person.
+  const io = new IoServer(app.server, { serveClient: false, maxHttpBufferSize: 4e6, pingInterval: 10_000, pingTimeout: 10_000 });
   // Viewing live data: any signed-in role, agents of every organisation (for now).
   guardUiNamespace(io.of(NAMESPACE.ui), auth, app.log, {});
   guardAgentNamespace(io.of(NAMESPACE.agent), auth, app.log);
-  attachAgentNamespace(io, hub, app.log);
+  attachAgentNamespace(io, hub, app.log, jobs);
+  // An agent hears of its job as soon as it is created or moves on, not at its next hello.
+  // Only the job that changed is read and sent; the whole list goes with each hello.
+  const offJobs = jobs.onChange((agentId, jobId) => {
+    void jobs
+      .agentJob(jobId)
+      .then((job) => job && io.of(NAMESPACE.agent).to(agentRoom(agentId)).emit("jobs", [job]))
+      .catch((err: unknown) => app.log.warn({ agentId, err: String(err) }, "could not tell the agent of its jobs"));
+  });
   const detachUi = attachUiNamespace(io, hub, app.log);
+  attachRtcSignalling(io, jobs, app.log);
+
+  const sessions = attachSessions(io, store, app.log, options.sessions);
+  // A job's session hears that its run moved on, whoever moved it (people over REST, the agent).
+  const offRuns = jobs.onChange((_agentId, jobId) => sessions.runChanged(jobId));
+  await app.register(sessionRoutes(auth, sessions));
 
   try {
     await app.listen({ host: options.host ?? "0.0.0.0", port: options.port ?? 8080 });
@@ -125,7 +168,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   const address = app.server.address();
   const port = typeof address === "object" && address !== null ? address.port : options.port;
   const shownHost = options.host === undefined || options.host === "0.0.0.0" ? "localhost" : options.host;
-  const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}`;
+  url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}`;
 
   return {
     app,
@@ -136,8 +179,12 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     auth,
     registry,
     jobs,
+    certificates,
+    sessions,
     url,
     async close() {
+      offJobs();
+      offRuns();
       detachUi();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await app.close().catch(() => undefined);

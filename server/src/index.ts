@@ -14,3 +14,9 @@ export { DEFAULT_DUE_SOON_DAYS, daysBetween, usabilityOf, utcDay } from "./regis
 export { RegistryRepository } from "./registry/repository";
 export { REGISTRY_STREAM, type RegistryOptions, RegistryService } from "./registry/service";
 export { JobService, jobStream } from "./jobs/service";
+export * from "./certificates/index";
+export { LeaseBook, checkCommand, type LeaseRow } from "./realtime/sessions/leases";
+export { sessionRoom } from "./realtime/sessions/registry";
+export { currentAnnotations } from "./realtime/sessions/annotations";
+export { agentRoom } from "./realtime/agent-namespace";
+export { checkRtcOptions, DEFAULT_TURN_TTL_SECONDS, type RtcOptions, rtcConfigFor, rtcOptionsFromEnv, turnCredential } from "./realtime/rtc-ice-config";

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, runTelecal } from "../fakes/cli";
+import { BIN, CLI_START_MS, runTelecal } from "../fakes/cli";
 
 const READY = /is running: (http:\/\/\S+)[\s\S]*demo lab:/;
 
@@ -16,7 +16,7 @@ async function get<T>(url: string, token: string): Promise<T> {
   return (await (await fetch(url, { headers: { authorization: `Bearer ${token}` } })).json()) as T;
 }
 
-describe("telecal start: the demo lab in the registry", () => {
+describe("telecal start: the demo lab in the registry, and the demo job", () => {
   let dataDir: string;
   beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), "telecal-start-registry-"));
@@ -24,7 +24,7 @@ describe("telecal start: the demo lab in the registry", () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("registers the demo instruments and certificates in a new data dir only, each as a record that verifies", async () => {
-    const first = await runTelecal(["start", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir], READY, 30_000);
+    const first = await runTelecal(["start", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir], READY);
     let instruments: { instruments: { model: string; role: string; agentInstrumentId: string | null }[] };
     try {
       const url = READY.exec(first.stdout())![1]!;
@@ -35,27 +35,34 @@ describe("telecal start: the demo lab in the registry", () => {
         [
           ["5522A", "reference", "cal1"],
           ["PACE5000", "reference", "pace1"],
-          ["1524", "reference", null],
+          ["1524", "reference", "ref1"],
           ["E2 weight set 1 mg-200 g", "reference", null],
           ["34465A", "uut", "dmm1"],
+          ["DT-100", "uut", "tm-01"],
           ["XS204", "uut", "bal1"],
         ].sort(),
       );
       const warnings = await get<{ warnings: { status: string; daysLeft: number; model: string }[] }>(`${url}/api/registry/warnings`, token);
       expect(warnings.warnings).toEqual([expect.objectContaining({ model: "PACE5000", status: "due-soon" })]);
+      // The demo job, for technician and expert to meet in: its address on the console, running.
+      const jobId = /demo job \(technician \+ expert\): \S+\/#\/jobs\/(\S+)/.exec(first.stdout())?.[1];
+      expect(jobId).toBeDefined();
+      const job = await get<{ procedureId: string; status: string; binding: Record<string, { agentInstrumentId: string | null }> }>(`${url}/api/jobs/${jobId}`, token);
+      expect(job).toMatchObject({ procedureId: "dmm-dcv-jjf1587", status: "running", binding: { calibrator: { agentInstrumentId: "cal1" }, dmm: { agentInstrumentId: "dmm1" } } });
     } finally {
       await first.stop();
     }
-    const verify = spawnSync(process.execPath, [BIN, "verify", "--data-dir", dataDir], { encoding: "utf8", timeout: 30_000 });
+    const verify = spawnSync(process.execPath, [BIN, "verify", "--data-dir", dataDir], { encoding: "utf8", timeout: CLI_START_MS });
     expect([verify.status, verify.stderr]).toEqual([0, ""]);
 
-    const again = await runTelecal(["start", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir], READY, 30_000);
+    const again = await runTelecal(["start", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir], READY);
     try {
       expect(again.stdout()).toContain("no demo instruments registered (existing data dir)");
+      expect(again.stdout()).toContain("no demo job created (existing data dir)");
       const url = READY.exec(again.stdout())![1]!;
-      expect((await get<typeof instruments>(`${url}/api/instruments`, await signIn(url))).instruments).toHaveLength(6);
+      expect((await get<typeof instruments>(`${url}/api/instruments`, await signIn(url))).instruments).toHaveLength(7);
     } finally {
       await again.stop();
     }
-  });
+  }, 240_000);
 });

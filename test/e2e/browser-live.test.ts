@@ -43,6 +43,9 @@ describe("the live page in Chromium", () => {
       .poll(() => page.getByTestId("conn-state").getAttribute("data-state"), { timeout: 10_000 })
       .toBe("connected");
 
+    // After sign-in the dashboard; the live readings are one click away.
+    await page.getByTestId("dashboard").waitFor({ timeout: 10_000 });
+    await page.getByTestId("nav-live").click();
     const value = page.getByTestId("live-value-lab-test/dmm1.dcv");
     await value.waitFor({ timeout: 15_000 });
     // The displayed value must change while we watch: count changes of the text, not distinct

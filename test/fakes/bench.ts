@@ -14,6 +14,8 @@ export interface BenchInstrument {
   server: SimServer;
   instrument: PolledInstrument;
   readings: RuntimeReading[];
+  /** The stream of each reading, in step with `readings`. */
+  streams: string[];
   changed: number;
 }
 
@@ -36,12 +38,16 @@ export class TestBench {
       role: options.role ?? "uut",
       transport: { type: "tcp", host: "127.0.0.1", port: server.port },
       intervalMs: options.intervalMs ?? 50,
+      remoteControl: options.remoteControl ?? false,
       ...(options.measurement !== undefined ? { measurement: options.measurement } : {}),
     };
     const instrument = createInstrument(config, this.drivers, silentLogger) as PolledInstrument;
-    const member: BenchInstrument = { sim, server, instrument, readings: [], changed: 0 };
+    const member: BenchInstrument = { sim, server, instrument, readings: [], streams: [], changed: 0 };
     instrument.start({
-      reading: (_stream, _unit, r) => member.readings.push(r),
+      reading: (stream, _unit, r) => {
+        member.readings.push(r);
+        member.streams.push(stream);
+      },
       changed: () => member.changed++,
       now: () => Date.now(),
     });

@@ -3,6 +3,12 @@ import { fileURLToPath } from "node:url";
 
 export const BIN = fileURLToPath(new URL("../../bin/telecal.js", import.meta.url));
 
+/**
+ * How long a `telecal` process may take to start: about 5 s of CPU (tsx and mathjs), and these
+ * machines are shared, 2 cores under load. Startup time is not what the tests measure.
+ */
+export const CLI_START_MS = 60_000;
+
 export interface Running {
   child: ChildProcess;
   stdout: () => string;
@@ -11,7 +17,7 @@ export interface Running {
 }
 
 /** Starts `telecal ARGS` as users do and waits until stdout matches `ready`, with a named timeout. */
-export async function runTelecal(args: string[], ready: RegExp, timeoutMs = 20_000): Promise<Running> {
+export async function runTelecal(args: string[], ready: RegExp, timeoutMs = CLI_START_MS): Promise<Running> {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";

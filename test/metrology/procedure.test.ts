@@ -11,8 +11,8 @@ const DMM_FILE = join(SHIPPED_PROCEDURES_DIR, "dmm-dcv-jjf1587.yaml");
 /** The parts of a raw procedure file the tests below break. */
 interface RawProcedure {
   regulation: { code?: string };
-  points: { id: string; pair?: string; tolerance?: number }[];
-  steps: { perPoint: { equipment?: string; count?: number }[] };
+  points: { id: string; pair?: string; tolerance?: number; function?: string }[];
+  steps: { before: { only?: string[] }[]; perPoint: { id: string; equipment?: string; count?: number; only?: string[] }[] };
 }
 
 /** The DMM procedure with `edit` applied to its raw data, parsed again. */
@@ -46,8 +46,15 @@ describe("shipped procedures", () => {
   it("expand into a plan: steps before, the per-point steps for every point in order, steps after", () => {
     const dmm = procedures.get("dmm-dcv-jjf1587")!;
     const plan = planOf(dmm);
-    expect(plan).toHaveLength(2 + 6 * 4 + 1);
+    // Six DC voltage and six resistance points, four steps each: those of the other function are skipped.
+    expect(dmm.points.map((p) => p.function)).toEqual([...Array(6).fill("dcv"), ...Array(6).fill("res")]);
+    expect(plan).toHaveLength(2 + 6 * 4 + 6 * 4 + 1);
     expect(plan.slice(0, 4).map((p) => p.key)).toEqual(["before/connect", "before/ambient", "dcv-100mv/output", "dcv-100mv/operate"]);
+    expect(plan.filter((p) => p.point?.id === "dcv-1000v").map((p) => p.key)).toEqual(["dcv-1000v/output", "dcv-1000v/operate", "dcv-1000v/read", "dcv-1000v/standby"]);
+    expect(plan.filter((p) => p.point?.id === "res-1k").map((p) => p.key)).toEqual(["res-1k/resistance", "res-1k/operate", "res-1k/read-res", "res-1k/standby"]);
+    expect(plan.find((p) => p.key === "res-10m/read-res")).toMatchObject({ count: 10, point: { nominal: 10_000_000, unit: "Ω" }, step: { measurement: "res2w" } });
+    expect(plan.map((p) => p.index)).toEqual(plan.map((_, i) => i));
+    expect(planOf(dmm)).toEqual(plan);
     expect(plan.at(-1)!.key).toBe("after/review");
     const read = plan.find((p) => p.key === "dcv-10v/read")!;
     expect(read.count).toBe(10);
@@ -79,7 +86,32 @@ describe("a procedure file with a mistake", () => {
   });
 
   it("is refused naming the field: a read count of zero", () => {
-    expect(codeAndMessage(editedDmm((raw) => (raw.steps.perPoint[2]!.count = 0)))).toMatch(/steps\.perPoint\.2\.count: /);
+    expect(codeAndMessage(editedDmm((raw) => (raw.steps.perPoint[3]!.count = 0)))).toMatch(/steps\.perPoint\.3\.count: /);
+  });
+
+  it("is refused naming the field: a step `only` for a function no point has, or `only` outside the per-point steps", () => {
+    expect(codeAndMessage(editedDmm((raw) => (raw.steps.perPoint[4]!.only = ["res", "acv"])))).toMatch(/steps\.perPoint\.4\.only\.1: no point of function 'acv' in this procedure/);
+    expect(codeAndMessage(editedDmm((raw) => (raw.steps.before[0]!.only = ["dcv"])))).toMatch(/steps\.before\.0\.only: only a per-point step can run for some functions only/);
+    expect(codeAndMessage(editedDmm((raw) => (raw.steps.perPoint[0]!.only = [])))).toMatch(/steps\.perPoint\.0\.only: /);
+    // Points that name no function: a step with `only` has nothing to run for.
+    const bare = (raw: RawProcedure) => raw.points.forEach((p) => delete p.function);
+    expect(codeAndMessage(editedDmm(bare))).toMatch(/steps\.perPoint\.0\.only\.0: no point of function 'dcv'/);
+  });
+
+  it("is refused naming the point: a point at which no step feeds an input of the model", () => {
+    // res-100 without its function: neither read runs there, so nothing feeds 'indication' and the run could never be evaluated.
+    expect(codeAndMessage(editedDmm((raw) => delete raw.points.find((p) => p.id === "res-100")!.function))).toMatch(/points\.6: point 'res-100': .*names 'indication', not among the inputs/);
+  });
+
+  it("without `only`, runs every per-point step at every point, whatever the points' functions", () => {
+    const plan = planOf(
+      editedDmm((raw) => {
+        raw.steps.perPoint = raw.steps.perPoint.filter((s) => s.id !== "read-res" && s.id !== "resistance");
+        for (const s of raw.steps.perPoint) delete s.only;
+      })(),
+    );
+    expect(plan).toHaveLength(2 + 12 * 4 + 1);
+    expect(plan.filter((p) => p.point?.id === "res-100").map((p) => p.key)).toEqual(["res-100/output", "res-100/operate", "res-100/read", "res-100/standby"]);
   });
 });
 

@@ -13,7 +13,7 @@ import { InstrumentSimulator } from "../../agent/src/simulators/engine";
 import { type PtySimServer, servePty } from "../../agent/src/simulators/pty-server";
 import { createTransport } from "../../agent/src/transports/factory";
 import type { Transport } from "../../agent/src/transports/transport";
-import { BIN, type Running, runTelecal } from "../fakes/cli";
+import { BIN, CLI_START_MS, type Running, runTelecal } from "../fakes/cli";
 import { requireTool } from "./require-tool";
 
 const run = promisify(execFile);
@@ -110,7 +110,7 @@ describe("`telecal agent --discover --port` finds `telecal sim --pty`", () => {
   });
 
   it("prints the path, the line settings and the identity with its driver", async () => {
-    const { stdout } = await run(process.execPath, [BIN, "agent", "--discover", "--port", link], { timeout: 20_000 });
+    const { stdout } = await run(process.execPath, [BIN, "agent", "--discover", "--port", link], { timeout: CLI_START_MS });
     const lines = stdout.trim().split("\n");
     // Probes stop at the first answer: the last line is the one that got it.
     expect(lines.at(-1)).toMatch(/^\S+\t\d+ [5-8][NEOMS](1|1\.5|2)\b.*\*IDN\?\t.+\tkeysight-34465a$/);
@@ -120,7 +120,7 @@ describe("`telecal agent --discover --port` finds `telecal sim --pty`", () => {
   it("says no answer for a path where nothing answers", async () => {
     const silent = join(dir, "nothing");
     const { stdout } = await run(process.execPath, [BIN, "agent", "--discover", "--port", silent, "--timeout", "100"], {
-      timeout: 20_000,
+      timeout: CLI_START_MS,
     });
     expect(stdout).toMatch(new RegExp(`^${silent}\\t9600 8N1 .*\\tno answer \\(.+\\)$`, "m"));
   });

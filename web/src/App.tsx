@@ -1,4 +1,6 @@
 import type { UserInfo } from "@telecal/protocols";
+import { lazy, Suspense } from "react";
+import { DashboardPage } from "./features/dashboard/DashboardPage";
 import { LivePage } from "./features/live/LivePage";
 import { SignInPage } from "./features/sign-in/SignInPage";
 import { SignOutButton } from "./features/sign-in/SignOutButton";
@@ -6,17 +8,30 @@ import { useSession } from "./features/sign-in/useSession";
 import { LiveStoreContext } from "./realtime/context";
 import { useRealtime } from "./realtime/useRealtime";
 import { Header } from "./shell/Header";
+import { Nav } from "./shell/Nav";
+import { useRoute } from "./shell/route";
+
+// The session page brings the metrology engine (mathjs, a large part of the code): fetched only
+// when a job is opened, so that sign-in and the dashboard stay light on a slow county link.
+const JobPage = lazy(() => import("./features/job/JobPage").then((m) => ({ default: m.JobPage })));
 
 /** Mounted only while signed in: the /ui socket connects after sign-in and closes at sign-out. */
 function SignedIn({ user, onSignOut, onLost }: { user: UserInfo; onSignOut: () => void; onLost: () => void }) {
   const store = useRealtime(onLost);
+  const route = useRoute();
   return (
     <LiveStoreContext value={store}>
-      <Header live>
+      <Header live nav={<Nav route={route} />}>
         <SignOutButton user={user} onSignOut={onSignOut} />
       </Header>
       <main className="app-main">
-        <LivePage />
+        {route.page === "dashboard" && <DashboardPage user={user} />}
+        {route.page === "live" && <LivePage />}
+        {route.page === "job" && (
+          <Suspense fallback={<p className="muted">…</p>}>
+            <JobPage id={route.id} user={user} />
+          </Suspense>
+        )}
       </main>
     </LiveStoreContext>
   );

@@ -32,6 +32,18 @@ export const PropertyDefinition = z.strictObject({
 });
 export type PropertyDefinition = z.infer<typeof PropertyDefinition>;
 
+/**
+ * What a session's remote commands map to (docs/protocol.md, Sessions): a set point by its unit to
+ * the property that takes it, and output on/off to a property's two words. A driver without it
+ * answers remote commands as unsupported.
+ */
+export const ControlDefinition = z.strictObject({
+  /** SI unit → property: `{kind: "set", value, unit}` sets that property. */
+  setpoints: z.record(z.string(), z.string()).default({}),
+  output: z.strictObject({ property: z.string(), on: z.string(), off: z.string() }).optional(),
+});
+export type ControlDefinition = z.infer<typeof ControlDefinition>;
+
 /** Where an MQTT sensor publishes; `{id}` stands for the instrument's id in the agent config. */
 export const MqttDriverSection = z.strictObject({
   /** mqtt-json: topic of the sensor's messages ("lab/env/{id}/state"). */
@@ -75,11 +87,19 @@ export const DriverDefinition = z
     mqtt: MqttDriverSection.optional(),
     measurements: z.record(z.string(), MeasurementDefinition),
     properties: z.record(z.string(), PropertyDefinition).default({}),
+    control: ControlDefinition.optional(),
     defaultMeasurement: z.string(),
   })
   .superRefine((d, ctx) => {
     if (!(d.defaultMeasurement in d.measurements)) {
       ctx.addIssue({ code: "custom", path: ["defaultMeasurement"], message: `no measurement ${d.defaultMeasurement}` });
+    }
+    for (const [unit, property] of Object.entries(d.control?.setpoints ?? {})) {
+      if (d.properties[property]?.set === undefined) ctx.addIssue({ code: "custom", path: ["control", "setpoints", unit], message: `no settable property ${property}` });
+    }
+    const output = d.control?.output;
+    if (output && !(d.properties[output.property]?.set !== undefined)) {
+      ctx.addIssue({ code: "custom", path: ["control", "output", "property"], message: `no settable property ${output.property}` });
     }
     if (d.dialect === "mqtt-json" && !d.mqtt?.topic) {
       ctx.addIssue({ code: "custom", path: ["mqtt", "topic"], message: "an mqtt-json driver names its topic" });

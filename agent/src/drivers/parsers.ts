@@ -36,6 +36,18 @@ const firstNumber: ReplyParser = (reply) => {
   return match ? scpiNumber(match[0]) : null;
 };
 
+/**
+ * A Fluke calibrator's OUT? reply ("1.000000E+01,V,0.000000E+00,0,0.000000E+00"): the value only
+ * when the output is in volts; in another function (OHM) the voltage output has no value, rather
+ * than an ohm figure taken for volts.
+ */
+const flukeOutVolts: ReplyParser = (reply) => {
+  const [value, unit] = reply.split(",").map((f) => f.trim());
+  if (value === undefined || unit === undefined || !/^[A-Z]+$/i.test(unit)) return null;
+  if (unit.toUpperCase() !== "V") return { value: null, flags: 0 };
+  return scpiNumber(value);
+};
+
 const mtSicsWeight: ReplyParser = (reply) => {
   const parsed = parseMtSicsWeight(reply);
   return parsed && { value: parsed.value, flags: parsed.flags };
@@ -48,4 +60,5 @@ export const PARSERS: Readonly<Record<string, ReplyParser>> = {
   "header-number": headerNumber,
   "first-number": firstNumber,
   "mt-sics-weight": mtSicsWeight,
+  "fluke-out-volts": flukeOutVolts,
 };

@@ -48,6 +48,22 @@ export class PolledInstrument implements InstrumentRuntime {
   private running = false;
   private lastError: string | null = null;
   private events: InstrumentEvents | null = null;
+  /** The sample being taken now, so that stop() returns only when no reading can follow it. */
+  private sampling: Promise<void> | null = null;
+  /** The measurement sampled now; a read step of another one switches it (use()). */
+  private current: string;
+  /**
+   * Measurements whose streams describe() lists: the configured one, then each one sampled since,
+   * in order. A stream stays once announced: readings of it may still wait in the outbox, and the
+   * server refuses a batch of a stream the latest hello does not name. Every measurement of the
+   * driver would do that too, but would show viewers streams that never get a reading.
+   */
+  private readonly announced: string[];
+  /**
+   * Configure-and-read is one exchange: a switch of measurement waits for the sample under way, so
+   * no READ? of one function is answered after the CONF of the other.
+   */
+  private exclusive: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly driver: DriverDefinition,
@@ -58,6 +74,8 @@ export class PolledInstrument implements InstrumentRuntime {
     this.id = options.id;
     this.session = createSession(driver, transport, { name: options.id }, log);
     this.measurement(options.measurement);
+    this.current = options.measurement;
+    this.announced = [options.measurement];
     transport.on("down", (reason) => {
       this.configured = null;
       this.log[reason === CLOSED_BY_AGENT ? "info" : "warn"]({ target: transport.target, reason }, "instrument link down");
@@ -68,8 +86,18 @@ export class PolledInstrument implements InstrumentRuntime {
     });
   }
 
+  /** The stream of the measurement sampled now. */
   get streamId(): string {
-    return `${this.id}.${this.options.measurement}`;
+    return this.streamOf(this.current);
+  }
+
+  /** The measurement of the agent's config (or the driver's default): a read step naming none reads it. */
+  get configuredMeasurement(): string {
+    return this.options.measurement;
+  }
+
+  private streamOf(measurement: string): string {
+    return `${this.id}.${measurement}`;
   }
 
   measurement(name: string): MeasurementDefinition {
@@ -79,7 +107,6 @@ export class PolledInstrument implements InstrumentRuntime {
   }
 
   describe(): InstrumentDescriptor {
-    const m = this.measurement(this.options.measurement);
     return {
       id: this.id,
       driver: this.driver.name,
@@ -88,7 +115,10 @@ export class PolledInstrument implements InstrumentRuntime {
       model: this.identity?.model ?? "",
       serial: this.identity?.serial ?? "",
       firmware: this.identity?.firmware ?? "",
-      streams: [{ id: this.streamId, quantity: m.quantity, unit: m.unit }],
+      streams: this.announced.map((name) => {
+        const m = this.measurement(name);
+        return { id: this.streamOf(name), quantity: m.quantity, unit: m.unit };
+      }),
     };
   }
 
@@ -103,10 +133,53 @@ export class PolledInstrument implements InstrumentRuntime {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     await this.transport.close();
+    // A sample in its confirm window would otherwise hand a reading over after stop() returned.
+    await this.sampling;
+  }
+
+  /**
+   * Lists the stream of `name` without sampling it: readings of it from before a restart still wait
+   * in the outbox, and the server takes only streams the hello names. False for no such measurement.
+   */
+  announce(name: string): boolean {
+    if (!(name in this.driver.measurements)) return false;
+    if (!this.announced.includes(name)) {
+      this.announced.push(name);
+      this.events?.changed();
+    }
+    return true;
+  }
+
+  /**
+   * Samples `name` from now on: configures the instrument for it (when the link is up; otherwise
+   * the first sample does), and announces its stream if it is new (events.changed(): the agent
+   * says hello again). A sample under way finishes first and its reading keeps its own stream.
+   */
+  async use(name: string): Promise<void> {
+    const m = this.measurement(name);
+    await this.exclusively(async () => {
+      if (this.current === name) return;
+      if (this.transport.isUp && this.configured !== name && m.configure) {
+        await this.session.set(m.configure);
+        this.configured = name;
+      }
+      this.current = name;
+      this.announce(name);
+    });
   }
 
   /** Configures the measurement if it is not the current one, then reads one value. */
-  async read(name: string): Promise<ParsedValue> {
+  read(name: string): Promise<ParsedValue> {
+    return this.exclusively(() => this.readNow(name));
+  }
+
+  private exclusively<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.exclusive.then(task, task);
+    this.exclusive = run.catch(() => undefined);
+    return run;
+  }
+
+  private async readNow(name: string): Promise<ParsedValue> {
     const m = this.measurement(name);
     if (this.configured !== name && m.configure) {
       await this.session.set(m.configure);
@@ -179,14 +252,24 @@ export class PolledInstrument implements InstrumentRuntime {
 
   private schedule(delayMs: number): void {
     if (!this.running) return;
-    this.timer = setTimeout(() => void this.sample(), delayMs);
+    this.timer = setTimeout(() => {
+      this.sampling = this.sample().finally(() => {
+        this.sampling = null;
+      });
+    }, delayMs);
   }
 
   private async sample(): Promise<void> {
     const started = Date.now();
     if (this.transport.isUp && this.events) {
+      // The measurement is fixed when the exchange starts: a switch meanwhile waits for it, and its
+      // reading goes to the stream of the function that took it, never the new one.
+      let name = this.current;
       try {
-        const reading = await this.read(this.options.measurement);
+        const reading = await this.exclusively(() => {
+          name = this.current;
+          return this.readNow(name);
+        });
         const t = this.events.now();
         const heard = this.session.unsolicited;
         // A stray line taken for the reply shows itself when the real reply arrives just after:
@@ -196,10 +279,12 @@ export class PolledInstrument implements InstrumentRuntime {
           throw new TelecalError("TC_ERR_INSTRUMENT_REPLY", {
             instrument: this.id,
             reply: "(not trusted: unsolicited lines arrived right after it)",
-            command: this.measurement(this.options.measurement).read,
+            command: this.measurement(name).read,
           });
         }
-        this.events.reading(this.streamId, this.measurement(this.options.measurement).unit, { t, ...reading });
+        // Stopped meanwhile: the reading was taken before stop, but whoever stopped us counts on none after.
+        if (!this.running) return;
+        this.events.reading(this.streamOf(name), this.measurement(name).unit, { t, ...reading });
         this.lastError = null;
       } catch (err) {
         const message = (err as Error).message;

@@ -46,10 +46,18 @@ export class AgentBench implements Bench {
     await instrument.setProperty(property, value);
   }
 
-  read(equipment: string, measurement: string | undefined, count: number): Promise<TakenReadings> {
+  async read(equipment: string, measurement: string | undefined, count: number): Promise<TakenReadings> {
     const id = this.instrumentId(equipment);
     const instrument = this.agent.instruments.find((i) => i.id === id);
     if (!instrument) throw new TelecalError("TC_ERR_JOB_BINDING", { equipment, reason: `no instrument ${id} on this agent` });
+    if (instrument instanceof PolledInstrument) {
+      // A polled instrument samples one measurement: a step reading another switches it first.
+      measurement ??= instrument.configuredMeasurement;
+      if (!(measurement in instrument.driver.measurements)) {
+        throw new TelecalError("TC_ERR_JOB_BINDING", { equipment, reason: `instrument ${id} (${instrument.driver.name}) measures no ${measurement} (it measures: ${Object.keys(instrument.driver.measurements).join(", ")})` });
+      }
+      await instrument.use(measurement);
+    }
     const streams = instrument.describe().streams.map((s) => s.id);
     const wanted = measurement !== undefined ? `${id}.${measurement}` : streams[0];
     if (wanted === undefined || (streams.length > 0 && !streams.includes(wanted))) {

@@ -5,6 +5,8 @@ import type { RunEvent } from "@telecal/metrology";
 export interface RunJournal {
   events(): RunEvent[];
   append(event: RunEvent): void;
+  /** Lets go of the file, if any; the journal takes no events after. */
+  close?(): void;
 }
 
 export class MemoryJournal implements RunJournal {

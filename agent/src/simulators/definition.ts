@@ -16,13 +16,15 @@ export const SimProperty = z.strictObject({
 });
 export type SimProperty = z.infer<typeof SimProperty>;
 
+const SimCondition = z.strictObject({ property: z.string(), equals: z.union([z.number(), z.string()]) });
+
 /** Where a signal's true value comes from, beside its own nominal value. */
 export const SimSource = z.strictObject({
   /** Another simulator in the same process (the DMM reads what the calibrator outputs). */
   simulator: z.string().optional(),
   property: z.string(),
-  /** The source counts only while this property has this value (calibrator in OPER). */
-  when: z.strictObject({ property: z.string(), equals: z.union([z.number(), z.string()]) }).optional(),
+  /** The source counts only while this property has this value (calibrator in OPER), or while all of a list hold. */
+  when: z.union([SimCondition, z.array(SimCondition).min(1)]).optional(),
 });
 
 /** How a simulated quantity moves: true value, Gaussian noise, drift, and settling after a change. */
@@ -36,10 +38,14 @@ export const SimFunction = z.strictObject({
     source: SimSource.optional(),
     /** With a source that applies: the instrument's own error added to the source's value. */
     offset: z.number().default(0),
+    /** With a source that applies: the instrument's own relative error (2e-5: it reads 20 ppm high). */
+    gain: z.number().default(0),
     /** With a source whose `when` does not hold (calibrator in standby): the true value. */
     otherwise: z.number().optional(),
     /** Standard deviation of the noise, in the function's unit. */
     noise: z.number().nonnegative().default(0),
+    /** Further noise in proportion to the value (a resistance range's noise grows with the range). */
+    relNoise: z.number().nonnegative().default(0),
     driftPerHour: z.number().default(0),
     /** Time constant of the approach to a new true value; readings within 5 of them are unstable. */
     settleMs: z.number().nonnegative().default(0),
@@ -84,6 +90,13 @@ export const SimCommand = z.strictObject({
   value: z.union([z.number(), z.string()]).optional(),
   /** For `set`: values given to properties before the parameters ("OUT 10 V" is DC: 0 Hz). */
   defaults: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+  /**
+   * The command applies only when its first parameter carries this unit, with or without an SI
+   * prefix ("OUT 1 kOHM" sets a resistance, "OUT 10 V" a voltage); the first that applies is run.
+   */
+  paramUnit: z.string().optional(),
+  /** The command applies only while this property has this value ("OUT?" answers in the function the output is in). */
+  when: SimCondition.optional(),
   /** For reads: the reply when the value is beyond the range (MT-SICS "S +"); SCPI sends 9.9E37. */
   overloadFormat: z.string().optional(),
   /** Time the instrument takes to answer. */

@@ -1,5 +1,5 @@
 import type { SimCommand, SimDefinition, SimFunction, SimProperty } from "./definition";
-import { parseQuantityParam } from "./quantity-param";
+import { carriesUnit, parseQuantityParam } from "./quantity-param";
 import { compileHeader, formatScpiNumber, splitCommand, splitMessage } from "./scpi-header";
 import { renderTemplate } from "./template";
 
@@ -131,13 +131,19 @@ export class InstrumentSimulator {
     for (const part of parts) {
       const scpi = this.definition.dialect === "scpi" ? splitCommand(part) : null;
       let params: string[] | null = null;
-      const match = this.commands.find((c) => (params = c.matches(scpi ? scpi.header : part)) !== null);
+      const match = this.commands.find((c) => {
+        const groups = c.matches(scpi ? scpi.header : part);
+        const given = scpi && groups !== null ? scpi.params : groups;
+        if (given === null || (c.command.paramUnit !== undefined && !carriesUnit(given[0], c.command.paramUnit))) return false;
+        if (c.command.when !== undefined && this.props.get(c.command.when.property) !== c.command.when.equals) return false;
+        params = given;
+        return true;
+      });
       if (!match || params === null) {
         if (this.definition.unknownReply !== undefined) replies.push(this.definition.unknownReply);
         else this.pushError(-113, "Undefined header");
         continue;
       }
-      if (scpi) params = scpi.params;
       delayMs += match.command.delayMs;
       const reply = this.run(match.command, params);
       if (reply !== null) replies.push(reply);
@@ -312,7 +318,8 @@ export class InstrumentSimulator {
     // Stable once what is left of the step is lost in the noise, as a balance's motion detector judges.
     const stable = Math.abs(value - state.target) <= Math.max(3 * fn.signal.noise, 1e-12 * Math.abs(state.target));
     const hours = (now - this.startedAt) / 3_600_000;
-    return { value: value + fn.signal.driftPerHour * hours + fn.signal.noise * this.gaussian(), stable };
+    const noise = fn.signal.noise + fn.signal.relNoise * Math.abs(value);
+    return { value: value + fn.signal.driftPerHour * hours + noise * this.gaussian(), stable };
   }
 
   private trueValue(fn: SimFunction): number {
@@ -320,11 +327,12 @@ export class InstrumentSimulator {
     if (!source) return fn.signal.nominal;
     const from = source.simulator === undefined ? this : this.env.peer?.(source.simulator);
     if (!from) return fn.signal.nominal;
-    if (source.when && from.property(source.when.property) !== source.when.equals) {
+    const conditions = source.when === undefined ? [] : Array.isArray(source.when) ? source.when : [source.when];
+    if (conditions.some((c) => from.property(c.property) !== c.equals)) {
       return fn.signal.otherwise ?? fn.signal.nominal;
     }
     const value = Number(from.property(source.property));
-    return Number.isFinite(value) ? fn.signal.offset + value : fn.signal.nominal;
+    return Number.isFinite(value) ? value * (1 + fn.signal.gain) + fn.signal.offset : fn.signal.nominal;
   }
 
   private fields(): Record<string, number | string> {

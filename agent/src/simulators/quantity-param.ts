@@ -28,3 +28,8 @@ export function parseQuantityParam(text: string, unit?: string): number | null {
   if (rest.toUpperCase() !== unit.toUpperCase() || !(prefix in PREFIX)) return null;
   return value * PREFIX[prefix]!;
 }
+
+/** Whether a parameter states `unit` (with or without an SI prefix), as "100 OHM" or "1 kOHM" do. */
+export function carriesUnit(text: string | undefined, unit: string): boolean {
+  return text !== undefined && /[A-Za-zµΩ]\s*$/.test(text) && parseQuantityParam(text, unit) !== null;
+}

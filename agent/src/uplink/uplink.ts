@@ -1,5 +1,8 @@
 import {
   type AgentHello,
+  type AgentJob,
+  type JobEventReport,
+  TelecalError,
   type AgentToServerEvents,
   type BatchAck,
   CLOCK_INSTRUMENT_ID,
@@ -75,6 +78,7 @@ export class Uplink {
   private stopped = false;
   readonly clock: ClockSync;
   private readonly log: Logger;
+  private readonly linkLost: ((reason: string) => void)[] = [];
   /** Last hello refusal, e.g. a protocol mismatch; the agent reports it and keeps trying. */
   lastRefusal: string | null = null;
   private warnedUnsigned = false;
@@ -97,6 +101,7 @@ export class Uplink {
       this.inFlight.clear();
       // Our own disconnect (stop) is no fault.
       this.log[reason === "io client disconnect" ? "info" : "warn"]({ reason }, "server link down");
+      if (reason !== "io client disconnect") for (const handler of this.linkLost) handler(reason);
     });
     this.clock = new ClockSync({
       exchange: async (t0) => {
@@ -117,6 +122,25 @@ export class Uplink {
     });
     this.socket.on("connect_error", (err) => this.log.debug({ err: err.message }, "connect failed"));
     this.socket.on("problem", (error) => this.log.warn({ error }, "server reported a problem"));
+  }
+
+  /** Commands the server forwards from a session's lease holder; the handler's answer is the ack. */
+  onCommand(handler: (raw: unknown) => Promise<Reply<{ commandId: string }>>): void {
+    this.socket.on("command", (raw: unknown, ack: unknown) => {
+      void handler(raw).then((reply) => {
+        if (typeof ack === "function") (ack as (r: Reply<{ commandId: string }>) => void)(reply);
+      });
+    });
+  }
+
+  /** Called when the server link goes down by no choice of ours (a lost network, missed heartbeats, a server gone). */
+  onLinkLost(handler: (reason: string) => void): void {
+    this.linkLost.push(handler);
+  }
+
+  /** The server's notices of a lease's new epoch. */
+  onLeaseEpoch(handler: (raw: unknown) => void): void {
+    this.socket.on("lease-epoch", (raw: unknown) => handler(raw));
   }
 
   start(): void {
@@ -162,6 +186,18 @@ export class Uplink {
   /** Readings not yet acknowledged by the server, committed or waiting for their transaction. */
   pendingCount(): number {
     return this.outbox.size + this.outbox.queued;
+  }
+
+  /** The server's list of this agent's unfinished jobs, sent after each hello and when one changes. */
+  onJobs(listener: (jobs: AgentJob[]) => void): void {
+    this.socket.on("jobs", listener);
+  }
+
+  /** Reports an event of a job's bench; resolves once the server holds it in the record log. */
+  async reportJobEvent(report: JobEventReport): Promise<void> {
+    if (!this.ready) throw new TelecalError("TC_ERR_TRANSPORT_CLOSED", { instrument: "uplink", target: this.options.serverUrl });
+    const reply: Reply<{ jobId: string }> = await this.socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck("job-event", report);
+    if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
   }
 
   /** Sends what the outbox holds now rather than at the next flush tick. */

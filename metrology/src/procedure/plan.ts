@@ -20,13 +20,20 @@ function countOf(procedure: Procedure, step: Step, point: TestPoint | null): num
   return 0;
 }
 
+/** Whether a per-point step runs at a point: always, or when the point's function is one the step's `only` names. */
+export function runsAt(step: Step, point: TestPoint): boolean {
+  return step.only === undefined || (point.function !== undefined && step.only.includes(point.function));
+}
+
 /** The run's steps in order. Pure: the same procedure always gives the same plan. */
 export function planOf(procedure: Procedure): PlannedStep[] {
   const plan: PlannedStep[] = [];
   const add = (prefix: string, step: Step, point: TestPoint | null) =>
     plan.push({ key: `${prefix}/${step.id}`, index: plan.length, step, point, count: countOf(procedure, step, point) });
   for (const step of procedure.steps.before) add("before", step, null);
-  for (const point of procedure.points) for (const step of procedure.steps.perPoint) add(point.id, step, point);
+  for (const point of procedure.points) {
+    for (const step of procedure.steps.perPoint) if (runsAt(step, point)) add(point.id, step, point);
+  }
   for (const step of procedure.steps.after) add("after", step, null);
   return plan;
 }

@@ -26,6 +26,7 @@ function refuse(step: string, reason: string): TelecalError {
 /** Applies one event; throws TC_ERR_STEP_OUT_OF_ORDER for one that does not fit the state. */
 export function applyRunEvent(plan: PlannedStep[], state: RunState, event: RunEvent): RunState {
   if (event.kind === "held" || event.kind === "resumed") {
+    if (state.finished) throw refuse("-", "the run is finished");
     if ((event.kind === "held") === state.held) throw refuse("-", event.kind === "held" ? "the run is already held" : "the run is not held");
     return { ...state, held: event.kind === "held" };
   }

@@ -1,5 +1,8 @@
-import { Id } from "@telecal/protocols";
+import { Id, TelecalError } from "@telecal/protocols";
 import { z } from "zod";
+import { compileModel } from "../uncertainty/model";
+import { pointScope } from "./expressions";
+import { runsAt } from "./plan";
 
 /**
  * A calibration or verification procedure as data: what a lab writes once per regulation and runs
@@ -41,6 +44,8 @@ export const TestPoint = z.strictObject({
   nominal: z.number().finite(),
   unit: z.string().min(1),
   range: z.number().finite().positive().optional(),
+  /** The function of the instrument the point tests (dcv, res, ...): per-point steps with `only` run for the functions they name. */
+  function: Id.optional(),
   /** Maximum permissible error, an expression (e.g. "0.000035 * abs(x) + 0.000005 * range"). */
   mpe: z.string().min(1),
   /** Readings per point, unless a step says otherwise. */
@@ -67,7 +72,11 @@ const Demo = z.strictObject({
   enter: z.string().min(1).optional(),
 });
 
-const StepBase = { id: Id };
+const StepBase = {
+  id: Id,
+  /** Per-point steps only: the step runs for the points of these functions, and is skipped for the others. */
+  only: z.array(Id).min(1).optional(),
+};
 
 export const Step = z.discriminatedUnion("kind", [
   z.strictObject({ ...StepBase, kind: z.literal("instruction"), text: Text, image: z.string().min(1).optional(), demo: Demo.optional() }),
@@ -144,6 +153,7 @@ export const Procedure = z
   })
   .superRefine((p, ctx) => {
     const equipment = new Set(p.equipment.map((e) => e.id));
+    const functions = new Set(p.points.flatMap((point) => (point.function === undefined ? [] : [point.function])));
     const stepIds = new Set<string>();
     for (const [phase, steps] of Object.entries(p.steps)) {
       steps.forEach((step, i) => {
@@ -152,6 +162,12 @@ export const Procedure = z
         if ("equipment" in step && step.equipment !== undefined && !equipment.has(step.equipment)) {
           ctx.addIssue({ code: "custom", path: ["steps", phase, i, "equipment"], message: `no equipment '${step.equipment}' in this procedure` });
         }
+        if (step.only !== undefined && phase !== "perPoint") {
+          ctx.addIssue({ code: "custom", path: ["steps", phase, i, "only"], message: "only a per-point step can run for some functions only" });
+        }
+        step.only?.forEach((fn, j) => {
+          if (!functions.has(fn)) ctx.addIssue({ code: "custom", path: ["steps", phase, i, "only", j], message: `no point of function '${fn}' in this procedure` });
+        });
       });
     }
     const pointIds = new Set(p.points.map((point) => point.id));
@@ -161,6 +177,19 @@ export const Procedure = z
       }
       if (point.pair !== undefined && !pointIds.has(point.pair)) {
         ctx.addIssue({ code: "custom", path: ["points", i, "pair"], message: `no point '${point.pair}' in this procedure` });
+      }
+      // Every input the model names is fed at this point: by a read or entry that runs here, a
+      // contribution, or the point's own x, range and vars. Else the run could end and its results fail.
+      const fed = new Set([
+        ...p.steps.perPoint.flatMap((s) => ((s.kind === "read" || s.kind === "manual") && runsAt(s, point) ? [s.into] : [])),
+        ...p.uncertainty.contributions.map((c) => c.input),
+        ...Object.keys(pointScope(point)),
+      ]);
+      try {
+        compileModel(p.uncertainty.model, [...fed], `point ${point.id}`, "uncertainty.model");
+      } catch (err) {
+        const reason = err instanceof TelecalError ? String(err.params["reason"] ?? err.message) : String(err);
+        ctx.addIssue({ code: "custom", path: ["points", i], message: `point '${point.id}': ${reason} (fed at this point by its steps and contributions)` });
       }
     });
   });

@@ -1,4 +1,4 @@
-import { AgentSocketAuth, type ErrorBody, type Role, TelecalError, UiSocketAuth } from "@telecal/protocols";
+import { AgentSocketAuth, type ErrorBody, type Role, TelecalError, UiSocketAuth, type UserInfo } from "@telecal/protocols";
 import type { FastifyBaseLogger } from "fastify";
 import type { Namespace, Socket } from "socket.io";
 import { errorBody } from "../realtime/reply";
@@ -38,6 +38,13 @@ function refuse(socket: Socket, packet: unknown[], body: ErrorBody): void {
   else socket.emit("problem", body);
 }
 
+/** The signed-in user of a /ui socket as the guard found them for the event being handled. */
+export function socketUser(socket: Socket): UserInfo {
+  const session = (socket.data as UiSocketData).session;
+  if (!session) throw new TelecalError("TC_ERR_AUTH_REQUIRED", { what: "/ui" });
+  return session.user;
+}
+
 /**
  * /ui: the connection needs a signed-in user (session cookie, or `auth: {token}`) and an allowed
  * Origin; then every event is checked again against its own role set and the session, which may
@@ -73,6 +80,8 @@ export function guardUiNamespace(nsp: Namespace, auth: Auth, log: FastifyBaseLog
       void (async () => {
         const session = await auth.session(data.token, event);
         requireRole(session.user, events[event] ?? ANY_ROLE, event);
+        // Handlers read the user as found for this event (socketUser), never as at connect.
+        data.session = session;
       })().then(
         () => next(),
         (err: unknown) => refuse(socket, packet, errorBody(err, log)),

@@ -1,4 +1,4 @@
-import { CreateJobRequest, Job, JobEventRequest, JobList, RegistryIdParams as JobParams, type Role } from "@telecal/protocols";
+import { CreateJobRequest, Job, JobEventRequest, JobList, JobResults, JobRun, ProcedureList, RegistryIdParams as JobParams, type Role } from "@telecal/protocols";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Auth } from "../auth/auth";
 import { ANY_ROLE, authorize, principalOf } from "../auth/authorize";
@@ -42,6 +42,36 @@ export function jobRoutes(auth: Auth, jobs: JobService): FastifyPluginAsyncZod {
         schema: { summary: "One job and where its run stands", tags: ["jobs"], params: JobParams, response: { 200: Job } },
       },
       async (request) => jobs.get(principalOf(request).user, request.params.id),
+    );
+
+    app.get(
+      "/api/jobs/:id/run",
+      {
+        onRequest: authorize(auth, ANY_ROLE, "read jobs"),
+        schema: { summary: "One job with its procedure, the run's events and the people they name", tags: ["jobs"], params: JobParams, response: { 200: JobRun } },
+      },
+      async (request) => jobs.run(principalOf(request).user, request.params.id),
+    );
+
+    app.get(
+      "/api/jobs/:id/results",
+      {
+        onRequest: authorize(auth, ANY_ROLE, "read jobs"),
+        schema: { summary: "Every point's result, computed now from the job's raw records, and those records", tags: ["jobs"], params: JobParams, response: { 200: JobResults } },
+      },
+      async (request) => {
+        const e = await jobs.evidence(principalOf(request).user, request.params.id);
+        return { jobId: e.jobId, finished: e.finished, points: e.points, records: e.records };
+      },
+    );
+
+    app.get(
+      "/api/procedures",
+      {
+        onRequest: authorize(auth, ANY_ROLE, "list procedures"),
+        schema: { summary: "The procedures a job can follow", tags: ["jobs"], response: { 200: ProcedureList } },
+      },
+      async () => ({ procedures: jobs.procedureList() }),
     );
 
     app.post(

@@ -7,6 +7,7 @@ import {
   Procedure as ProcedureSchema,
   type RunEvent,
   type RunState,
+  runResults,
   runState,
 } from "@telecal/metrology";
 import {
@@ -16,6 +17,9 @@ import {
   type Job,
   type JobBinding,
   type JobEventRequest,
+  type JobPerson,
+  type JobRun,
+  type ProcedureSummary,
   type RecordKind,
   TelecalError,
   type Usability,
@@ -30,12 +34,14 @@ import { RegistryRepository } from "../registry/repository";
 import type { RegistryService } from "../registry/service";
 import type { DialectName } from "../store/db";
 import type { Schema } from "../store/schema";
+import { type JobEvidence, jobEvidence } from "./evidence";
 import type { JobsTable } from "./schema";
+import { jobStream } from "./stream";
 
-/** The record log's stream of a job's events. */
-export function jobStream(jobId: string): string {
-  return `job/${jobId}`;
-}
+export { jobStream } from "./stream";
+
+/** How long a finished job stays in its agent's list. */
+const FINISHED_LISTED_MS = 86_400_000;
 
 /** Steps people end; the others (set, read) are the bench's, reported by the agent. */
 const PEOPLE_STEPS = new Set(["instruction", "manual", "environment", "approval"]);
@@ -69,23 +75,41 @@ export class JobService {
     return () => this.listeners.delete(listener);
   }
 
-  /** The agent's unfinished jobs, as it runs them, with the events the server holds. */
-  async agentJobs(agentId: string): Promise<AgentJob[]> {
+  /**
+   * The agent's jobs as it runs them, with the events the server holds: the unfinished ones, and
+   * those finished within a day, so that an agent away when a job's last step was answered still
+   * hears of it and closes its journal.
+   */
+  async agentJobs(agentId: string, now = Date.now()): Promise<AgentJob[]> {
     const rows = await this.db.selectFrom("jobs").selectAll().where("agent_id", "=", agentId).orderBy("created_at").execute();
     const jobs: AgentJob[] = [];
     for (const row of rows) {
-      const job = this.load(row);
-      const events = await this.runEvents(this.db, row.id);
-      if (runState(job.plan, events).finished) continue;
-      const binding = JSON.parse(row.binding) as Record<string, JobBinding>;
-      jobs.push({
+      const { job, finishedAt } = await this.asAgentJob(row);
+      if (finishedAt !== null && finishedAt < now - FINISHED_LISTED_MS) continue;
+      jobs.push(job);
+    }
+    return jobs;
+  }
+
+  /** One job as its agent runs it (sent when that job changes); null for an unknown id. */
+  async agentJob(id: string): Promise<AgentJob | null> {
+    const row = await this.db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
+    return row ? (await this.asAgentJob(row)).job : null;
+  }
+
+  private async asAgentJob(row: JobsTable): Promise<{ job: AgentJob; finishedAt: number | null }> {
+    const job = this.load(row);
+    const events = await this.runEvents(this.db, row.id);
+    const binding = JSON.parse(row.binding) as Record<string, JobBinding>;
+    return {
+      job: {
         jobId: row.id,
         procedure: job.procedure,
         binding: Object.fromEntries(Object.entries(binding).flatMap(([e, b]) => (b.agentInstrumentId === null ? [] : [[e, b.agentInstrumentId]]))),
         events,
-      });
-    }
-    return jobs;
+      },
+      finishedAt: runState(job.plan, events).finished ? (events.at(-1)?.at ?? 0) : null,
+    };
   }
 
   async create(user: UserInfo, body: CreateJobRequest, now = Date.now()): Promise<Job> {
@@ -132,6 +156,41 @@ export class JobService {
 
   async get(user: UserInfo, id: string): Promise<Job> {
     return this.summary(await this.visible(user, id));
+  }
+
+  /** The procedures a job can follow, as the catalogue holds them now. */
+  procedureList(): ProcedureSummary[] {
+    return [...this.procedures().values()].map((p) => ({
+      id: p.id,
+      title: p.title,
+      mode: p.mode,
+      regulation: p.regulation,
+      quantity: p.quantity,
+      equipment: p.equipment.map((e) => ({ id: e.id, role: e.role, name: e.name, drivers: e.drivers, traceable: e.traceable })),
+    }));
+  }
+
+  /** The job with its procedure, its run's events and the people they name. */
+  async run(user: UserInfo, id: string): Promise<JobRun> {
+    const job = await this.visible(user, id);
+    const events = await this.runEvents(this.db, id);
+    const ids = new Set([job.row.technician_id, job.row.expert_id, job.row.created_by.replace(/^user:/, "")]);
+    for (const e of events) if (e.by.startsWith("user:")) ids.add(e.by.slice("user:".length));
+    const people: JobPerson[] = [];
+    for (const personId of ids) {
+      const person = await this.users.user(personId);
+      if (person) people.push({ id: person.id, username: person.username, displayName: person.displayName, role: person.role });
+    }
+    return { job: this.toJob(job, runState(job.plan, events)), procedure: job.procedure, events, people };
+  }
+
+  /**
+   * The job's results computed now from its raw records (the run's events, each reading checked
+   * against the batch the agent signed), and those records.
+   */
+  async evidence(user: UserInfo, id: string): Promise<JobEvidence> {
+    await this.visible(user, id);
+    return jobEvidence(this.db, id);
   }
 
   /** The run's events so far, in order. */
@@ -192,6 +251,19 @@ export class JobService {
       check(before);
       const after = applyRunEvent(job.plan, before, event);
       await appendRecord(recordsDb(trx), this.dialect, { kind: recordKind(before, event), stream: jobStream(job.row.id), actor: event.by, payload: { event: "run", run: event } }, event.at);
+      if (after.finished && !before.finished) {
+        // The results as computed when the run ended (errors, budgets, decisions per point), kept
+        // beside the events they come from: a later change of the code shows as a difference.
+        // A procedure whose arithmetic fails at a point (a model input no step feeds) must not keep
+        // the run from ending: the failure is what is recorded then.
+        let payload: object;
+        try {
+          payload = { event: "results", points: runResults(job.procedure, [...events, event]).points };
+        } catch (err) {
+          payload = { event: "results", error: err instanceof TelecalError ? err.toBody() : { code: "TC_ERR_INTERNAL", message: String(err) } };
+        }
+        await appendRecord(recordsDb(trx), this.dialect, { kind: "procedure-event", stream: jobStream(job.row.id), actor: "server", payload }, event.at);
+      }
       return after;
     });
     this.changed(job.row.agent_id, job.row.id);

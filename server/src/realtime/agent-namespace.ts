@@ -6,6 +6,7 @@ import {
   NAMESPACE,
   PROTOCOL_VERSION,
   isTelecalError,
+  JobEventReport,
   ReadingBatch,
   type ServerToAgentEvents,
   TelecalError,
@@ -13,17 +14,23 @@ import {
 } from "@telecal/protocols";
 import type { FastifyBaseLogger } from "fastify";
 import type { Namespace, Server } from "socket.io";
+import type { JobService } from "../jobs/service";
 import type { Hub } from "./hub";
 import { answerClock } from "./clock";
 import { answer, errorBody } from "./reply";
 
-const KNOWN_EVENTS = new Set<string>(["hello", "readings", "clock", "live"]);
+const KNOWN_EVENTS = new Set<string>(["hello", "readings", "clock", "live", "job-event"]);
+
+/** The room of one agent's sockets: what is meant for the agent (its jobs) is sent there. */
+export function agentRoom(agentId: string): string {
+  return `agent:${agentId}`;
+}
 
 /**
  * /agent: a lab agent says hello (protocol version, instruments), then streams reading batches.
  * Every payload is parsed here; a bad one is answered with a registry code and the socket stays up.
  */
-export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogger): void {
+export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogger, jobs?: JobService): void {
   const nsp = io.of(NAMESPACE.agent) as unknown as Namespace<AgentToServerEvents, ServerToAgentEvents>;
   nsp.on("connection", (socket) => {
     let agentId: string | null = null;
@@ -59,12 +66,15 @@ export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogge
         }
         const acked = await hub.agentConnected(hello);
         agentId = hello.agentId;
+        await socket.join(agentRoom(agentId));
         log.info({ agentId, instruments: hello.instruments.length }, "agent online");
         answer(
           ack,
           { ok: true, agentId: hello.agentId, protocol: PROTOCOL_VERSION, serverTime: Date.now(), acked },
           problem,
         );
+        // After the answer: the agent first resumes its outbox, then takes up its jobs.
+        if (jobs) socket.emit("jobs", await jobs.agentJobs(hello.agentId));
       } catch (err) {
         log.warn({ err: String(err) }, "hello refused");
         answer(ack, { ok: false, error: errorBody(err, log) }, problem);
@@ -84,6 +94,20 @@ export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogge
       } catch (err) {
         const cause = isTelecalError(err, "TC_ERR_STORE_FAILED") ? String(err.cause) : undefined;
         log.warn({ agentId, err: String(err), cause }, "reading batch refused");
+        answer(ack, { ok: false, error: errorBody(err, log) }, problem);
+      }
+    });
+
+    socket.on("job-event", async (raw: unknown, ack: unknown) => {
+      try {
+        if (agentId === null) throw new TelecalError("TC_ERR_HELLO_REQUIRED", { event: "job-event" });
+        if (!jobs) throw new TelecalError("TC_ERR_UNKNOWN_EVENT", { event: "job-event" });
+        const parsed = JobEventReport.safeParse(raw);
+        if (!parsed.success) throw validationError("job event", parsed.error);
+        await jobs.addAgentEvent(agentId, parsed.data.jobId, parsed.data.event);
+        answer(ack, { ok: true, jobId: parsed.data.jobId }, problem);
+      } catch (err) {
+        log.warn({ agentId, err: String(err) }, "job event refused");
         answer(ack, { ok: false, error: errorBody(err, log) }, problem);
       }
     });

@@ -1,5 +1,6 @@
 import {
   NAMESPACE,
+  RTC_EVENTS,
   type ServerToUiEvents,
   TelecalError,
   type UiToServerEvents,
@@ -7,6 +8,10 @@ import {
 import type { FastifyBaseLogger } from "fastify";
 import type { Namespace, Server } from "socket.io";
 import type { Hub } from "./hub";
+import { SESSION_EVENTS } from "./sessions/namespace";
+
+/** Events viewers may send; session events are handled in sessions/, the rtc-* ones in rtc-signalling.ts. */
+const KNOWN_EVENTS: ReadonlySet<string> = new Set(["snapshot", ...Object.keys(SESSION_EVENTS), ...RTC_EVENTS]);
 
 /**
  * /ui: viewers get a snapshot on connect, agent changes as they happen, and live values as the
@@ -20,7 +25,7 @@ export function attachUiNamespace(io: Server, hub: Hub, log: FastifyBaseLogger):
       if (typeof ack === "function") ack({ ok: true, snapshot: hub.snapshot() });
     });
     socket.onAny((event: string) => {
-      if (event !== "snapshot") {
+      if (!KNOWN_EVENTS.has(event)) {
         log.warn({ event }, "viewer sent an unknown event");
         socket.emit("problem", new TelecalError("TC_ERR_UNKNOWN_EVENT", { event }).toBody());
       }

@@ -5,6 +5,9 @@ import { auth } from "./migrations/0002-auth";
 import { records } from "./migrations/0003-records";
 import { registry } from "./migrations/0004-registry";
 import { jobs } from "./migrations/0005-jobs";
+import { sessions } from "./migrations/0006-sessions";
+import { certificates } from "./migrations/0007-certificates";
+import { certificateJob } from "./migrations/0008-certificate-job";
 
 /** Every migration, in order of name. A released migration is never edited; a change is a new one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -13,6 +16,9 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0003-records": records,
   "0004-registry": registry,
   "0005-jobs": jobs,
+  "0006-sessions": sessions,
+  "0007-certificates": certificates,
+  "0008-certificate-job": certificateJob,
 };
 
 /**

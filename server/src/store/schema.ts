@@ -1,5 +1,7 @@
 import type { AuthSchema } from "../auth/schema";
+import type { CertificatesSchema } from "../certificates/schema";
 import type { JobsSchema } from "../jobs/schema";
+import type { SessionsSchema } from "../realtime/sessions/schema";
 import type { RegistrySchema } from "../registry/schema";
 
 /**
@@ -42,7 +44,7 @@ export interface ReadingsTable {
   received_at: number;
 }
 
-export interface Schema extends AuthSchema, RegistrySchema, JobsSchema {
+export interface Schema extends AuthSchema, RegistrySchema, JobsSchema, SessionsSchema, CertificatesSchema {
   agents: AgentsTable;
   streams: StreamsTable;
   readings: ReadingsTable;

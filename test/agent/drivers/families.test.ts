@@ -1,5 +1,5 @@
 import { ReadingFlag } from "@telecal/protocols";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { getSimDefinition } from "../../../agent/src/simulators/catalog";
 import { TestBench, waitFor } from "../../fakes/bench";
 
@@ -29,6 +29,44 @@ describe("each shipped driver drives its family's simulator over TCP", () => {
     // The calibrator's own refusal (user LIMIT) comes back with the instrument's code.
     cal.sim.handle("LIMIT 5 V, -5 V");
     await expect(cal.instrument.setProperty("output", 8)).rejects.toThrow(/instrument error -222/);
+  });
+
+  it("calibrator and DMM in resistance: the DMM's res2w reads the calibrator's ohms; the driver refuses what is beyond 0 to 1100 MΩ before a byte is sent", async () => {
+    bench = new TestBench();
+    const cal = await bench.add(getSimDefinition("fluke-5522a"), "fluke-5522a", { role: "reference" });
+    const dmm = await bench.add(getSimDefinition("keysight-34465a"), "keysight-34465a", { id: "dmm1", measurement: "res2w" });
+    await waitFor("both identities", () => (cal.changed > 0 && dmm.changed > 0 ? true : undefined));
+    expect(dmm.instrument.describe().streams).toEqual([{ id: "dmm1.res2w", quantity: "resistance", unit: "Ω" }]);
+    const sent = vi.spyOn(cal.sim, "handle");
+    await cal.instrument.setProperty("resistance", 10_000);
+    await cal.instrument.setProperty("operate", "OPER");
+    expect(sent.mock.calls.map(([line]) => line)).toEqual(expect.arrayContaining(["OUT 10000 OHM", "OPER"]));
+    expect(cal.sim.property("mode")).toBe("OHM");
+    const from = dmm.readings.length;
+    // 10 kΩ read 12 ppm + 1 mΩ high: 10 000.121 Ω.
+    const reading = await waitFor("a DMM reading near 10 kΩ", () => dmm.readings.slice(from).find((r) => r.value !== null && Math.abs(r.value - 10_000.121) < 0.01));
+    expect(reading.flags).toBe(0);
+    sent.mockClear();
+    await expect(cal.instrument.setProperty("resistance", 2e9)).rejects.toMatchObject({ code: "TC_ERR_VALIDATION", message: expect.stringMatching(/at most 1100000000/) });
+    await expect(cal.instrument.setProperty("resistance", -1)).rejects.toThrow(/at least 0/);
+    await expect(cal.instrument.setProperty("resistance", Number.NaN)).rejects.toThrow(/a finite number/);
+    expect(sent.mock.calls.filter(([line]) => line.startsWith("OUT"))).toEqual([]);
+    expect(cal.sim.property("resistance")).toBe(10_000);
+    // The calibrator's own voltage stream says nothing while it sources ohms: OUT? answers in OHM, never an ohm figure as volts.
+    expect(cal.sim.handle("OUT?").text).toMatch(/^\+1\.0+E\+04,OHM,/);
+    const calFrom = cal.readings.length;
+    const noVolts = await waitFor("a calibrator reading in OHM", () => cal.readings[calFrom]);
+    expect(noVolts).toMatchObject({ value: null, flags: 0 });
+    expect(await cal.instrument.getProperty("output")).toEqual({ value: null, flags: 0 });
+    // In standby the meter's input is open: an overload, flagged, with no value.
+    await cal.instrument.setProperty("operate", "STBY");
+    const open = dmm.readings.length;
+    const overload = await waitFor("an overload reading", () => dmm.readings.slice(open).find((r) => r.value === null));
+    expect(overload.flags & ReadingFlag.overload).toBe(ReadingFlag.overload);
+    // The voltage output still works beside it.
+    await cal.instrument.setProperty("output", 10);
+    expect(await cal.instrument.getProperty("output")).toEqual({ value: 10, flags: 0 });
+    expect(cal.sim.property("mode")).toBe("V");
   });
 
   it("Druck PACE: header-repeating replies parse to pressure", async () => {

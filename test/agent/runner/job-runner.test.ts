@@ -64,6 +64,11 @@ describe("job runner", () => {
     expect(people.asked).toEqual(["before/connect", "before/ambient", "after/review"]);
     expect(bench.calls.slice(0, 4)).toEqual(["set calibrator.output=0.1", "set calibrator.operate=OPER", "read dmm.dcv x10", "set calibrator.operate=STBY"]);
     expect(bench.calls).toContain("set calibrator.output=-10");
+    // A resistance point runs its own steps, and none of a voltage point's.
+    const res1k = bench.calls.indexOf("set calibrator.resistance=1000");
+    expect(bench.calls.slice(res1k, res1k + 4)).toEqual(["set calibrator.resistance=1000", "set calibrator.operate=OPER", "read dmm.res2w x10", "set calibrator.operate=STBY"]);
+    expect(bench.calls.filter((c) => c.startsWith("read dmm.dcv"))).toHaveLength(6);
+    expect(bench.calls.filter((c) => c.startsWith("read dmm.res2w"))).toHaveLength(6);
     expect(journal.events()).toHaveLength(plan.length);
     const read = journal.events().find((e) => e.kind === "completed" && e.step === "dcv-10v/read");
     expect(read).toMatchObject({ values: Array(10).fill(10), from: { stream: "dmm.dcv" }, by: "agent:lab-1" });

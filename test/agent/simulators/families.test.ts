@@ -53,6 +53,45 @@ describe("linked simulators", () => {
     cal.handle("STBY");
     expect(Number(dmm.handle("READ?").text)).toBeCloseTo(0.0000003, 9);
   });
+
+  it("the calibrator sources a resistance by its unit, and the DMM reads it 12 ppm + 1 mΩ high; open input: overload", () => {
+    const group = new SimulatorGroup(env());
+    const cal = group.add(getSimDefinition("fluke-5522a"));
+    const dmm = group.add(getSimDefinition("keysight-34465a"));
+    exchange(cal, [
+      ["OUT 1 kOHM", null],
+      ["ERR?", '+0,"No error"'],
+    ]);
+    expect(cal.property("resistance")).toBe(1000);
+    expect(cal.property("mode")).toBe("OHM");
+    // Standby: nothing across the input terminals, as a real meter shows an open circuit.
+    exchange(dmm, [["CONF:RES AUTO", null], ["READ?", "+9.90000000E+37"]]);
+    cal.handle("OPER");
+    expect(Number(dmm.handle("READ?").text)).toBeCloseTo(1000 * 1.000012 + 0.001, 6);
+    expect(Number(dmm.handle("MEAS:RES?").text)).toBeCloseTo(1000.013, 6);
+    cal.handle("OUT 10 MOHM");
+    // 10 000 120.001 Ω, in the nine digits of an NR3 reply.
+    expect(dmm.handle("READ?").text).toBe("+1.00001200E+07");
+    // The voltage function reads nothing of a resistance output, the resistance function nothing of a voltage.
+    expect(Number(dmm.handle("MEAS:VOLT:DC?").text)).toBeCloseTo(0.0000003, 9);
+    cal.handle("OUT 10 V");
+    expect(cal.property("mode")).toBe("V");
+    expect(Number(dmm.handle("MEAS:VOLT:DC?").text)).toBeCloseTo(10.0000012, 9);
+    expect(dmm.handle("MEAS:RES?").text).toBe("+9.90000000E+37");
+  });
+
+  it("the calibrator refuses a resistance beyond 1100 MΩ or below 0 Ω and keeps its output", () => {
+    const cal = new InstrumentSimulator(getSimDefinition("fluke-5522a"), env());
+    exchange(cal, [
+      ["OUT 100 OHM", null],
+      ["OUT 2000 MOHM", null],
+      ["ERR?", '-222,"Data out of range"'],
+      ["OUT -1 OHM", null],
+      ["ERR?", '-222,"Data out of range"'],
+      ["ERR?", '+0,"No error"'],
+    ]);
+    expect(cal.property("resistance")).toBe(100);
+  });
 });
 
 describe("simulated Druck PACE", () => {

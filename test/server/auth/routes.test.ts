@@ -26,13 +26,18 @@ describe("REST authentication and the authorisation matrix", () => {
 
   it("every /api route the server has refuses a request without a session, except the public ones", async () => {
     // Public by design: probes, the API document, sign-in, enrolment (its one-time token is the
-    // authority), and the record log's hash-only checkpoint and proofs (offline verification).
+    // authority), the record log's hash-only checkpoint and proofs (offline verification), and the
+    // certificates' status, keys and verification.
     const PUBLIC = new Set([
       "GET /api/health",
       "POST /api/auth/login",
       "POST /api/agents/enroll",
       "GET /api/records/checkpoint",
       "GET /api/records/{id}/proof",
+      // Certificates: anyone holding one checks it (docs/certificates.md).
+      "GET /api/certificates/{id}",
+      "GET /api/certificates/keys",
+      "POST /api/certificates/verify",
     ]);
     const doc = (await call("none", "GET", "/api/openapi.json")).json() as { paths: Record<string, Record<string, unknown>> };
     const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));

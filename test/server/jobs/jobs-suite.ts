@@ -1,15 +1,18 @@
 import { spawnSync } from "node:child_process";
-import { planOf } from "@telecal/metrology";
-import type { Job } from "@telecal/protocols";
+import { planOf, type PointResult } from "@telecal/metrology";
+import type { IssuedCertificate, Job, JobResults, JobRun, ProcedureList } from "@telecal/protocols";
 import { jobStream, loadProcedures, startServer, type TelecalServer } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { login, seedUsers, TEST_PASSWORD } from "../../fakes/auth";
 import { BIN } from "../../fakes/cli";
+import { driveJob } from "../../fakes/job-driver";
 import { calibrator, certificate, dmm } from "../../fakes/registry";
+import { certificateDataFor } from "../certificates/fixtures";
 
 const DAY = 86_400_000;
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
-const plan = planOf(loadProcedures().get("dmm-dcv-jjf1587")!);
+const procedure = loadProcedures().get("dmm-dcv-jjf1587")!;
+const plan = planOf(procedure);
 
 /**
  * Jobs over the REST routes on a real server: creation checks (procedure, binding, standards'
@@ -115,6 +118,84 @@ export function jobsSuite(name: string, database: () => Promise<{ databaseUrl?: 
       expect(records[0]!.actor).toMatch(/^user:/);
       expect(records.at(-1)!.actor).toBe("agent:bench-a");
     });
+
+    it("gives a job's run whole (procedure, events, people by id) to its organisation only, and the procedures", async () => {
+      const job = (await created("technician", "/api/jobs", jobRequest())) as unknown as Job;
+      await call("technician", "POST", `/api/jobs/${job.id}/events`, { kind: "completed", step: "before/connect" });
+      const run = (await call("trainee", "GET", `/api/jobs/${job.id}/run`)).json() as JobRun;
+      expect(run.job).toMatchObject({ id: job.id, next: "before/ambient", done: 1 });
+      expect((run.procedure as { id: string }).id).toBe("dmm-dcv-jjf1587");
+      expect(run.events).toEqual([expect.objectContaining({ kind: "completed", step: "before/connect", by: `user:${job.technicianId}` })]);
+      expect(run.people.map((p) => [p.id, p.username]).sort()).toEqual(
+        [
+          [job.technicianId, "technician"],
+          [job.expertId, "expert"],
+        ].sort(),
+      );
+      expect(await code(call("admin-b", "GET", `/api/jobs/${job.id}/run`))).toBe("404 TC_ERR_JOB_NOT_FOUND");
+      const { procedures } = (await call("trainee", "GET", "/api/procedures")).json() as ProcedureList;
+      expect(procedures.map((p) => p.id).sort()).toEqual(["balance-jjg1036", "dmm-dcv-jjf1587", "pressure-gauge-jjg52", "thermometer-bath"]);
+      expect(procedures.find((p) => p.id === "dmm-dcv-jjf1587")!.equipment.map((e) => e.id)).toEqual(["calibrator", "dmm"]);
+    });
+
+    it("a finished job's results come from its raw records; a certificate issued from it states them, and checking it recomputes them", async () => {
+      const job = await created("technician", "/api/jobs", jobRequest()) as unknown as Job;
+      const { lab, customer, results: given, method } = certificateDataFor("dmm-dcv-jjf1587");
+      const ids2 = { expert: (await server.store.auth.userByUsername("expert"))!.id, technician: (await server.store.auth.userByUsername("technician"))!.id, trainer: (await server.store.auth.userByUsername("trainer"))!.id };
+      // What a request says of the results, the method or the standards is not what the certificate states.
+      const request = { job: job.id, data: { lab, customer, dates: {}, results: given.map((r) => ({ ...r, error: 0, U: 0.000001 })), method: { ...method, code: "JJF 0000" } } };
+      expect(await code(call("admin", "POST", "/api/certificates", request))).toBe("409 TC_ERR_JOB_NOT_FINISHED");
+      await driveJob(server, job.id, { technician: "technician", expert: "expert" });
+
+      const results = (await call("trainee", "GET", `/api/jobs/${job.id}/results`)).json() as JobResults;
+      const points = results.points as PointResult[];
+      expect(results.finished).toBe(true);
+      expect(points.map((p) => p.point)).toEqual(procedure.points.map((p) => p.id));
+      // Every reading read nominal·(1 + 2e-6) + 0, 1 or 2 × 1e-7 (mean 0.9e-7): that is the error.
+      for (const p of points) expect(p.error! / (p.nominal * 2e-6 + 9e-8)).toBeCloseTo(1, 6);
+      const reads = plan.filter((s) => s.step.kind === "read").length;
+      expect(results.records.filter((r) => r.kind === "reading-batch")).toHaveLength(reads);
+      expect(results.records.filter((r) => r.stream === jobStream(job.id))).toHaveLength(plan.length + 2);
+      // The results as the run ended are a record of the job too, the same as computed now.
+      const ended = (await server.store.records.page(0, 100_000)).filter((r) => r.stream === jobStream(job.id)).at(-1)!;
+      expect(JSON.parse(ended.payload)).toEqual({ event: "results", points });
+
+      // 校准员 and 核验员 are the job's (the technician, and the expert who approved the review): the expert cannot also sign, nor a request name others.
+      expect(await code(call("expert", "POST", "/api/certificates", request))).toBe("400 TC_ERR_CERT_PEOPLE");
+      expect(await code(call("admin", "POST", "/api/certificates", { ...request, data: { ...request.data, people: { checker: ids2.trainer } } }))).toBe("400 TC_ERR_CERT_PEOPLE");
+      expect(await code(call("admin-b", "POST", "/api/certificates", request))).toBe("404 TC_ERR_JOB_NOT_FOUND");
+      const res = await call("admin", "POST", "/api/certificates", { ...request, data: { ...request.data, people: { calibrator: ids2.technician, checker: ids2.expert } } });
+      expect(res.statusCode, res.body).toBe(201);
+      const issued = res.json() as IssuedCertificate;
+      const dcc = Buffer.from(issued.dcc, "base64").toString("utf8");
+      for (const r of results.records) expect(dcc).toContain(r.hash);
+      // The rows are the job's, one per point, the DMM's serial from the registry, the procedure's method.
+      expect([...dcc.matchAll(/<si:uncertainty>/g)]).toHaveLength(points.length);
+      expect(dcc).toContain("A-DMM");
+      expect(dcc).toContain(procedure.regulation.code);
+      expect(dcc).not.toContain("JJF 0000");
+      const checked = await server.app.inject({ method: "POST", url: "/api/certificates/verify", headers: { "content-type": "application/pdf" }, payload: Buffer.from(issued.pdf, "base64") });
+      expect(checked.statusCode, checked.body).toBe(200);
+      expect(checked.json()).toMatchObject({ ok: true, results: { job: job.id, points: points.length, records: results.records.length } });
+      // One valid certificate per job: another is an amendment of it.
+      expect(await code(call("admin", "POST", "/api/certificates", request))).toBe("409 TC_ERR_CERT_STATE");
+      const amended = await call("admin", "POST", "/api/certificates", { ...request, replaces: issued.certificate.id, reason: "customer address" });
+      expect(amended.statusCode, amended.body).toBe(201);
+    }, 60_000);
+
+    it("refuses results a bench report does not support: no source named, another instrument's readings, a reading counted twice", async () => {
+      for (const [tamper, reason] of [
+        ["no-from", /without where they came from/],
+        ["other-stream", /readings of cal1\.output, not of the dmm/],
+        ["twice", /time stamp is given twice/],
+      ] as const) {
+        const job = await created("technician", "/api/jobs", jobRequest()) as unknown as Job;
+        await driveJob(server, job.id, { technician: "technician", expert: "expert", tamper });
+        const res = await call("expert", "GET", `/api/jobs/${job.id}/results`);
+        expect(`${res.statusCode} ${(res.json() as { code: string }).code}`, tamper).toBe("422 TC_ERR_CERT_RESULTS");
+        expect((res.json() as { message: string }).message, tamper).toMatch(reason);
+      }
+    }, 60_000);
 
     it("telecal verify passes over the log with the jobs' records", () => {
       const verify = spawnSync(process.execPath, [BIN, "verify", ...verifyArgs], { encoding: "utf8", timeout: 60_000 });

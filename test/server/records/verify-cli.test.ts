@@ -6,10 +6,10 @@ import { isTelecalError } from "@telecal/protocols";
 import { DATABASE_FILE, loadOrCreateSigningKey, RECORDS_KEY_FILE, startServer } from "@telecal/server";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN } from "../../fakes/cli";
+import { BIN, CLI_START_MS } from "../../fakes/cli";
 import { batch, hello } from "../store/store-suite";
 
-const verify = (dataDir: string) => spawnSync(process.execPath, [BIN, "verify", "--data-dir", dataDir], { encoding: "utf8", timeout: 30_000 });
+const verify = (dataDir: string) => spawnSync(process.execPath, [BIN, "verify", "--data-dir", dataDir], { encoding: "utf8", timeout: CLI_START_MS });
 
 describe("telecal verify on a data dir", () => {
   let dataDir: string;

@@ -6,7 +6,7 @@ import { ROLES } from "@telecal/protocols";
 import { REGISTRY_STREAM, startServer, type TelecalServer } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { login, seedUsers, TEST_PASSWORD } from "../../fakes/auth";
-import { BIN } from "../../fakes/cli";
+import { BIN, CLI_START_MS } from "../../fakes/cli";
 import { calibrator, certificate, dmm } from "../../fakes/registry";
 
 /**
@@ -214,7 +214,7 @@ describe("registry routes: roles, organisations and bad input", () => {
     expect(changes.slice(0, 6)).toEqual(["lab-created", "lab-created", "instrument-created", "instrument-created", "instrument-created", "certificate-added"]);
     await server!.close();
     server = undefined;
-    const verify = spawnSync(process.execPath, [BIN, "verify", "--data-dir", dataDir], { encoding: "utf8", timeout: 30_000 });
+    const verify = spawnSync(process.execPath, [BIN, "verify", "--data-dir", dataDir], { encoding: "utf8", timeout: CLI_START_MS });
     expect(verify.stderr).toBe("");
     expect(verify.status).toBe(0);
     expect(verify.stdout).toContain(`telecal verify: OK: ${records.length} records`);

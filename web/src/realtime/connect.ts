@@ -15,6 +15,7 @@ export function connectUi(store: LiveStore, onAuthLost: () => void): () => void 
   store.setConnection("connecting");
   const socket: Socket<ServerToUiEvents, UiToServerEvents> = io(NAMESPACE.ui, { path: "/socket.io", withCredentials: true });
 
+  store.setSocket(socket);
   socket.on("connect", () => store.setConnection("connected"));
   socket.on("disconnect", () => store.setConnection("disconnected"));
   socket.on("connect_error", (err: Error & { data?: { code?: unknown } }) => {
@@ -30,6 +31,7 @@ export function connectUi(store: LiveStore, onAuthLost: () => void): () => void 
   });
 
   return () => {
+    store.setSocket(null);
     socket.removeAllListeners();
     socket.disconnect();
   };

@@ -1,8 +1,10 @@
 import { streamKey } from "@telecal/protocols";
-import type { AgentSummary, LiveValue, UiSnapshot } from "@telecal/protocols";
+import type { AgentSummary, LiveValue, ServerToUiEvents, UiSnapshot, UiToServerEvents } from "@telecal/protocols";
+import type { Socket } from "socket.io-client";
 import { History } from "./history";
 
 export type ConnectionState = "connecting" | "connected" | "disconnected";
+export type UiSocket = Socket<ServerToUiEvents, UiToServerEvents>;
 
 /** The newest value of a stream. A new object on every change, so React can compare by identity. */
 export interface Latest {
@@ -21,6 +23,7 @@ type Listener = () => void;
  */
 export class LiveStore {
   private connection: ConnectionState = "connecting";
+  private socket: UiSocket | null = null;
   private agents: readonly AgentSummary[] = [];
   private clockOffsetMs = 0;
   private readonly histories = new Map<string, History>();
@@ -30,6 +33,13 @@ export class LiveStore {
 
   readonly getConnection = (): ConnectionState => this.connection;
   readonly getAgents = (): readonly AgentSummary[] => this.agents;
+  /** The /ui socket, for features that send their own events on it (video signalling). */
+  readonly getSocket = (): UiSocket | null => this.socket;
+
+  setSocket(socket: UiSocket | null): void {
+    this.socket = socket;
+    for (const l of this.listeners) l();
+  }
 
   /** For connection state and the agent list, which change rarely. */
   readonly subscribe = (listener: Listener): (() => void) => {

@@ -4,7 +4,7 @@ import { ConnectionState } from "./ConnectionState";
 import { LanguageSwitch } from "./LanguageSwitch";
 
 /** `live`: a /ui connection exists (signed in), so its state is shown; `children`: more tools. */
-export function Header({ live = false, children }: { live?: boolean; children?: ReactNode }) {
+export function Header({ live = false, nav, children }: { live?: boolean; nav?: ReactNode; children?: ReactNode }) {
   const { t } = useTranslation();
   return (
     <header className="app-header">
@@ -12,6 +12,7 @@ export function Header({ live = false, children }: { live?: boolean; children?: 
         <span className="brand-name">{t("app.name")}</span>
         <span className="brand-mark">{t("app.brand")}</span>
       </div>
+      {nav}
       <div className="app-header-tools">
         {live && <ConnectionState />}
         <LanguageSwitch />

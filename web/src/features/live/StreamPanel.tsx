@@ -1,6 +1,7 @@
 import { streamKey } from "@telecal/protocols";
 import type { StreamDescriptor } from "@telecal/protocols";
 import { useTranslation } from "react-i18next";
+import { AnnotationLayer } from "../session/AnnotationLayer";
 import { LiveChart } from "./LiveChart";
 import { StreamReadout } from "./StreamReadout";
 
@@ -14,7 +15,10 @@ export function StreamPanel({ agentId, stream }: { agentId: string; stream: Stre
         <span className="stream-id">{stream.id}</span>
       </h4>
       <StreamReadout streamKey={key} unit={stream.unit} />
-      <LiveChart streamKey={key} label={t("chart.label", { quantity: stream.quantity })} />
+      <div className="annotated">
+        <LiveChart streamKey={key} label={t("chart.label", { quantity: stream.quantity })} />
+        <AnnotationLayer target={`chart:${key}`} />
+      </div>
     </section>
   );
 }

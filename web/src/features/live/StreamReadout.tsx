@@ -28,7 +28,7 @@ export function StreamReadout({ streamKey, unit }: Props) {
 
   return (
     <div className="readout">
-      <div className={`value value-${status}`} data-testid={`live-value-${streamKey}`}>
+      <div className={`value value-${status}`} data-testid={`live-value-${streamKey}`} data-value={latest?.value ?? ""}>
         <span className="value-number">{number}</span>
         {rest !== "" && <span className="value-unit">{rest}</span>}
       </div>

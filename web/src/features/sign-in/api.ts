@@ -1,30 +1,7 @@
-import { type ErrorBody, LoginResponse, MeResponse } from "@telecal/protocols";
+import { LoginResponse, MeResponse } from "@telecal/protocols";
+import { ApiError, request } from "../../api/client";
 
-/** A refused request, with the server's registry code. */
-export class ApiError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function request(method: "GET" | "POST", url: string, body?: object): Promise<unknown> {
-  // Same origin: the HttpOnly session cookie travels by itself; the page never reads the token.
-  const res = await fetch(url, {
-    method,
-    credentials: "same-origin",
-    headers: body ? { "content-type": "application/json" } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const json: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const error = json as Partial<ErrorBody> | null;
-    throw new ApiError(error?.code ?? `HTTP_${res.status}`, error?.message ?? res.statusText);
-  }
-  return json;
-}
+export { ApiError };
 
 /** The signed-in user, or null when there is no live session. */
 export async function fetchMe(): Promise<MeResponse | null> {

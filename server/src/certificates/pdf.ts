@@ -1,0 +1,300 @@
+import type { Bilingual, CertificateData } from "@telecal/protocols";
+import { DOCUMENT_TITLE, documentKindOf } from "./document-kind";
+import { cjkFonts } from "./font";
+import { PDF_SIGNATURE_MARKER, SIGNATURE_FILE_PDF } from "./pdf-signature-space";
+import { formatNumber } from "./reported-values";
+
+export type CertificateLanguage = "zh" | "en";
+
+export interface PdfOptions {
+  lang: CertificateLanguage;
+  /** <public base URL>/verify/<id>: the QR code's target. */
+  verifyUrl: string;
+  /** The signed DCC, attached to the PDF. */
+  dcc: Buffer;
+  /** Bytes kept for the signature block (pdf-seal.ts). */
+  signatureSpace: number;
+}
+
+const MARGIN = 50;
+const FOOTER = 30;
+
+/** Labels: the Chinese certificate shows each with its English beside it; the English one shows English only. */
+function label(b: Bilingual, lang: CertificateLanguage): string {
+  return lang === "zh" ? `${b.zh} ${b.en}` : b.en;
+}
+const pick = (b: Bilingual, lang: CertificateLanguage) => b[lang];
+
+/**
+ * Renders the certificate: cover page with the key data and the QR code, then standards,
+ * conditions and results, "第 x 页 共 y 页" on every page; the DCC and a signature block attached.
+ * The signature space is filled afterwards without moving a byte (pdf-seal.ts).
+ */
+export async function renderPdf(data: CertificateData, options: PdfOptions): Promise<Buffer> {
+  const { lang } = options;
+  const kind = documentKindOf(data);
+  const title = DOCUMENT_TITLE[kind];
+  // Loaded on first use: every CLI command and server start imports this module, few render PDFs.
+  const [{ default: PDFDocument }, { default: QRCode }] = await Promise.all([import("pdfkit"), import("qrcode")]);
+  const fonts = cjkFonts();
+  const doc = new PDFDocument({
+    size: "A4",
+    margins: { top: MARGIN, bottom: MARGIN + FOOTER, left: MARGIN, right: MARGIN },
+    bufferPages: true,
+    info: {
+      Title: `${lang === "zh" ? title.zh : title.en} ${data.number}`,
+      Author: pick(data.lab.name, lang),
+      Subject: pick(data.item.name, lang),
+      Creator: "telecal",
+      CreationDate: new Date(`${data.dates.issued}T00:00:00Z`),
+    },
+    lang: lang === "zh" ? "zh-CN" : "en",
+  });
+  const chunks: Buffer[] = [];
+  doc.on("data", (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((resolve, reject) => {
+    doc.on("end", resolve);
+    doc.on("error", reject);
+  });
+  doc.registerFont("cjk", fonts.regular);
+  doc.registerFont("cjk-bold", fonts.bold);
+  doc.registerFont("symbols", fonts.symbols);
+  const width = doc.page.width - 2 * MARGIN;
+
+  // Cover: lab, title, number, key data, QR code.
+  doc.font("cjk-bold").fontSize(14).text(pick(data.lab.name, lang), { align: "center" });
+  doc.font("cjk").fontSize(9).text(lang === "zh" ? data.lab.name.en : data.lab.name.zh, { align: "center" });
+  doc.moveDown(1.5);
+  doc.font("cjk-bold").fontSize(26).text(lang === "zh" ? title.zh : title.en, { align: "center" });
+  if (lang === "zh") doc.font("cjk").fontSize(12).text(title.en, { align: "center" });
+  doc.moveDown(0.5);
+  doc.font("cjk").fontSize(11).text(`${label({ zh: "证书编号", en: "Certificate No." }, lang)}: ${data.number}`, { align: "center" });
+  if (data.replaces) {
+    doc.fontSize(9).text(`${label({ zh: "替代证书", en: "Replaces certificate" }, lang)}: ${data.replaces.number}`, { align: "center" });
+  }
+  doc.moveDown(1.5);
+
+  const isVerification = data.mode === "verification";
+  const allPass = data.results.every((r) => r.decision === "pass");
+  const fields: [Bilingual, string][] = [
+    [{ zh: "委托单位", en: "Customer" }, data.customer.name],
+    [{ zh: "委托单位地址", en: "Customer address" }, data.customer.address],
+    [{ zh: "计量器具名称", en: "Instrument" }, pick(data.item.name, lang)],
+    [{ zh: "型号/规格", en: "Model" }, data.item.model],
+    [{ zh: "出厂编号", en: "Serial number" }, data.item.serial],
+    [{ zh: "制造单位", en: "Manufacturer" }, data.item.maker],
+    [isVerification ? { zh: "检定依据", en: "Verification regulation" } : { zh: "校准依据", en: "Calibration specification" }, `${data.method.code} ${data.method.title}`],
+  ];
+  if (isVerification) fields.push([{ zh: "检定结论", en: "Conclusion" }, allPass ? label({ zh: "合格", en: "Pass" }, lang) : label({ zh: "不合格", en: "Fail" }, lang)]);
+  fields.push(
+    [isVerification ? { zh: "检定员", en: "Verified by" } : { zh: "校准员", en: "Calibrated by" }, data.people.calibrator.name],
+    [{ zh: "核验员", en: "Checked by" }, data.people.checker.name],
+    [{ zh: "批准人", en: "Approved by" }, data.people.approver.name],
+    [isVerification ? { zh: "检定日期", en: "Date of verification" } : { zh: "校准日期", en: "Date of calibration" }, data.dates.performed],
+  );
+  if (data.dates.validUntil) fields.push([{ zh: "有效期至", en: "Valid until" }, data.dates.validUntil]);
+  fields.push([{ zh: "签发日期", en: "Date of issue" }, data.dates.issued]);
+  const labelWidth = lang === "zh" ? 190 : 150;
+  for (const [name, value] of fields) {
+    const y = doc.y;
+    doc.font("cjk").fontSize(10).text(label(name, lang), MARGIN, y, { width: labelWidth });
+    const h1 = doc.y - y;
+    doc.text(value, MARGIN + labelWidth, y, { width: width - labelWidth });
+    doc.y = Math.max(doc.y, y + h1) + 4;
+  }
+
+  // The QR code in vector form, bottom right of the cover page.
+  const qr = QRCode.create(options.verifyUrl, { errorCorrectionLevel: "M" });
+  const size = qr.modules.size;
+  const cell = 90 / size;
+  const qx = doc.page.width - MARGIN - 90;
+  const qy = doc.page.height - MARGIN - FOOTER - 120;
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) if (qr.modules.get(r, c)) doc.rect(qx + c * cell, qy + r * cell, cell, cell);
+  }
+  doc.fill("black");
+  doc.font("cjk").fontSize(7).text(label({ zh: "扫码验证", en: "Scan to verify" }, lang), qx, qy + 94, { width: 90, align: "center" });
+  doc.fontSize(8).text(`${label({ zh: "实验室认可/授权", en: "Accreditation" }, lang)}: ${data.lab.accreditation}`, MARGIN, qy, { width: width - 110 });
+  doc.text(`${data.lab.address} · ${data.lab.email}${data.lab.phone ? ` · ${data.lab.phone}` : ""}`, { width: width - 110 });
+  doc.text(`${label({ zh: "验证地址", en: "Verify at" }, lang)}: ${options.verifyUrl}`, { width: width - 110 });
+
+  // Page 2: standards, conditions, results.
+  doc.addPage();
+  heading(doc, label({ zh: "计量标准器具", en: "Reference standards" }, lang));
+  table(
+    doc,
+    [
+      label({ zh: "名称", en: "Name" }, lang),
+      label({ zh: "型号", en: "Model" }, lang),
+      label({ zh: "编号", en: "Serial" }, lang),
+      label({ zh: "证书编号", en: "Certificate" }, lang),
+      label({ zh: "有效期至", en: "Due" }, lang),
+    ],
+    data.standards.map((s) => [`${pick(s.name, lang)} (${s.maker})`, s.model, s.serial, s.certificateNumber, s.dueOn]),
+    [0.3, 0.17, 0.15, 0.23, 0.15],
+  );
+  heading(doc, label({ zh: "环境条件", en: "Environmental conditions" }, lang));
+  const env = data.environment;
+  doc
+    .font("cjk")
+    .fontSize(9)
+    .text(
+      `${label({ zh: "温度", en: "Temperature" }, lang)}: ${formatNumber(env.temperature)} °C` +
+        (env.humidity !== undefined ? `    ${label({ zh: "相对湿度", en: "Relative humidity" }, lang)}: ${formatNumber(env.humidity)} %RH` : ""),
+      MARGIN,
+    );
+  doc.moveDown(0.8);
+  heading(doc, label(isVerification ? { zh: "检定结果", en: "Results of verification" } : { zh: "校准结果", en: "Results of calibration" }, lang));
+  const head = [
+    label({ zh: "校准点", en: "Point" }, lang),
+    label({ zh: "标称值", en: "Nominal" }, lang),
+    label({ zh: "标准值", en: "Reference" }, lang),
+    label({ zh: "示值", en: "Indication" }, lang),
+    label({ zh: "示值误差", en: "Error" }, lang),
+    label({ zh: "扩展不确定度", en: "U" }, lang),
+  ];
+  const withMpe = data.results.some((r) => r.mpe !== undefined);
+  if (withMpe) head.push(label({ zh: "最大允许误差", en: "MPE" }, lang));
+  if (isVerification) head.push(label({ zh: "结论", en: "Decision" }, lang));
+  const rows = data.results.map((r) => {
+    const row = [
+      r.point,
+      `${formatNumber(r.nominal)} ${r.unit}`,
+      formatNumber(r.reference),
+      formatNumber(r.indication),
+      formatNumber(r.error),
+      `${formatNumber(r.U)} (k=${formatNumber(r.k)})`,
+    ];
+    if (withMpe) row.push(r.mpe === undefined ? "-" : `±${formatNumber(r.mpe)}`);
+    if (isVerification) row.push(r.decision === "pass" ? label({ zh: "合格", en: "pass" }, lang) : label({ zh: "不合格", en: "fail" }, lang));
+    return row;
+  });
+  const colWidths = head.length === 8 ? [0.14, 0.12, 0.13, 0.13, 0.12, 0.14, 0.12, 0.1] : head.length === 7 ? [0.16, 0.13, 0.14, 0.14, 0.13, 0.16, 0.14] : [0.18, 0.15, 0.17, 0.17, 0.15, 0.18];
+  table(doc, head, rows, colWidths);
+  // Stated as a person states it (JJF 1059.1: 约 95 %), each distinct value once.
+  // (99.73 % for k = 3 keeps its third digit rather than read 100 %.)
+  const percent = (p: number) => formatNumber(Number((p * 100).toPrecision(p * 100 >= 99.5 ? 3 : 2)));
+  const probability = [...new Set(data.results.map((r) => percent(r.coverageProbability)))].map((p) => `${p} %`).join(", ");
+  doc
+    .font("cjk")
+    .fontSize(8)
+    .text(
+      lang === "zh"
+        ? `单位：各值与标称值同单位。U 为示值误差的扩展不确定度，包含因子 k，包含概率约 ${probability}。`
+        : `Values are in the unit of the nominal value. U is the expanded uncertainty of the error with coverage factor k, coverage probability about ${probability}.`,
+      MARGIN,
+    );
+  doc.moveDown(0.8);
+  heading(doc, label({ zh: "数据溯源与电子签名", en: "Records and electronic signature" }, lang));
+  const cp = data.records.checkpoint;
+  doc
+    .font("cjk")
+    .fontSize(8)
+    .text(
+      lang === "zh"
+        ? `本证书由原始记录计算得出：记录日志检查点 ${cp.treeSize}（根哈希 ${cp.rootHash}，密钥 ${cp.keyId}），原始记录 ${data.records.hashes.length} 条，其哈希见所附 DCC。本证书经批准人 ${data.people.approver.name} 以 Ed25519 电子签名；DCC（PTB 数字校准证书 3.1.2）与签名作为附件嵌入本文件，可用 telecal cert verify 或上述验证地址核验。`
+        : `Computed from raw records: record log checkpoint ${cp.treeSize} (root ${cp.rootHash}, key ${cp.keyId}), ${data.records.hashes.length} raw records whose hashes the attached DCC lists. Signed electronically (Ed25519) by the approver ${data.people.approver.name}; the DCC (PTB Digital Calibration Certificate 3.1.2) and the signature are attached to this file: check them with telecal cert verify or at the address above.`,
+      MARGIN,
+      undefined,
+      { width },
+    );
+
+  // Footer on every page: number and 第 x 页 共 y 页.
+  const range = doc.bufferedPageRange();
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    const n = i - range.start + 1;
+    const pages = lang === "zh" ? `第 ${n} 页 共 ${range.count} 页` : `Page ${n} of ${range.count}`;
+    doc.font("cjk").fontSize(8).text(`${label({ zh: "证书编号", en: "Certificate No." }, lang)} ${data.number}`, MARGIN, doc.page.height - MARGIN - 10, { width: width / 2, lineBreak: false });
+    doc.text(pages, MARGIN + width / 2, doc.page.height - MARGIN - 10, { width: width / 2, align: "right", lineBreak: false });
+    doc.page.margins.bottom = bottom;
+  }
+
+  const attachment: PDFKit.Mixins.PDFAttachmentOptions & { relationship: string } = {
+    name: `${data.number}.xml`,
+    type: "application/xml",
+    description: "PTB Digital Calibration Certificate (DCC 3.1.2), signed",
+    // PDF/A-3 AFRelationship: the DCC is the same certificate in another form.
+    relationship: "Alternative",
+    creationDate: new Date(`${data.dates.issued}T00:00:00Z`),
+  };
+  doc.file(options.dcc, attachment);
+  attachSignatureSpace(doc, options.signatureSpace);
+  doc.end();
+  await ended;
+  return Buffer.concat(chunks);
+}
+
+function heading(doc: PDFKit.PDFDocument, text: string): void {
+  doc.font("cjk-bold").fontSize(11).text(text, MARGIN);
+  doc.moveDown(0.3);
+}
+
+/**
+ * A cell's text, the ohm sign drawn from the symbols font (as U+2126, its compatibility twin, the
+ * one that font holds); everything else in the cell's own font.
+ */
+function cellText(doc: PDFKit.PDFDocument, text: string, x: number, y: number, width: number, font: string): void {
+  const runs = text.split(/([\u03A9\u2126])/).filter((r) => r !== "");
+  if (runs.length <= 1 && !/[\u03A9\u2126]/.test(text)) {
+    doc.font(font).text(text, x, y, { width });
+    return;
+  }
+  runs.forEach((run, i) => {
+    const ohm = run === "\u03A9" || run === "\u2126";
+    doc.font(ohm ? "symbols" : font);
+    const options = { width, continued: i < runs.length - 1 };
+    if (i === 0) doc.text(ohm ? "\u2126" : run, x, y, options);
+    else doc.text(ohm ? "\u2126" : run, options);
+  });
+  doc.font(font);
+}
+
+/** A ruled table; a row that would cross the bottom margin starts a new page with the header again. */
+function table(doc: PDFKit.PDFDocument, head: string[], rows: string[][], fractions: number[]): void {
+  const width = doc.page.width - 2 * MARGIN;
+  const widths = fractions.map((f) => f * width);
+  const draw = (cells: string[], bold: boolean) => {
+    doc.font(bold ? "cjk-bold" : "cjk").fontSize(8);
+    const h = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: widths[i]! - 6 }))) + 6;
+    if (doc.y + h > doc.page.height - doc.page.margins.bottom) {
+      doc.addPage();
+      if (!bold) draw(head, true);
+      doc.font(bold ? "cjk-bold" : "cjk").fontSize(8);
+    }
+    const y = doc.y;
+    let x = MARGIN;
+    cells.forEach((c, i) => {
+      doc.rect(x, y, widths[i]!, h).lineWidth(0.5).stroke();
+      cellText(doc, c, x + 3, y + 3, widths[i]! - 6, bold ? "cjk-bold" : "cjk");
+      x += widths[i]!;
+    });
+    doc.x = MARGIN;
+    doc.y = y + h;
+  };
+  draw(head, true);
+  for (const r of rows) draw(r, false);
+  doc.moveDown(0.8);
+}
+
+/** An attached file of `space` bytes, uncompressed, that pdf-seal.ts fills with the signature block in place. */
+function attachSignatureSpace(doc: PDFKit.PDFDocument, space: number): void {
+  const placeholder = Buffer.alloc(space, 0x20);
+  placeholder.write(PDF_SIGNATURE_MARKER, 0, "latin1");
+  const ref = doc.ref({ Type: "EmbeddedFile", Subtype: "application#2Fjson", Params: { Size: space } });
+  // Stored as is, so that the block can be written into these bytes after the file is complete.
+  ref.compress = false;
+  ref.end(placeholder);
+  const spec = doc.ref({
+    Type: "Filespec",
+    AFRelationship: "Supplement",
+    F: new String(SIGNATURE_FILE_PDF),
+    UF: new String(SIGNATURE_FILE_PDF),
+    Desc: new String("telecal certificate signature (Ed25519)"),
+    EF: { F: ref },
+  });
+  spec.end("");
+  doc.addNamedEmbeddedFile(SIGNATURE_FILE_PDF, spec);
+}

@@ -1,0 +1,38 @@
+import type { CertificateStatus, DocumentKind } from "@telecal/protocols";
+
+/** The tables of migration 0007-certificates, as Kysely sees them. */
+export interface CertificatesTable {
+  id: string;
+  number: string;
+  organisation_id: string;
+  kind: DocumentKind;
+  /** Canonical JSON of the CertificateData the files were rendered from. */
+  data: string;
+  dcc_sha256: string;
+  /** The Chinese PDF (the certificate) and the English one. */
+  pdf_sha256: string;
+  pdf_en_sha256: string;
+  status: CertificateStatus;
+  replaces: string | null;
+  replaced_by: string | null;
+  /** The job whose raw records the results come from (migration 0008); null for one issued from given values. */
+  job_id: string | null;
+  revoked_at: number | null;
+  revoked_by: string | null;
+  revoked_reason: string | null;
+  issued_by: string;
+  issued_at: number;
+}
+
+export interface CertificateSignerKeysTable {
+  key_id: string;
+  user_id: string;
+  /** SubjectPublicKeyInfo DER, base64. */
+  spki: string;
+  created_at: number;
+}
+
+export interface CertificatesSchema {
+  certificates: CertificatesTable;
+  certificate_signer_keys: CertificateSignerKeysTable;
+}

@@ -1,0 +1,92 @@
+import {
+  CertificateIdParams,
+  CertificateSummary,
+  IssueCertificateRequest,
+  IssuedCertificate,
+  RevokeCertificateRequest,
+  type Role,
+  SignerKey,
+  TelecalError,
+  VerifyCertificateResponse,
+} from "@telecal/protocols";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { Auth } from "../auth/auth";
+import { RateLimiter } from "../auth/rate-limit";
+import { authorize, principalOf } from "../auth/authorize";
+import type { CertificateService } from "../certificates/service";
+import { verifyErrorPage, verifyPage } from "../certificates/verify-page";
+
+/** Who signs certificates (批准人) and revokes them. */
+export const CERTIFICATE_SIGNERS: ReadonlySet<Role> = new Set<Role>(["expert", "admin"]);
+/** A certificate PDF with its fonts is well under this. */
+const MAX_UPLOAD = 20 * 1024 * 1024;
+
+/** Public uploads to check, per client address: a check parses up to MAX_UPLOAD bytes of PDF. */
+export const DEFAULT_VERIFY_LIMIT = { max: 30, windowMs: 60_000 };
+
+/** Certificates (docs/certificates.md): issue, amend, revoke; public status, public verification. */
+export function certificateRoutes(auth: Auth, certificates: CertificateService, verifyLimit = DEFAULT_VERIFY_LIMIT): FastifyPluginAsyncZod {
+  const uploads = new RateLimiter(verifyLimit.max, verifyLimit.windowMs);
+  return async (app) => {
+    // An uploaded certificate is read as bytes, whatever the browser calls it.
+    app.addContentTypeParser(["application/pdf", "application/xml", "text/xml", "application/octet-stream"], { parseAs: "buffer", bodyLimit: MAX_UPLOAD }, (_req, body, done) => done(null, body));
+
+    app.post(
+      "/api/certificates",
+      {
+        onRequest: authorize(auth, CERTIFICATE_SIGNERS, "issue certificates"),
+        schema: { summary: "Issues (or, with `replaces`, amends) a certificate signed by the caller as 批准人", tags: ["certificates"], body: IssueCertificateRequest, response: { 201: IssuedCertificate } },
+      },
+      async (request, reply) => reply.status(201).send(await certificates.issue(principalOf(request).user, request.body)),
+    );
+
+    app.post(
+      "/api/certificates/:id/revoke",
+      {
+        onRequest: authorize(auth, CERTIFICATE_SIGNERS, "revoke certificates"),
+        schema: { summary: "Revokes a valid certificate; the verify page then shows it revoked", tags: ["certificates"], params: CertificateIdParams, body: RevokeCertificateRequest, response: { 200: CertificateSummary } },
+      },
+      async (request) => certificates.revoke(principalOf(request).user, request.params.id, request.body.reason),
+    );
+
+    app.get(
+      "/api/certificates/keys",
+      { schema: { summary: "The approvers' public signing keys, to pin for offline verification; no authentication", tags: ["certificates"], response: { 200: z.strictObject({ keys: z.array(z.strictObject({ userId: z.string(), key: SignerKey })) }) } } },
+      async () => ({ keys: await certificates.signers.all() }),
+    );
+
+    app.get(
+      "/api/certificates/:id",
+      { schema: { summary: "A certificate's status and key data; no authentication", tags: ["certificates"], params: CertificateIdParams, response: { 200: CertificateSummary } } },
+      async (request) => certificates.summary(request.params.id),
+    );
+
+    app.post(
+      "/api/certificates/verify",
+      { bodyLimit: MAX_UPLOAD, schema: { summary: "Checks an uploaded certificate file (PDF or DCC XML); no authentication", tags: ["certificates"], response: { 200: VerifyCertificateResponse } } },
+      async (request) => {
+        const wait = uploads.hit(request.ip);
+        if (wait > 0) throw new TelecalError("TC_ERR_RATE_LIMITED", { what: "certificate checks", key: request.ip, seconds: wait });
+        if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
+          throw new TelecalError("TC_ERR_CERT_FORMAT", { file: "upload", reason: "send the file's bytes as application/pdf or application/xml" });
+        }
+        const result = await certificates.verify(request.body, "upload");
+        return { ok: true as const, ...result };
+      },
+    );
+
+    app.get("/verify/:id", { schema: { hide: true } }, async (request, reply) => {
+      const { id } = request.params as { id: string };
+      void reply.type("text/html; charset=utf-8").header("cache-control", "no-store");
+      const parsed = CertificateIdParams.safeParse({ id });
+      try {
+        if (!parsed.success) throw new TelecalError("TC_ERR_CERT_NOT_FOUND", { id });
+        return verifyPage(await certificates.summary(parsed.data.id));
+      } catch (err) {
+        if (!(err instanceof TelecalError)) throw err;
+        return reply.status(err.status).send(verifyErrorPage(err.toBody()));
+      }
+    });
+  };
+}

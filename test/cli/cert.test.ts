@@ -1,0 +1,172 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { chainHash, DATABASE_FILE, ephemeralSigningKey, issueFiles, startServer, type TelecalServer } from "@telecal/server";
+import Database from "better-sqlite3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BIN } from "../fakes/cli";
+import { certificateDataFor, PEOPLE } from "../server/certificates/fixtures";
+import { pdfText, xmllintErrors } from "../server/certificates/tools";
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), "telecal-cert-cli-"));
+
+/** `telecal cert verify ARGS`: its exit code and output, never a throw. */
+async function certVerify(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, "cert", "verify", ...args], { timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function write(name: string, bytes: Buffer): string {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+/** A copy of a demo's data dir in which `edit` changed the record log, as a forger with the database file would. */
+function tamperedCopy(dataDir: string, name: string, edit: (db: Database.Database) => void): string {
+  const copy = join(dir, name);
+  cpSync(dataDir, copy, { recursive: true });
+  const db = new Database(join(copy, DATABASE_FILE));
+  try {
+    edit(db);
+  } finally {
+    db.close();
+  }
+  return copy;
+}
+
+interface RecordRow {
+  id: number;
+  stream: string;
+  seq: number;
+  kind: string;
+  payload: string;
+  prev_hash: string;
+}
+
+/** The first read step of the job's run in the log, and the reading-batch record holding its first reading. */
+function firstReading(db: Database.Database): { event: RecordRow; batch: RecordRow; t: number } {
+  const events = db.prepare("SELECT id, stream, seq, kind, payload, prev_hash FROM records WHERE stream LIKE 'job/%' ORDER BY id").all() as RecordRow[];
+  const event = events.find((r) => (JSON.parse(r.payload) as { run?: { from?: unknown } }).run?.from !== undefined)!;
+  const from = (JSON.parse(event.payload) as { run: { from: { stream: string; t: number[] } } }).run.from;
+  const batches = db.prepare("SELECT id, stream, seq, kind, payload, prev_hash FROM records WHERE kind = 'reading-batch' AND stream LIKE ? ORDER BY id").all(`%/${from.stream}`) as RecordRow[];
+  const batch = batches.find((b) => (JSON.parse(b.payload) as { t: number[] }).t.includes(from.t[0]!))!;
+  return { event, batch, t: from.t[0]! };
+}
+
+const HEADINGS = { "dmm-dcv-jjf1587": "校准证书", "thermometer-bath": "校准证书", "balance-jjg1036": /检定证书|检定结果通知书/, "pressure-gauge-jjg52": /检定证书|检定结果通知书/ } as const;
+
+describe("telecal calibrate --demo --certificate: a signed PDF and DCC for each shipped procedure", () => {
+  for (const [id, heading] of Object.entries(HEADINGS)) {
+    it(`${id}: the DCC validates, the PDF shows the same values, cert verify accepts both and rejects a changed byte`, async () => {
+      const out = join(dir, id);
+      const dataDir = join(dir, `${id}-data`);
+      const { stdout } = await run(process.execPath, [BIN, "calibrate", "--procedure", id, "--demo", "--json", "--certificate", out, "--data-dir", dataDir], { timeout: 150_000, maxBuffer: 1 << 24 });
+      const result = JSON.parse(stdout) as { job: string; rawRecords: number; points: { point: string }[]; certificate: string[] };
+      const [xmlPath, pdfPath, enPath] = result.certificate as [string, string, string];
+      const xml = readFileSync(xmlPath);
+      expect(xmllintErrors(xml)).toBe("");
+      const text = pdfText(readFileSync(pdfPath));
+      expect(text).toMatch(heading);
+      const uncertainties = [...xml.toString("utf8").matchAll(/<si:uncertainty>([^<]+)<\/si:uncertainty>/g)].map((m) => m[1]!);
+      expect(uncertainties).toHaveLength(result.points.length);
+      for (const p of result.points) expect(text).toContain(p.point);
+      for (const u of uncertainties) expect(text).toContain(`${u} (k=`);
+      for (const path of [xmlPath, pdfPath, enPath]) {
+        const ok = await certVerify(path);
+        expect(ok.code, ok.stderr).toBe(0);
+        expect(ok.stdout).toMatch(/signature OK/);
+      }
+      for (const path of [xmlPath, pdfPath]) {
+        const bytes = readFileSync(path);
+        const at = Math.floor(bytes.length * 0.4);
+        bytes[at] = bytes[at]! ^ 0x01;
+        const bad = await certVerify(write(`changed-${id}-${at}`, bytes));
+        expect(bad.code).toBe(1);
+        expect(bad.stderr).toMatch(/REJECTED: .*TC_ERR_CERT_(DIGEST|SIGNATURE|FORMAT)/);
+      }
+      // With the record log at hand the results are recomputed from the job's raw records.
+      const recomputed = await certVerify(pdfPath, "--data-dir", dataDir);
+      expect(recomputed.code, recomputed.stderr).toBe(0);
+      expect(recomputed.stdout).toContain(`results: recomputed from job ${result.job}'s ${result.rawRecords} raw records`);
+      expect(recomputed.stdout).toContain(`all ${result.points.length} rows the same`);
+      if (id !== "balance-jjg1036") return;
+      // A raw reading changed in the database: the record no longer gives its hash.
+      const edited = tamperedCopy(dataDir, `${id}-edited-reading`, (db) => {
+        const { batch, t } = firstReading(db);
+        const payload = JSON.parse(batch.payload) as { t: number[]; values: number[] };
+        payload.values[payload.t.indexOf(t)]! += 0.001;
+        db.prepare("UPDATE records SET payload = ? WHERE id = ?").run(JSON.stringify(payload), batch.id);
+      });
+      const readingChanged = await certVerify(pdfPath, "--data-dir", edited);
+      expect(readingChanged.code).toBe(1);
+      expect(readingChanged.stderr).toMatch(/TC_ERR_CERT_RESULTS: .*was changed after it was logged/);
+      // The run's reading and the raw one changed alike, their hashes recomputed: the records the certificate names are gone.
+      const forged = tamperedCopy(dataDir, `${id}-forged-run`, (db) => {
+        const { event, batch, t } = firstReading(db);
+        for (const [row, change] of [
+          [event, (p: { run: { values: number[] } }) => (p.run.values[0]! += 0.001)],
+          [batch, (p: { t: number[]; values: number[] }) => (p.values[p.t.indexOf(t)]! += 0.001)],
+        ] as const) {
+          const payload = JSON.parse(row.payload) as never;
+          (change as (p: never) => void)(payload);
+          const text = JSON.stringify(payload);
+          const payloadHash = createHash("sha256").update(text).digest("hex");
+          const hash = chainHash({ stream: row.stream, seq: row.seq, kind: row.kind, payloadHash, prevHash: row.prev_hash });
+          db.prepare("UPDATE records SET payload = ?, payload_hash = ?, hash = ? WHERE id = ?").run(text, payloadHash, hash, row.id);
+        }
+      });
+      const runForged = await certVerify(pdfPath, "--data-dir", forged);
+      expect(runForged.code).toBe(1);
+      expect(runForged.stderr).toMatch(/TC_ERR_CERT_RECORDS: .*raw record [0-9a-f]{64} is not in the log/);
+    }, 400_000);
+  }
+});
+
+describe("telecal cert verify: each rejection has its code and a non-zero exit", () => {
+  let server: TelecalServer;
+  let pdf: string;
+  let xml: string;
+  let data: ReturnType<typeof certificateDataFor>;
+  beforeAll(async () => {
+    data = certificateDataFor("balance-jjg1036", "cstranger0001");
+    const files = await issueFiles(data, { person: PEOPLE.approver, key: ephemeralSigningKey() }, "https://cert.example.org");
+    pdf = write("c.pdf", files.pdf.zh);
+    xml = write("c.xml", files.dcc);
+    server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null });
+  }, 60_000);
+  afterAll(async () => server?.close());
+
+  it("appended data, a DTD, a file that is none, a missing file", async () => {
+    const cases: [string, Buffer | null, string][] = [
+      ["appended.pdf", Buffer.concat([readFileSync(pdf), Buffer.from("\n2 0 obj\n<< >>\nendobj\nxref\n0 1\ntrailer\n<< >>\nstartxref\n0\n%%EOF\n")]), "TC_ERR_CERT_APPENDED"],
+      ["dtd.xml", Buffer.from(readFileSync(xml, "utf8").replace("?>\n", '?>\n<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n')), "TC_ERR_CERT_DOCTYPE"],
+      ["none.xml", Buffer.from("<x/>"), "TC_ERR_CERT_FORMAT"],
+      ["missing.pdf", null, "TC_ERR_CERT_FORMAT"],
+    ];
+    for (const [name, bytes, code] of cases) {
+      const r = await certVerify(bytes === null ? join(dir, "does-not-exist.pdf") : write(name, bytes));
+      expect(r.code, name).toBe(1);
+      expect(r.stderr, name).toContain(code);
+    }
+  }, 240_000);
+
+  it("a key that is not pinned, and a certificate the server never issued", async () => {
+    const keysFile = write("keys.json", Buffer.from(JSON.stringify({ keys: [{ userId: "someone", key: ephemeralSigningKey().publicKey }] })));
+    const pinned = await certVerify(xml, "--keys", keysFile);
+    expect(pinned.code).toBe(1);
+    expect(pinned.stderr).toContain("TC_ERR_CERT_UNTRUSTED_KEY");
+    const unknown = await certVerify(pdf, "--server", server.url);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("TC_ERR_CERT_NOT_FOUND");
+  }, 120_000);
+});
