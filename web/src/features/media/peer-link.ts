@@ -27,6 +27,16 @@ export const CONNECT_TIMEOUT_MS = 20_000;
 const RECOVER_MS = [5_000, 10_000, 20_000, 30_000];
 /** A link "disconnected" this long (a flaky county uplink) gets an ICE restart rather than waiting on. */
 const DISCONNECTED_MS = 5_000;
+/**
+ * The polite side leaves offers to the impolite side: its first offer waits this long for the
+ * other's, and its ICE restarts come this much later than the other's, and only when the other side
+ * has not offered meanwhile.
+ * Chromium (156) stalls ICE gathering for good on a connection that rolls back its own offer while
+ * that offer gathers, which is what a glare resolved by rollback does when both sides offer at once
+ * (a link's two ends start together; both restart after the same timeout). So glare is avoided
+ * rather than resolved; the rollback path stays for the rare glare left.
+ */
+const POLITE_WAIT_MS = 6_000;
 
 function rtcConfiguration(config: RtcConfig): RTCConfiguration {
   return { iceServers: config.iceServers, iceTransportPolicy: config.iceTransportPolicy ?? "all" };
@@ -58,6 +68,9 @@ export class PeerLink {
   private readonly senders = new Map<"audio" | "video", RTCRtpSender>();
   /** Candidates that came before any remote description (the relay does not promise order across events). */
   private early: RtcCandidate[] = [];
+  /** When the other side's last offer came (performance.now()), or null before its first. */
+  private lastRemoteOffer: number | null = null;
+  private politeOfferTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     public peer: RtcPeer,
@@ -139,6 +152,7 @@ export class PeerLink {
     this.closed = true;
     clearTimeout(this.connectTimer);
     if (this.recoverTimer) clearTimeout(this.recoverTimer);
+    if (this.politeOfferTimer) clearTimeout(this.politeOfferTimer);
     this.pc.onicecandidateerror = null;
     this.pc.onnegotiationneeded = null;
     this.pc.onicecandidate = null;
@@ -148,6 +162,19 @@ export class PeerLink {
   }
 
   private async offer(): Promise<void> {
+    if (this.polite && this.pc.remoteDescription === null) {
+      // The impolite side's offer is on its way; ours only if it does not come.
+      if (!this.politeOfferTimer && !this.closed) {
+        this.politeOfferTimer = setTimeout(() => {
+          if (this.pc.remoteDescription === null && this.pc.signalingState === "stable" && !this.closed) void this.sendOffer();
+        }, POLITE_WAIT_MS);
+      }
+      return;
+    }
+    await this.sendOffer();
+  }
+
+  private async sendOffer(): Promise<void> {
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
@@ -174,6 +201,7 @@ export class PeerLink {
       // Early candidates of a description since replaced no longer apply: only the others matter.
       for (const candidate of this.early.splice(0)) await this.pc.addIceCandidate(candidate).catch(() => undefined);
       if (description.type === "offer") {
+        this.lastRemoteOffer = performance.now();
         await this.pc.setLocalDescription();
         if (this.pc.localDescription) this.send({ description: this.pc.localDescription.toJSON() as RtcDescription });
       }
@@ -218,9 +246,15 @@ export class PeerLink {
    */
   private scheduleRecovery(ms: number): void {
     if (this.recoverTimer || this.closed) return;
+    const scheduledAt = performance.now();
+    // The impolite side restarts; the polite one later, and only if the other side has not offered meanwhile.
     this.recoverTimer = setTimeout(() => {
       this.recoverTimer = null;
       if (this.closed || this.pc.connectionState === "connected") return;
+      if (this.polite && this.lastRemoteOffer !== null && this.lastRemoteOffer > scheduledAt) {
+        this.scheduleRecovery(RECOVER_MS[Math.min(this.restarts, RECOVER_MS.length - 1)]!);
+        return;
+      }
       this.restarts += 1;
       this.queue = this.queue
         .then(async () => {
@@ -230,7 +264,7 @@ export class PeerLink {
         .catch((err: unknown) => this.fail("negotiation", String(err)));
       // If this restart does not connect either, the next one comes later.
       this.scheduleRecovery(RECOVER_MS[Math.min(this.restarts, RECOVER_MS.length - 1)]!);
-    }, ms);
+    }, this.polite ? ms + POLITE_WAIT_MS : ms);
   }
 
   fail(reason: PeerFailure["reason"], detail?: string): void {
