@@ -102,6 +102,11 @@ export async function runDemoJob(server: TelecalServer, lab: DemoLab, procedure:
           again = false;
           const now = await server.jobs.get(technician, job.id);
           if (now.status === "finished") return stop();
+          if (now.status === "held") {
+            // No one here resumes a run the bench stopped: say why at once rather than wait.
+            const hold = (await server.jobs.events(technician, job.id)).findLast((e): e is Extract<RunEvent, { kind: "held" }> => e.kind === "held");
+            if (hold?.by.startsWith("agent:")) return stop(new TelecalError("TC_ERR_JOB_BENCH_HELD", { job: job.id, reason: hold.comment ?? "-" }));
+          }
           const next = plan.find((p) => p.key === now.next);
           if (!next || answered === next.key || now.status === "held") continue;
           if (!["instruction", "manual", "environment", "approval"].includes(next.step.kind)) continue;

@@ -64,6 +64,7 @@ describe("a job's session page in Chromium, technician and expert", () => {
     // The expert holds: the technician's page says so; then resumes.
     await expert.getByTestId("job-hold").click();
     await technician.getByTestId("held").waitFor({ timeout: 10_000 });
+    expect(await technician.getByTestId("held").getAttribute("data-by")).toBe("expert");
     expect(await technician.getByTestId("job-status").getAttribute("class")).toContain("badge-held");
     await expert.getByTestId("job-resume").click();
     await expect.poll(() => technician.getByTestId("held").count(), { timeout: 10_000 }).toBe(0);

@@ -155,6 +155,9 @@ describe("run state", () => {
     const held: RunEvent[] = [...events, { kind: "held", by: "expert", at, comment: "气泡" }];
     expect(runState(plan, held).held).toBe(true);
     expect(codeAndMessage(() => runState(plan, [...held, { kind: "held", by: "expert", at }]))).toMatch(/already held/);
+    // The bench's hold (a step of its own failed) on a run held already is taken, and changes nothing.
+    const heldTwice = runState(plan, [...held, { kind: "held", by: "agent:lab-1", at, comment: "up-0/reference: TC_ERR_INSTRUMENT_ERROR" }]);
+    expect([heldTwice.held, heldTwice.next?.key]).toEqual([true, runState(plan, held).next?.key]);
     const finishedUnderHold = runState(plan, [...held, done("up-0/reference", [0, 0, 0])]);
     expect(finishedUnderHold.held).toBe(true);
     expect(finishedUnderHold.next!.key).toBe("up-0/read-gauge");

@@ -7,6 +7,8 @@ import type { People } from "./people";
 
 /** Instrument errors that pass (a link coming back, a reply that was late): the step is tried again. */
 const TRANSIENT = new Set(["TC_ERR_TRANSPORT_CLOSED", "TC_ERR_INSTRUMENT_TIMEOUT"]);
+/** The steps the runner does itself; the others are people's answers. */
+const BENCH_STEPS = new Set(["set", "read"]);
 
 export interface JobRunnerOptions {
   jobId: string;
@@ -67,11 +69,32 @@ export class JobRunner {
       }
       const step = this.state.next!;
       o.log.info({ job: o.jobId, step: step.key }, "step");
-      const event = await this.performWithRetry(step);
+      let event: RunEvent;
+      try {
+        event = await this.performWithRetry(step);
+      } catch (err) {
+        if (this.stopped || !BENCH_STEPS.has(step.step.kind)) throw err;
+        this.benchStopped(step, err);
+        continue;
+      }
       if (this.stopped) break;
       this.record(event);
     }
     return this.state;
+  }
+
+  /**
+   * A bench step that failed for good (an instrument error, a link that stayed down) holds the run
+   * in the bench's name, with the reason: the people see it and the expert resumes once the bench
+   * is put right, and the step is tried again. A run held already (the expert's hold came while the
+   * step ran) stays as it is.
+   */
+  private benchStopped(planned: PlannedStep, err: unknown): void {
+    const o = this.options;
+    const reason = isTelecalError(err) ? `${err.code}: ${err.message}` : String(err);
+    o.log.error({ job: o.jobId, step: planned.key, error: reason }, "bench step failed; the run is held until the expert resumes it");
+    if (this.state.held) return;
+    this.record({ kind: "held", by: o.actor, at: (o.now ?? Date.now)(), comment: `${planned.key}: ${reason}`.slice(0, 2000) });
   }
 
   private record(event: RunEvent): void {

@@ -9,8 +9,9 @@ export interface RunState {
   next: PlannedStep | null;
   finished: boolean;
   /**
-   * An expert's hold: no new step starts until resumed. The step under way when the hold came
-   * may still complete (an instrument mid-exchange is not torn off).
+   * An expert's hold, or the bench's when one of its steps failed: no new step starts until the
+   * expert resumes. The step under way when the hold came may still complete (an instrument
+   * mid-exchange is not torn off).
    */
   held: boolean;
   /** The values of each done step (readings or typed entries), by step key; the latest attempt. */
@@ -27,6 +28,8 @@ function refuse(step: string, reason: string): TelecalError {
 export function applyRunEvent(plan: PlannedStep[], state: RunState, event: RunEvent): RunState {
   if (event.kind === "held" || event.kind === "resumed") {
     if (state.finished) throw refuse("-", "the run is finished");
+    // The bench holds the run when a step of its own fails; a person's hold may have come first.
+    if (event.kind === "held" && state.held && event.by.startsWith("agent:")) return state;
     if ((event.kind === "held") === state.held) throw refuse("-", event.kind === "held" ? "the run is already held" : "the run is not held");
     return { ...state, held: event.kind === "held" };
   }

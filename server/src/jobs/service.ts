@@ -237,6 +237,8 @@ export class JobService {
     const held = await this.runEvents(this.db, id);
     if (held.some((e) => canonicalJson(e) === canonicalJson(reported))) return this.toJob(job, runState(job.plan, held));
     return this.append(job, reported, (state) => {
+      // The bench holds the run when one of its steps fails for good (the reason in the comment).
+      if (event.kind === "held") return;
       if (event.kind !== "completed" || (state.next && PEOPLE_STEPS.has(state.next.step.kind))) {
         throw new TelecalError("TC_ERR_JOB_FORBIDDEN", { who: `agent ${agentId}`, what: `report ${event.kind} for a step people end`, job: id });
       }

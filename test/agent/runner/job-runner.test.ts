@@ -104,7 +104,7 @@ describe("job runner", () => {
     expect(new FileJournal(file).events()).toHaveLength(plan.length);
   });
 
-  it("tries an instrument step again after a transient error, and gives up on another error naming it", async () => {
+  it("tries an instrument step again after a transient error; another error holds the run in the bench's name, and a resume tries the step again", async () => {
     const bench = new FakeBench();
     bench.failures = [new TelecalError("TC_ERR_TRANSPORT_CLOSED", { instrument: "cal1", target: "tcp://x" })];
     expect((await runner(bench, new FakePeople()).run()).finished).toBe(true);
@@ -112,9 +112,45 @@ describe("job runner", () => {
     const broken = new FakeBench();
     broken.failures = [new TelecalError("TC_ERR_INSTRUMENT_ERROR", { instrument: "cal1", command: "OUT 0.1 V", code: -222, text: '"Data out of range"' })];
     const journal = new MemoryJournal();
-    await expect(runner(broken, new FakePeople(), journal).run()).rejects.toMatchObject({ code: "TC_ERR_INSTRUMENT_ERROR" });
-    // What was done before the failure stays journalled; the failed step is not.
-    expect(journal.events().map((e) => ("step" in e ? e.step : e.kind))).toEqual(["before/connect", "before/ambient"]);
+    const reported: RunEvent[] = [];
+    const r = new JobRunner({ jobId: "job-1", plan, bench: broken, people: new FakePeople(), journal, log: silentLogger, actor: "agent:lab-1", attempts: 3, retryDelayMs: 1, onEvent: (e) => reported.push(e) });
+    const running = r.run();
+    await expect.poll(() => r.current.held).toBe(true);
+    // Done before the failure stays journalled; the failed step is not, the bench's hold is, with why.
+    expect(journal.events().map((e) => ("step" in e ? e.step : e.kind))).toEqual(["before/connect", "before/ambient", "held"]);
+    expect(reported.at(-1)).toMatchObject({ kind: "held", by: "agent:lab-1", comment: expect.stringMatching(/^dcv-100mv\/output: TC_ERR_INSTRUMENT_ERROR: .*-222/) });
+    expect(r.current.next!.key).toBe("dcv-100mv/output");
+    expect(broken.calls).toEqual([]);
+    r.submit({ kind: "resumed", by: "expert", at: 3 });
+    expect((await running).finished).toBe(true);
+    expect(broken.calls[0]).toBe("set calibrator.output=0.1");
+  });
+
+  it("a bench step that fails while the expert holds the run leaves the hold as it is, and runs again on resume", async () => {
+    const bench = new FakeBench();
+    let release!: () => void;
+    const gate = new Promise<void>((res) => (release = res));
+    const slow: Bench = {
+      async set(equipment, property, value) {
+        if (bench.calls.length === 0 && bench.failures.length > 0) {
+          await gate;
+        }
+        return bench.set(equipment, property, value);
+      },
+      read: (equipment, measurement, count) => bench.read(equipment, measurement, count),
+    };
+    bench.failures = [new TelecalError("TC_ERR_INSTRUMENT_ERROR", { instrument: "cal1", command: "OUT 0.1 V", code: -222, text: '"Data out of range"' })];
+    const journal = new MemoryJournal();
+    const r = runner(slow, new FakePeople(), journal);
+    const running = r.run();
+    await expect.poll(() => r.current.next?.key).toBe("dcv-100mv/output");
+    r.submit({ kind: "held", by: "expert", at: 2, comment: "看一下接线" });
+    release();
+    await new Promise((res) => setTimeout(res, 50));
+    expect(journal.events().filter((e) => e.kind === "held").map((e) => e.by)).toEqual(["expert"]);
+    r.submit({ kind: "resumed", by: "expert", at: 3 });
+    expect((await running).finished).toBe(true);
+    expect(bench.calls[0]).toBe("set calibrator.output=0.1");
   });
 
   it("starts no new step while the expert holds the run, and goes on when he resumes", async () => {

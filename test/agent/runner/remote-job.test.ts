@@ -114,4 +114,48 @@ describe("a server job run by the agent's runner", () => {
     expect(verify.stderr + verify.stdout).toMatch(/ok|verified|通过/i);
     expect(verify.status).toBe(0);
   }, 120_000);
+
+  it("a bench step that fails for good holds the job in the bench's name with the reason; the expert resumes and the step runs again", async () => {
+    const { instruments } = (await call("admin", "GET", "/api/instruments")) as { instruments: { id: string; model: string }[] };
+    const idOf = (model: string) => instruments.find((i) => i.model === model)!.id;
+    const job = (await call("technician", "POST", "/api/jobs", {
+      procedureId: PROCEDURE,
+      agentId: DEMO_AGENT.id,
+      binding: { calibrator: idOf("5522A"), dmm: idOf("34465A") },
+      technician: "technician",
+      expert: "expert",
+    })) as Job;
+    const people = new DemoPeople(procedure, lab, { calibrator: "cal1", dmm: "dmm1" });
+    // The calibrator answers nothing but noise from now on: its first step cannot be done.
+    const calibrator = lab.simulators.get("fluke-5522a")!;
+    calibrator.faults.garbage = 1;
+    try {
+      for (const key of ["before/connect", "before/ambient"]) {
+        const body = Object.fromEntries(Object.entries(await people.answer(plan.find((s) => s.key === key)!)).filter(([k]) => k !== "by" && k !== "at"));
+        await call("technician", "POST", `/api/jobs/${job.id}/events`, body);
+      }
+      const held = await vi.waitFor(async () => {
+        const now = (await call("expert", "GET", `/api/jobs/${job.id}`)) as Job;
+        expect(now.status).toBe("held");
+        return now;
+      }, { timeout: 30_000, interval: 200 });
+      expect(held.next).toBe("dcv-100mv/output");
+      const { events } = (await call("expert", "GET", `/api/jobs/${job.id}/run`)) as { events: RunEvent[] };
+      expect(events.at(-1)).toMatchObject({ kind: "held", by: `agent:${DEMO_AGENT.id}`, comment: expect.stringMatching(/^dcv-100mv\/output: TC_ERR_/) });
+    } finally {
+      calibrator.faults.garbage = 0;
+    }
+    // Put right (the calibrator's readings come through again), the expert resumes: the bench does
+    // the step it failed, and goes on.
+    let readings = 0;
+    const off = lab.agent.onReading((instrument: string) => void (instrument === "cal1" && (readings += 1)));
+    await vi.waitFor(() => expect(readings).toBeGreaterThanOrEqual(3), { timeout: 20_000, interval: 100 });
+    off();
+    await call("expert", "POST", `/api/jobs/${job.id}/events`, { kind: "resumed" });
+    await vi.waitFor(async () => {
+      const now = (await call("expert", "GET", `/api/jobs/${job.id}`)) as Job;
+      expect(now.status).toBe("running");
+      expect(now.done).toBeGreaterThan(3);
+    }, { timeout: 30_000, interval: 200 });
+  }, 120_000);
 });

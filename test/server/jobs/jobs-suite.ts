@@ -111,12 +111,20 @@ export function jobsSuite(name: string, database: () => Promise<{ databaseUrl?: 
       const afterBench = await server.jobs.addAgentEvent("bench-a", job.id, { kind: "completed", step: "dcv-100mv/output", values: [], by: "agent:bench-a", at: Date.now() });
       expect(afterBench.next).toBe("dcv-100mv/operate");
       await expect(server.jobs.addAgentEvent("bench-b", job.id, { kind: "completed", step: "dcv-100mv/operate", values: [], by: "x", at: 1 })).rejects.toMatchObject({ code: "TC_ERR_JOB_NOT_FOUND" });
+      // A bench step that fails for good: the agent holds the run with the reason; only the expert resumes.
+      const reason = "dcv-100mv/operate: TC_ERR_INSTRUMENT_ERROR: cal1 answered -222 Data out of range";
+      expect(await server.jobs.addAgentEvent("bench-a", job.id, { kind: "held", comment: reason, by: "agent:bench-a", at: Date.now() })).toMatchObject({ status: "held", next: "dcv-100mv/operate" });
+      await expect(server.jobs.addAgentEvent("bench-a", job.id, { kind: "resumed", by: "agent:bench-a", at: Date.now() })).rejects.toMatchObject({ code: "TC_ERR_JOB_FORBIDDEN" });
+      expect((await call("trainee", "GET", `/api/jobs/${job.id}`)).json()).toMatchObject({ status: "held" });
+      expect((await events("expert", { kind: "resumed" })).json()).toMatchObject({ status: "running", next: "dcv-100mv/operate" });
 
       const records = (await server.store.records.page(0, 100_000)).filter((r) => r.stream === jobStream(job.id));
-      expect(records.map((r) => r.kind)).toEqual(["procedure-event", "procedure-event", "procedure-event", "procedure-event", "procedure-event", "procedure-event"]);
+      expect(records.map((r) => r.kind)).toEqual(Array(8).fill("procedure-event"));
       expect(JSON.parse(records[2]!.payload)).toMatchObject({ event: "run", run: { kind: "completed", step: "before/ambient", values: [22.4, 51] } });
       expect(records[0]!.actor).toMatch(/^user:/);
-      expect(records.at(-1)!.actor).toBe("agent:bench-a");
+      // The bench's step, the bench's hold, the expert's resume (the expert held first, records[3]).
+      expect(records.map((r) => r.actor).slice(-3)).toEqual(["agent:bench-a", "agent:bench-a", records[3]!.actor]);
+      expect(JSON.parse(records.at(-2)!.payload)).toMatchObject({ run: { kind: "held", comment: reason } });
     });
 
     it("gives a job's run whole (procedure, events, people by id) to its organisation only, and the procedures", async () => {

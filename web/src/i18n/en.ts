@@ -195,6 +195,8 @@ export const en: Messages = {
     current: "Now",
     finished: "All steps done",
     held: "The expert has put the job on hold: no new step starts until resumed.",
+    heldComment: "Why: {{comment}}",
+    benchHeld: "A bench step failed and the job is on hold: {{reason}}. Once the bench is put right the expert resumes and the step runs again.",
     bench: "The bench is doing this step…",
     environment: "Record the room temperature and humidity",
     set: "Set {{property}} of {{equipment}} to {{value}}",

@@ -194,6 +194,8 @@ export const zhCN = {
     current: "当前步骤",
     finished: "全部步骤已完成",
     held: "专家已暂停本次任务：恢复前不会开始新的步骤。",
+    heldComment: "暂停说明：{{comment}}",
+    benchHeld: "工作台步骤失败，任务已暂停：{{reason}}。排除故障后由专家恢复，该步骤将重新执行。",
     bench: "台架正在执行此步骤…",
     environment: "记录环境温度和湿度",
     set: "设置 {{equipment}} 的 {{property}} 为 {{value}}",

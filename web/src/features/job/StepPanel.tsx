@@ -1,4 +1,4 @@
-import type { JobEventRequest, UserInfo } from "@telecal/protocols";
+import type { JobEventRequest, RunEvent, UserInfo } from "@telecal/protocols";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useTextLang } from "../../i18n/useTextLang";
@@ -64,7 +64,7 @@ export function StepPanel({ view, user, onChanged }: { view: JobView; user: User
         {t("step.current")}: {next.point ? `${next.point.nominal} ${next.point.unit} · ` : ""}
         {stepTitle(next, lang, t)}
       </h2>
-      {view.state.held && <p className="warning" data-testid="held">{t("step.held")}</p>}
+      {view.state.held && <Held view={view} />}
       {step.kind === "instruction" && step.image && <img className="step-image" src={step.image} alt="" />}
       {!PEOPLE_KINDS.has(step.kind) && <p className="muted" data-testid="bench-running">{t("step.bench")}</p>}
 
@@ -129,5 +129,18 @@ export function StepPanel({ view, user, onChanged }: { view: JobView; user: User
       )}
       {error && <p className="error" role="alert" data-testid="step-error">{error}</p>}
     </section>
+  );
+}
+
+/** Who holds the run and why: the expert (with the comment given), or the bench, with the failure. */
+function Held({ view }: { view: JobView }) {
+  const { t } = useTranslation();
+  const hold = [...view.run.events].reverse().find((e): e is Extract<RunEvent, { kind: "held" }> => e.kind === "held");
+  const bench = hold?.by.startsWith("agent:") ?? false;
+  return (
+    <p className="warning" data-testid="held" data-by={bench ? "bench" : "expert"}>
+      {bench ? t("step.benchHeld", { reason: hold?.comment ?? "" }) : t("step.held")}
+      {!bench && hold?.comment ? ` ${t("step.heldComment", { comment: hold.comment })}` : ""}
+    </p>
   );
 }
