@@ -128,5 +128,5 @@ describe("a job's session page in Chromium, technician and expert", () => {
     const checked = await fetch(`${stack.server.url}/api/certificates/verify`, { method: "POST", headers: { "content-type": "application/pdf" }, body: pdf });
     expect(checked.status).toBe(200);
     expect(await checked.json()).toMatchObject({ ok: true, certificate: { status: "valid" }, results: { job: jobId, points: POINTS } });
-  }, 420_000);
+  }, 300_000);
 });
