@@ -2,7 +2,7 @@ import type { Bilingual, CertificateData } from "@telecal/protocols";
 import { DOCUMENT_TITLE, documentKindOf } from "./document-kind";
 import { cjkFonts } from "./font";
 import { PDF_SIGNATURE_MARKER, SIGNATURE_FILE_PDF } from "./pdf-signature-space";
-import { formatNumber } from "./reported-values";
+import { formatNumber, reportedText } from "./reported-values";
 
 export type CertificateLanguage = "zh" | "en";
 
@@ -157,13 +157,14 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
   if (withMpe) head.push(label({ zh: "最大允许误差", en: "MPE" }, lang));
   if (isVerification) head.push(label({ zh: "结论", en: "Decision" }, lang));
   const rows = data.results.map((r) => {
+    const text = reportedText(r);
     const row = [
       r.point,
       `${formatNumber(r.nominal)} ${r.unit}`,
-      formatNumber(r.reference),
-      formatNumber(r.indication),
-      formatNumber(r.error),
-      `${formatNumber(r.U)} (k=${formatNumber(r.k)})`,
+      text.reference,
+      text.indication,
+      text.error,
+      `${text.U} (k=${formatNumber(r.k)})`,
     ];
     if (withMpe) row.push(r.mpe === undefined ? "-" : `±${formatNumber(r.mpe)}`);
     if (isVerification) row.push(r.decision === "pass" ? label({ zh: "合格", en: "pass" }, lang) : label({ zh: "不合格", en: "fail" }, lang));

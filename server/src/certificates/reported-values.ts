@@ -38,3 +38,19 @@ export function reportedRow(row: ResultRow): ResultRow {
 export function formatNumber(value: number): string {
   return Object.is(value, -0) ? "0" : String(value);
 }
+
+/**
+ * A reported row's numbers as the PDF's table prints them: the same numbers as the DCC, written
+ * out to U's last digit (U = 0.0000040, error = -0.0000005), never in exponent notation, so a
+ * reader sees how far each value is stated. Each reads back as the DCC's number.
+ */
+export function reportedText(row: ResultRow): { reference: string; indication: string; error: string; U: string } {
+  const decimals = Math.min(20, Math.max(0, decimalsOf(row.U)));
+  const fixed = (v: number) => {
+    const text = v.toFixed(decimals);
+    // A value stated finer than U's digit (given so) is written as it is, never rounded here.
+    if (Number(text) !== v) return formatNumber(v);
+    return Number(text) === 0 ? (0).toFixed(decimals) : text;
+  };
+  return { reference: fixed(row.reference), indication: fixed(row.indication), error: fixed(row.error), U: row.U > 0 ? fixed(row.U) : formatNumber(row.U) };
+}

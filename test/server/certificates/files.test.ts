@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { canonicalJson, type ErrorCode, isTelecalError } from "@telecal/protocols";
-import { ephemeralSigningKey, formatNumber, issueFiles, verifyCertificateFile, type CertificateFiles } from "@telecal/server";
+import { ephemeralSigningKey, formatNumber, issueFiles, reportedText, verifyCertificateFile, type CertificateFiles } from "@telecal/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { certificateDataFor, PEOPLE, PROCEDURE_ROWS } from "./fixtures";
 import { DCC_XSD, pdfText, xmllintErrors } from "./tools";
@@ -61,8 +61,13 @@ describe("certificate files of the four shipped procedures", () => {
         expect(text).toContain(data.number);
         for (const r of data.results) {
           expect(text).toContain(r.point);
-          expect(text).toContain(formatNumber(r.indication));
-          expect(text).toContain(`${formatNumber(r.U)} (k=${formatNumber(r.k)})`);
+          // Written out to U's last digit, each reading back as the DCC's number.
+          const written = reportedText(r);
+          expect(Number(written.indication)).toBe(r.indication);
+          expect(Number(written.U)).toBe(r.U);
+          expect(written.U).not.toMatch(/e/);
+          expect(text).toContain(written.indication);
+          expect(text).toContain(`${written.U} (k=${formatNumber(r.k)})`);
           // With its unit, Ω too (drawn as the ohm sign U+2126, which NFKC reads as Ω).
           expect(text.normalize("NFKC")).toContain(`${formatNumber(r.nominal)} ${r.unit}`);
         }
