@@ -24,6 +24,7 @@ export { getMqttSimDefinition, mqttSimulatorNames, parseMqttSimDefinition } from
 export { createMqttSimulator } from "./simulators/mqtt/factory";
 export { AgentBench, type Bench, type TakenReadings } from "./runner/bench";
 export { FileJournal, MemoryJournal, type RunJournal } from "./runner/journal";
+export { JobHost } from "./runner/job-host";
 export { JobRunner, type JobRunnerOptions } from "./runner/job-runner";
 export type { People } from "./runner/people";
 export { MqttJsonSimulator } from "./simulators/mqtt/json-sensor";

@@ -11,6 +11,8 @@ describe("the certificate verify page in Chromium", () => {
   let server: TelecalServer;
   let browser: Browser;
   let issued: IssuedCertificate;
+  /** What the expert sent for the first certificate; the admin's amendment sends it again. */
+  let draft: object;
   beforeAll(async () => {
     browser = await launchChromium();
     server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null });
@@ -20,11 +22,12 @@ describe("the certificate verify page in Chromium", () => {
     const user = async (name: string) => (await server.store.auth.userByUsername(name))!.id;
     const { id: _id, number: _n, people: _p, records: _r, dates, ...rest } = certificateDataFor("balance-jjg1036");
     void [_id, _n, _p, _r];
+    draft = { ...rest, dates: { performed: dates.performed, validUntil: dates.validUntil }, people: { calibrator: await user("technician"), checker: await user("trainer") }, records: { hashes: [record.hash] } };
     const res = await server.app.inject({
       method: "POST",
       url: "/api/certificates",
       headers: { authorization: `Bearer ${token}` },
-      payload: { data: { ...rest, dates: { performed: dates.performed, validUntil: dates.validUntil }, people: { calibrator: await user("technician"), checker: await user("trainer") }, records: { hashes: [record.hash] } } },
+      payload: { data: draft },
     });
     if (res.statusCode !== 201) throw new Error(res.body);
     issued = res.json() as IssuedCertificate;
@@ -47,6 +50,21 @@ describe("the certificate verify page in Chromium", () => {
     await page.locator("#file").setInputFiles({ name: "changed.pdf", mimeType: "application/pdf", buffer: changed });
     await expect.poll(() => page.locator("#result").textContent(), { timeout: 10_000 }).toContain("TC_ERR_CERT_DIGEST");
     if (process.env["TELECAL_SCREENSHOT"]) await page.screenshot({ path: process.env["TELECAL_SCREENSHOT"], fullPage: true });
+    await page.close();
+  });
+
+  it("shows an amended certificate as replaced, with a link to its replacement, which shows as valid and names it", async () => {
+    const token = await login(server, "admin");
+    const res = await server.app.inject({ method: "POST", url: "/api/certificates", headers: { authorization: `Bearer ${token}` }, payload: { data: draft, replaces: issued.certificate.id, reason: "序列号有误 / wrong serial" } });
+    expect(res.statusCode, res.body).toBe(201);
+    const replacement = (res.json() as IssuedCertificate).certificate;
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/verify/${issued.certificate.id}`);
+    await expect.poll(() => page.locator(".status").textContent()).toBe("已被替代 Amended (replaced)");
+    await page.locator(`a[href="/verify/${replacement.id}"]`).click();
+    await expect.poll(() => page.locator(".status").textContent()).toBe("有效 Valid");
+    expect(page.url()).toBe(`${server.url}/verify/${replacement.id}`);
+    expect(await page.locator(`a[href="/verify/${issued.certificate.id}"]`).count()).toBe(1);
     await page.close();
   });
 

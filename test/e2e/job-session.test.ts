@@ -89,6 +89,10 @@ describe("a job's session page in Chromium, technician and expert", () => {
       const decisions = await page.locator('[data-testid^="decision-"]').evaluateAll((cells) => cells.map((c) => c.getAttribute("data-code")));
       expect(decisions).toEqual(Array.from({ length: POINTS }, () => "pass"));
     }
+    // The calibrator was left sourcing ohms: its volts readout says "no value", not an overload alarm.
+    const calibratorVolts = technician.getByTestId("live-value-demo-lab/cal1.output");
+    await expect.poll(() => calibratorVolts.locator("xpath=..").locator("[data-status]").getAttribute("data-status"), { timeout: 15_000 }).toBe("novalue");
+    expect(await calibratorVolts.textContent()).toBe("—");
     const job = (await (await fetch(`${stack.server.url}/api/jobs/${jobId}`, { headers: { authorization: `Bearer ${stack.tokens.trainee}` } })).json()) as { status: string; done: number; steps: number };
     expect(job).toMatchObject({ status: "finished" });
     expect(job.done).toBe(job.steps);

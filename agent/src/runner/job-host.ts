@@ -32,6 +32,8 @@ interface HostedJob {
  */
 export class JobHost {
   private readonly jobs = new Map<string, HostedJob>();
+  /** Set by stop(): a list that still arrives while the agent shuts down starts nothing. */
+  private stopped = false;
 
   constructor(
     private readonly agent: Agent,
@@ -41,6 +43,9 @@ export class JobHost {
 
   /** Takes the server's list of this agent's unfinished jobs. */
   take(list: AgentJob[]): void {
+    // Otherwise a list pushed between stop() and the uplink's close would start a second runner on
+    // the journal the next agent process (or a restart) is about to run.
+    if (this.stopped) return;
     for (const job of list) {
       try {
         this.reconcile(job);
@@ -62,6 +67,7 @@ export class JobHost {
   }
 
   stop(): void {
+    this.stopped = true;
     for (const job of this.jobs.values()) {
       job.runner.stop();
       job.journal.close?.();

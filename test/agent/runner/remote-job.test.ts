@@ -33,6 +33,19 @@ describe("a server job run by the agent's runner", () => {
     return res.json() as unknown;
   };
 
+  /** The DMM job on the demo bench, created over REST by the technician. */
+  const createJob = async (): Promise<Job> => {
+    const { instruments } = (await call("admin", "GET", "/api/instruments")) as { instruments: { id: string; model: string }[] };
+    const idOf = (model: string) => instruments.find((i) => i.model === model)!.id;
+    return (await call("technician", "POST", "/api/jobs", {
+      procedureId: PROCEDURE,
+      agentId: DEMO_AGENT.id,
+      binding: { calibrator: idOf("5522A"), dmm: idOf("34465A") },
+      technician: "technician",
+      expert: "expert",
+    })) as Job;
+  };
+
   beforeAll(async () => {
     stack = await startDemoStack();
     ({ server, lab, agentDir, serverDir } = stack);
@@ -42,15 +55,7 @@ describe("a server job run by the agent's runner", () => {
   });
 
   it("runs to the end across an agent restart, every step once in the record log, and verifies", async () => {
-    const { instruments } = (await call("admin", "GET", "/api/instruments")) as { instruments: { id: string; model: string }[] };
-    const idOf = (model: string) => instruments.find((i) => i.model === model)!.id;
-    const job = (await call("technician", "POST", "/api/jobs", {
-      procedureId: PROCEDURE,
-      agentId: DEMO_AGENT.id,
-      binding: { calibrator: idOf("5522A"), dmm: idOf("34465A") },
-      technician: "technician",
-      expert: "expert",
-    })) as Job;
+    const job = await createJob();
 
     const people = new DemoPeople(procedure, lab, { calibrator: "cal1", dmm: "dmm1" });
     let restarted = false;
@@ -116,15 +121,7 @@ describe("a server job run by the agent's runner", () => {
   }, 120_000);
 
   it("a bench step that fails for good holds the job in the bench's name with the reason; the expert resumes and the step runs again", async () => {
-    const { instruments } = (await call("admin", "GET", "/api/instruments")) as { instruments: { id: string; model: string }[] };
-    const idOf = (model: string) => instruments.find((i) => i.model === model)!.id;
-    const job = (await call("technician", "POST", "/api/jobs", {
-      procedureId: PROCEDURE,
-      agentId: DEMO_AGENT.id,
-      binding: { calibrator: idOf("5522A"), dmm: idOf("34465A") },
-      technician: "technician",
-      expert: "expert",
-    })) as Job;
+    const job = await createJob();
     const people = new DemoPeople(procedure, lab, { calibrator: "cal1", dmm: "dmm1" });
     // The calibrator answers nothing but noise from now on: its first step cannot be done.
     const calibrator = lab.simulators.get("fluke-5522a")!;

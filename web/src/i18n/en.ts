@@ -55,6 +55,7 @@ export const en: Messages = {
     stable: "Stable",
     unstable: "Unstable",
     overload: "Overload",
+    novalue: "No value (another function)",
     manual: "Manual entry",
     waiting: "Waiting for data",
   },

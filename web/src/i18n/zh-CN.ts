@@ -54,6 +54,7 @@ export const zhCN = {
     stable: "稳定",
     unstable: "不稳定",
     overload: "过载",
+    novalue: "无示值（仪器在其他功能）",
     manual: "手动录入",
     waiting: "等待数据",
   },

@@ -18,7 +18,7 @@ export function StreamReadout({ streamKey, unit }: Props) {
   const status = latest === undefined ? "waiting" : streamStatus(latest);
   let text: string;
   if (latest === undefined) text = t("value.none");
-  else if (latest.value === null) text = t("value.overload");
+  else if (latest.value === null) text = t(status === "overload" ? "value.overload" : "value.none");
   else text = formatEngineering(latest.value, latest.unit ?? unit, 7);
 
   // The number and the unit are styled apart, but the element's text stays the formatted value.
