@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { outputEnvelope, planOf, Procedure, type RunEvent, runState } from "@telecal/metrology";
+import { outputEnvelope, type PlannedStep, planOf, Procedure, type RunEvent, runState } from "@telecal/metrology";
 import { type AgentJob, canonicalJson, type OutputEnvelope } from "@telecal/protocols";
 import type { Agent } from "../agent";
 import { PolledInstrument } from "../instruments/polled-instrument";
@@ -106,7 +106,12 @@ export class JobHost {
       mkdirSync(join(this.dataDir!, "jobs"), { recursive: true });
       journal = new FileJournal(file);
     }
-    levelJournal(job, journal);
+    try {
+      levelJournal(job, journal, plan);
+    } catch (err) {
+      journal.close?.();
+      throw err;
+    }
     const people = new RemotePeople();
     const runner: JobRunner = new JobRunner({
       jobId: job.jobId,
@@ -171,15 +176,31 @@ export class JobHost {
  * The journal and the server's events are one run: either may be ahead of the other. The server's
  * events the journal lacks (a journal lost or behind) are appended before the runner starts, so
  * no step the server holds is done twice; the journal's extra bench events are reported later.
+ * The two may also hold the same events in another order (a hold that reached the agent after a
+ * bench step it came before on the server): the server's order wins, the journal's unreported
+ * bench events after it, if the run is sound that way. Anything else is not repaired.
  */
-function levelJournal(job: AgentJob, journal: RunJournal): void {
+function levelJournal(job: AgentJob, journal: RunJournal, plan: PlannedStep[]): void {
   const mine = journal.events();
   const theirs = job.events;
+  const key = (e: RunEvent) => canonicalJson(e);
   const common = Math.min(mine.length, theirs.length);
-  for (let i = 0; i < common; i++) {
-    if (canonicalJson(mine[i]) !== canonicalJson(theirs[i])) {
-      throw new Error(`journal of job ${job.jobId} and the server's record differ at event ${i}; the job is not run (see docs/procedures.md)`);
-    }
+  let same = 0;
+  while (same < common && key(mine[same]!) === key(theirs[same]!)) same++;
+  if (same === common) {
+    for (const event of theirs.slice(mine.length)) journal.append(event);
+    return;
   }
-  for (const event of theirs.slice(mine.length)) journal.append(event);
+  const refuse = (why: string) => new Error(`journal of job ${job.jobId} and the server's record differ at event ${same} (${why}); the job is not run (see docs/procedures.md)`);
+  const onServer = new Set(theirs.map(key));
+  const extra = mine.filter((e) => !onServer.has(key(e)));
+  const person = extra.find((e) => !e.by.startsWith("agent:"));
+  if (person) throw refuse(`the journal holds an event of ${person.by} the server does not`);
+  const level = [...theirs, ...extra];
+  try {
+    runState(plan, level);
+  } catch (err) {
+    throw refuse(`not a sound run in the server's order: ${(err as Error).message}`);
+  }
+  journal.replace(level);
 }

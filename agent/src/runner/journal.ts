@@ -1,10 +1,12 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, truncateSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync, writeSync } from "node:fs";
 import type { RunEvent } from "@telecal/metrology";
 
 /** Where a run's events are kept, so that a run survives a restart and resumes where it stopped. */
 export interface RunJournal {
   events(): RunEvent[];
   append(event: RunEvent): void;
+  /** The same run in the server's order: all of it written anew, before any event is appended. */
+  replace(events: readonly RunEvent[]): void;
   /** Lets go of the file, if any; the journal takes no events after. */
   close?(): void;
 }
@@ -17,6 +19,9 @@ export class MemoryJournal implements RunJournal {
   append(event: RunEvent): void {
     this.list.push(event);
   }
+  replace(events: readonly RunEvent[]): void {
+    this.list.splice(0, this.list.length, ...events);
+  }
 }
 
 /**
@@ -25,7 +30,7 @@ export class MemoryJournal implements RunJournal {
  */
 export class FileJournal implements RunJournal {
   private readonly list: RunEvent[] = [];
-  private readonly fd: number;
+  private fd: number;
 
   constructor(readonly file: string) {
     if (existsSync(file)) {
@@ -55,6 +60,19 @@ export class FileJournal implements RunJournal {
     writeSync(this.fd, `${JSON.stringify(event)}\n`);
     fsyncSync(this.fd);
     this.list.push(event);
+  }
+
+  /** Written to a new file, synced, then renamed over the old one: a crash leaves one or the other whole. */
+  replace(events: readonly RunEvent[]): void {
+    const next = `${this.file}.new`;
+    writeFileSync(next, events.map((e) => `${JSON.stringify(e)}\n`).join(""));
+    const fd = openSync(next, "r+");
+    fsyncSync(fd);
+    closeSync(fd);
+    closeSync(this.fd);
+    renameSync(next, this.file);
+    this.fd = openSync(this.file, "a");
+    this.list.splice(0, this.list.length, ...events);
   }
 
   close(): void {
