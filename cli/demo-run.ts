@@ -1,4 +1,4 @@
-import { planOf, type Procedure, type RunEvent } from "@telecal/metrology";
+import { isBenchStep, planOf, type Procedure, type RunEvent } from "@telecal/metrology";
 import { type Instrument, type JobEventRequest, TelecalError, type UserInfo } from "@telecal/protocols";
 import type { TelecalServer } from "@telecal/server";
 import { createDemoRegistry } from "./commands/demo-registry";
@@ -109,7 +109,7 @@ export async function runDemoJob(server: TelecalServer, lab: DemoLab, procedure:
           }
           const next = plan.find((p) => p.key === now.next);
           if (!next || answered === next.key || now.status === "held") continue;
-          if (!["instruction", "manual", "environment", "approval"].includes(next.step.kind)) continue;
+          if (isBenchStep(next.step)) continue;
           answered = next.key;
           const event = await people.answer(next);
           await server.jobs.addPeopleEvent(event.by === "expert" ? expert : technician, job.id, asRequest(event));

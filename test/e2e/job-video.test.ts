@@ -130,18 +130,8 @@ describe("video between the people of a job's page in Chromium", () => {
       expect(await technician.getByTestId("media-state").getAttribute("data-state")).toBe("alone");
       await technician.context().close();
     }, 120_000);
-  });
 
-  describe("three people: a mesh", () => {
-    let stack: DemoStack;
-    beforeAll(async () => {
-      stack = await startDemoStack({ webRoot: DEFAULT_WEB_ROOT });
-    }, 60_000);
-    afterAll(async () => {
-      await stack?.close();
-    });
-
-    it("each of technician, expert and a watching trainee decodes the other two", async () => {
+    it("three people, a mesh: each of technician, expert and a watching trainee decodes the other two", async () => {
       const job = await createDemoJob(stack);
       const people = ["technician", "expert", "trainee"] as const;
       const pages = await Promise.all(people.map((who) => openJob(browser, stack.server.url, who, job.id)));

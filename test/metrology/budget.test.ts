@@ -1,6 +1,6 @@
 import { budgetReport, evaluateBudget, fitStraightLine, propagate, evaluateInput } from "@telecal/metrology";
-import { isTelecalError } from "@telecal/protocols";
 import { describe, expect, it } from "vitest";
+import { refusalOf } from "../fakes/refusal";
 
 const base = {
   measurand: { name: "E", unit: "V" },
@@ -9,15 +9,6 @@ const base = {
   coverage: { probability: 0.95 },
 };
 
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isTelecalError(err)) return `${err.code} ${err.message}`;
-    throw err;
-  }
-  return "no error";
-}
 
 const budget = (patch: Record<string, unknown>) => () => evaluateBudget({ ...base, ...patch }, { where: "b.json" });
 const withInput = (name: string, spec: unknown) => budget({ inputs: { ...base.inputs, [name]: spec } });
@@ -84,7 +75,7 @@ describe("uncertainty budgets", () => {
       [budget({ coverage: { k: 2, probability: 0.95 } }), "coverage: give probability or k, one of them"],
       [budget({ model: "indication +" }), `model: cannot parse "indication +": Unexpected end of expression (char 13)`],
     ];
-    for (const [fn, expected] of cases) expect(refusal(fn)).toBe(`TC_ERR_BUDGET_INVALID uncertainty budget b.json: ${expected}`);
+    for (const [fn, expected] of cases) expect(refusalOf(fn)).toBe(`TC_ERR_BUDGET_INVALID uncertainty budget b.json: ${expected}`);
   });
 
   it("a Monte Carlo beside it, with the shortest interval when asked", () => {
@@ -96,7 +87,7 @@ describe("uncertainty budgets", () => {
   it("refuses a correlation matrix that is not positive semi-definite", () => {
     const three = { ...base, model: "a + b + c", inputs: { a: { value: 0, u: 1 }, b: { value: 0, u: 1 }, c: { value: 0, u: 1 } } };
     const bad = [{ a: "a", b: "b", r: 0.9 }, { a: "b", b: "c", r: 0.9 }, { a: "a", b: "c", r: -0.9 }];
-    expect(refusal(() => evaluateBudget({ ...three, correlations: bad }, { where: "b.json" }))).toBe("TC_ERR_BUDGET_INVALID uncertainty budget b.json: correlations: the correlation matrix is not positive semi-definite");
+    expect(refusalOf(() => evaluateBudget({ ...three, correlations: bad }, { where: "b.json" }))).toBe("TC_ERR_BUDGET_INVALID uncertainty budget b.json: correlations: the correlation matrix is not positive semi-definite");
   });
 });
 
@@ -111,9 +102,9 @@ describe("straight-line fit", () => {
   });
 
   it("refuses bad input with TC_ERR_FIT_INVALID naming the field", () => {
-    expect(refusal(() => fitStraightLine({ x: [1, 2, 3], y: [1, 2] }, "f.json"))).toBe("TC_ERR_FIT_INVALID line fit f.json: y: a straight line with uncertainties needs at least 3 points");
-    expect(refusal(() => fitStraightLine({ x: [1, 2, 3, 4], y: [1, 2, 3] }, "f.json"))).toBe("TC_ERR_FIT_INVALID line fit f.json: y: has 3 values, x has 4");
-    expect(refusal(() => fitStraightLine({ x: [2, 2, 2], y: [1, 2, 3] }, "f.json"))).toBe("TC_ERR_FIT_INVALID line fit f.json: x: all x are equal: no slope can be fitted");
-    expect(refusal(() => fitStraightLine({ x: [1, 2, NaN], y: [1, 2, 3] }, "f.json"))).toMatch(/^TC_ERR_FIT_INVALID line fit f\.json: x\.2: /);
+    expect(refusalOf(() => fitStraightLine({ x: [1, 2, 3], y: [1, 2] }, "f.json"))).toBe("TC_ERR_FIT_INVALID line fit f.json: y: a straight line with uncertainties needs at least 3 points");
+    expect(refusalOf(() => fitStraightLine({ x: [1, 2, 3, 4], y: [1, 2, 3] }, "f.json"))).toBe("TC_ERR_FIT_INVALID line fit f.json: y: has 3 values, x has 4");
+    expect(refusalOf(() => fitStraightLine({ x: [2, 2, 2], y: [1, 2, 3] }, "f.json"))).toBe("TC_ERR_FIT_INVALID line fit f.json: x: all x are equal: no slope can be fitted");
+    expect(refusalOf(() => fitStraightLine({ x: [1, 2, NaN], y: [1, 2, 3] }, "f.json"))).toMatch(/^TC_ERR_FIT_INVALID line fit f\.json: x\.2: /);
   });
 });

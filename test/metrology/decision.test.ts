@@ -1,6 +1,6 @@
 import { decide, type DecisionCode, type DecisionRuleName } from "@telecal/metrology";
-import { isTelecalError } from "@telecal/protocols";
 import { describe, expect, it } from "vitest";
+import { refusalOf } from "../fakes/refusal";
 
 // Limits ±1 and U = 0.25 (exact in binary); ε: just either side of a boundary.
 const lim = { lower: -1, upper: 1 };
@@ -78,17 +78,8 @@ describe("decision rules at and either side of every boundary", () => {
   });
 
   it("refuses lower above upper, a negative U, a value that is not finite, naming the field", () => {
-    const fail = (fn: () => unknown) => {
-      try {
-        fn();
-      } catch (err) {
-        if (isTelecalError(err)) return `${err.code} ${err.message}`;
-        throw err;
-      }
-      return "no error";
-    };
-    expect(fail(() => decide("simple", { value: 0, U: 0.1, lower: 1, upper: -1 }, "b.json"))).toBe("TC_ERR_BUDGET_INVALID uncertainty budget b.json: decision.lower: lower limit 1 above upper limit -1");
-    expect(fail(() => decide("simple", { value: 0, U: -0.1, ...lim }))).toMatch(/^TC_ERR_BUDGET_INVALID .*decision\.U:/);
-    expect(fail(() => decide("simple", { value: NaN, U: 0.1, ...lim }))).toMatch(/^TC_ERR_BUDGET_INVALID .*decision\.value: NaN is not a finite number/);
+    expect(refusalOf(() => decide("simple", { value: 0, U: 0.1, lower: 1, upper: -1 }, "b.json"))).toBe("TC_ERR_BUDGET_INVALID uncertainty budget b.json: decision.lower: lower limit 1 above upper limit -1");
+    expect(refusalOf(() => decide("simple", { value: 0, U: -0.1, ...lim }))).toMatch(/^TC_ERR_BUDGET_INVALID .*decision\.U:/);
+    expect(refusalOf(() => decide("simple", { value: NaN, U: 0.1, ...lim }))).toMatch(/^TC_ERR_BUDGET_INVALID .*decision\.value: NaN is not a finite number/);
   });
 });

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseProcedure, planOf, type Procedure, type RunEvent, runState } from "@telecal/metrology";
-import { isTelecalError } from "@telecal/protocols";
 import { loadProcedures, SHIPPED_PROCEDURES_DIR } from "@telecal/server";
 import { describe, expect, it } from "vitest";
+import { refusalOf } from "../fakes/refusal";
 import { parse, stringify } from "yaml";
 
 const DMM_FILE = join(SHIPPED_PROCEDURES_DIR, "dmm-dcv-jjf1587.yaml");
@@ -22,15 +22,6 @@ function editedDmm(edit: (raw: RawProcedure) => void): () => Procedure {
   return () => parseProcedure(stringify(raw), "edited.yaml");
 }
 
-function codeAndMessage(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    if (isTelecalError(err)) return `${err.code} ${err.message}`;
-    throw err;
-  }
-  throw new Error("expected an error");
-}
 
 describe("shipped procedures", () => {
   const procedures = loadProcedures();
@@ -68,39 +59,39 @@ describe("shipped procedures", () => {
 
 describe("a procedure file with a mistake", () => {
   it("is refused naming the field: a missing regulation code", () => {
-    expect(codeAndMessage(editedDmm((raw) => delete raw.regulation.code))).toMatch(/^TC_ERR_PROCEDURE_INVALID procedure edited.yaml: regulation.code: /);
+    expect(refusalOf(editedDmm((raw) => delete raw.regulation.code))).toMatch(/^TC_ERR_PROCEDURE_INVALID procedure edited.yaml: regulation.code: /);
   });
 
   it("is refused naming the field: an unknown field is not ignored", () => {
-    expect(codeAndMessage(editedDmm((raw) => (raw.points[1]!.tolerance = 3)))).toMatch(/points\.1: .*tolerance/);
+    expect(refusalOf(editedDmm((raw) => (raw.points[1]!.tolerance = 3)))).toMatch(/points\.1: .*tolerance/);
   });
 
   it("is refused naming the field: a step names equipment the procedure does not list", () => {
-    expect(codeAndMessage(editedDmm((raw) => (raw.steps.perPoint[2]!.equipment = "scope")))).toMatch(/steps\.perPoint\.2\.equipment: no equipment 'scope'/);
+    expect(refusalOf(editedDmm((raw) => (raw.steps.perPoint[2]!.equipment = "scope")))).toMatch(/steps\.perPoint\.2\.equipment: no equipment 'scope'/);
   });
 
   it("is refused naming the field: a point id used twice, a pair that does not exist, bad YAML", () => {
-    expect(codeAndMessage(editedDmm((raw) => (raw.points[2]!.id = raw.points[1]!.id)))).toMatch(/points\.2\.id: point id 'dcv-1v' is used twice/);
-    expect(codeAndMessage(editedDmm((raw) => (raw.points[0]!.pair = "nowhere")))).toMatch(/points\.0\.pair: no point 'nowhere'/);
-    expect(codeAndMessage(() => parseProcedure("id: [unclosed", "broken.yaml"))).toMatch(/^TC_ERR_PROCEDURE_INVALID procedure broken.yaml: \(file\): /);
+    expect(refusalOf(editedDmm((raw) => (raw.points[2]!.id = raw.points[1]!.id)))).toMatch(/points\.2\.id: point id 'dcv-1v' is used twice/);
+    expect(refusalOf(editedDmm((raw) => (raw.points[0]!.pair = "nowhere")))).toMatch(/points\.0\.pair: no point 'nowhere'/);
+    expect(refusalOf(() => parseProcedure("id: [unclosed", "broken.yaml"))).toMatch(/^TC_ERR_PROCEDURE_INVALID procedure broken.yaml: \(file\): /);
   });
 
   it("is refused naming the field: a read count of zero", () => {
-    expect(codeAndMessage(editedDmm((raw) => (raw.steps.perPoint[3]!.count = 0)))).toMatch(/steps\.perPoint\.3\.count: /);
+    expect(refusalOf(editedDmm((raw) => (raw.steps.perPoint[3]!.count = 0)))).toMatch(/steps\.perPoint\.3\.count: /);
   });
 
   it("is refused naming the field: a step `only` for a function no point has, or `only` outside the per-point steps", () => {
-    expect(codeAndMessage(editedDmm((raw) => (raw.steps.perPoint[4]!.only = ["res", "acv"])))).toMatch(/steps\.perPoint\.4\.only\.1: no point of function 'acv' in this procedure/);
-    expect(codeAndMessage(editedDmm((raw) => (raw.steps.before[0]!.only = ["dcv"])))).toMatch(/steps\.before\.0\.only: only a per-point step can run for some functions only/);
-    expect(codeAndMessage(editedDmm((raw) => (raw.steps.perPoint[0]!.only = [])))).toMatch(/steps\.perPoint\.0\.only: /);
+    expect(refusalOf(editedDmm((raw) => (raw.steps.perPoint[4]!.only = ["res", "acv"])))).toMatch(/steps\.perPoint\.4\.only\.1: no point of function 'acv' in this procedure/);
+    expect(refusalOf(editedDmm((raw) => (raw.steps.before[0]!.only = ["dcv"])))).toMatch(/steps\.before\.0\.only: only a per-point step can run for some functions only/);
+    expect(refusalOf(editedDmm((raw) => (raw.steps.perPoint[0]!.only = [])))).toMatch(/steps\.perPoint\.0\.only: /);
     // Points that name no function: a step with `only` has nothing to run for.
     const bare = (raw: RawProcedure) => raw.points.forEach((p) => delete p.function);
-    expect(codeAndMessage(editedDmm(bare))).toMatch(/steps\.perPoint\.0\.only\.0: no point of function 'dcv'/);
+    expect(refusalOf(editedDmm(bare))).toMatch(/steps\.perPoint\.0\.only\.0: no point of function 'dcv'/);
   });
 
   it("is refused naming the point: a point at which no step feeds an input of the model", () => {
     // res-100 without its function: neither read runs there, so nothing feeds 'indication' and the run could never be evaluated.
-    expect(codeAndMessage(editedDmm((raw) => delete raw.points.find((p) => p.id === "res-100")!.function))).toMatch(/points\.6: point 'res-100': .*names 'indication', not among the inputs/);
+    expect(refusalOf(editedDmm((raw) => delete raw.points.find((p) => p.id === "res-100")!.function))).toMatch(/points\.6: point 'res-100': .*names 'indication', not among the inputs/);
   });
 
   it("without `only`, runs every per-point step at every point, whatever the points' functions", () => {
@@ -141,20 +132,20 @@ describe("run state", () => {
 
   it("refuses a step that is not the one waiting, a wrong number of values, a non-finite value", () => {
     const events = upTo("up-0/reference");
-    expect(codeAndMessage(() => runState(plan, [...events, done("up-0/read-gauge", [1])]))).toBe(
+    expect(refusalOf(() => runState(plan, [...events, done("up-0/read-gauge", [1])]))).toBe(
       "TC_ERR_STEP_OUT_OF_ORDER step up-0/read-gauge: the step waiting is up-0/reference",
     );
-    expect(codeAndMessage(() => runState(plan, [...events, done("up-0/reference", [1, 2])]))).toBe(
+    expect(refusalOf(() => runState(plan, [...events, done("up-0/reference", [1, 2])]))).toBe(
       "TC_ERR_STEP_OUT_OF_ORDER step up-0/reference: expected 3 value(s), got 2",
     );
-    expect(codeAndMessage(() => runState(plan, [...events, done("up-0/reference", [1, Number.NaN, 2])]))).toMatch(/finite/);
+    expect(refusalOf(() => runState(plan, [...events, done("up-0/reference", [1, Number.NaN, 2])]))).toMatch(/finite/);
   });
 
   it("holds at the expert's word (the step under way may finish) and goes on when resumed", () => {
     const events = upTo("up-0/reference");
     const held: RunEvent[] = [...events, { kind: "held", by: "expert", at, comment: "气泡" }];
     expect(runState(plan, held).held).toBe(true);
-    expect(codeAndMessage(() => runState(plan, [...held, { kind: "held", by: "expert", at }]))).toMatch(/already held/);
+    expect(refusalOf(() => runState(plan, [...held, { kind: "held", by: "expert", at }]))).toMatch(/already held/);
     // The bench's hold (a step of its own failed) on a run held already is taken, and changes nothing.
     const heldTwice = runState(plan, [...held, { kind: "held", by: "agent:lab-1", at, comment: "up-0/reference: TC_ERR_INSTRUMENT_ERROR" }]);
     expect([heldTwice.held, heldTwice.next?.key]).toEqual([true, runState(plan, held).next?.key]);
@@ -163,22 +154,22 @@ describe("run state", () => {
     expect(finishedUnderHold.next!.key).toBe("up-0/read-gauge");
     const resumed = runState(plan, [...held, done("up-0/reference", [0, 0, 0]), { kind: "resumed", by: "expert", at }]);
     expect(resumed.held).toBe(false);
-    expect(codeAndMessage(() => runState(plan, [...events, { kind: "resumed", by: "expert", at }]))).toMatch(/not held/);
+    expect(refusalOf(() => runState(plan, [...events, { kind: "resumed", by: "expert", at }]))).toMatch(/not held/);
   });
 
   it("at the approval gate: only approval or sending back; sent back, the steps run again", () => {
     const events = upTo("after/review");
     const gate = runState(plan, events);
     expect(gate.next!.step.kind).toBe("approval");
-    expect(codeAndMessage(() => runState(plan, [...events, done("after/review")]))).toMatch(/approved or sent back/);
+    expect(refusalOf(() => runState(plan, [...events, done("after/review")]))).toMatch(/approved or sent back/);
     const back: RunEvent = { kind: "sent-back", step: "after/review", to: "down-0/setpoint", by: "expert", at, comment: "下行程 0 点重测" };
     const redo = runState(plan, [...events, back]);
     expect(redo.next!.key).toBe("down-0/setpoint");
-    expect(codeAndMessage(() => runState(plan, [...events, { ...back, to: "after/review" }]))).toMatch(/earlier step/);
+    expect(refusalOf(() => runState(plan, [...events, { ...back, to: "after/review" }]))).toMatch(/earlier step/);
     const finished = runState(plan, [...events, back, ...upTo("after/review").slice(plan.findIndex((p) => p.key === "down-0/setpoint")), { kind: "approved", step: "after/review", by: "expert", at }]);
     expect(finished.finished).toBe(true);
     expect(finished.next).toBeNull();
     expect(finished.approvals.get("after/review")!.by).toBe("expert");
-    expect(codeAndMessage(() => runState(plan, [...events, { kind: "approved", step: "after/review", by: "expert", at }, done("after/review")]))).toMatch(/finished/);
+    expect(refusalOf(() => runState(plan, [...events, { kind: "approved", step: "after/review", by: "expert", at }, done("after/review")]))).toMatch(/finished/);
   });
 });

@@ -1,4 +1,4 @@
-import { applyRunEvent, type PlannedStep, type RunEvent, type RunState, runState, setValueAt } from "@telecal/metrology";
+import { applyRunEvent, isBenchStep, type PlannedStep, type RunEvent, type RunState, runState, setValueAt } from "@telecal/metrology";
 import { isTelecalError } from "@telecal/protocols";
 import type { Logger } from "../log";
 import type { Bench } from "./bench";
@@ -7,8 +7,6 @@ import type { People } from "./people";
 
 /** Instrument errors that pass (a link coming back, a reply that was late): the step is tried again. */
 const TRANSIENT = new Set(["TC_ERR_TRANSPORT_CLOSED", "TC_ERR_INSTRUMENT_TIMEOUT"]);
-/** The steps the runner does itself; the others are people's answers. */
-const BENCH_STEPS = new Set(["set", "read"]);
 
 export interface JobRunnerOptions {
   jobId: string;
@@ -73,7 +71,7 @@ export class JobRunner {
       try {
         event = await this.performWithRetry(step);
       } catch (err) {
-        if (this.stopped || !BENCH_STEPS.has(step.step.kind)) throw err;
+        if (this.stopped || !isBenchStep(step.step)) throw err;
         this.benchStopped(step, err);
         continue;
       }

@@ -20,6 +20,11 @@ function countOf(procedure: Procedure, step: Step, point: TestPoint | null): num
   return 0;
 }
 
+/** Whether the bench does a step (the agent's runner, beside the instruments); people answer the others. */
+export function isBenchStep(step: Step): boolean {
+  return step.kind === "set" || step.kind === "read";
+}
+
 /** Whether a per-point step runs at a point: always, or when the point's function is one the step's `only` names. */
 export function runsAt(step: Step, point: TestPoint): boolean {
   return step.only === undefined || (point.function !== undefined && step.only.includes(point.function));

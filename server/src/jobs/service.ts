@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import {
   applyRunEvent,
+  isBenchStep,
   planOf,
   type PlannedStep,
   type Procedure,
@@ -42,9 +43,6 @@ export { jobStream } from "./stream";
 
 /** How long a finished job stays in its agent's list. */
 const FINISHED_LISTED_MS = 86_400_000;
-
-/** Steps people end; the others (set, read) are the bench's, reported by the agent. */
-const PEOPLE_STEPS = new Set(["instruction", "manual", "environment", "approval"]);
 
 interface LoadedJob {
   row: JobsTable;
@@ -219,7 +217,7 @@ export class JobService {
     }
     return this.append(job, event, (state) => {
       // People end people's steps only: a reading is the bench's to report.
-      if (event.kind === "completed" && state.next && !PEOPLE_STEPS.has(state.next.step.kind) && state.next.key === event.step) {
+      if (event.kind === "completed" && state.next && isBenchStep(state.next.step) && state.next.key === event.step) {
         throw forbid(`complete the bench step ${event.step} (the agent reports it)`);
       }
     });
@@ -239,7 +237,7 @@ export class JobService {
     return this.append(job, reported, (state) => {
       // The bench holds the run when one of its steps fails for good (the reason in the comment).
       if (event.kind === "held") return;
-      if (event.kind !== "completed" || (state.next && PEOPLE_STEPS.has(state.next.step.kind))) {
+      if (event.kind !== "completed" || (state.next && !isBenchStep(state.next.step))) {
         throw new TelecalError("TC_ERR_JOB_FORBIDDEN", { who: `agent ${agentId}`, what: `report ${event.kind} for a step people end`, job: id });
       }
     });

@@ -1,3 +1,4 @@
+import { isBenchStep } from "@telecal/metrology";
 import type { JobEventRequest, RunEvent, UserInfo } from "@telecal/protocols";
 import { type FormEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
@@ -7,7 +8,6 @@ import { api } from "../../api/platform";
 import { stepTitle } from "./step-title";
 import type { JobView } from "./useJobRun";
 
-const PEOPLE_KINDS = new Set(["instruction", "manual", "environment", "approval"]);
 
 /**
  * The step waiting now, and what the person looking may do about it: the job's technician completes
@@ -66,7 +66,7 @@ export function StepPanel({ view, user, onChanged }: { view: JobView; user: User
       </h2>
       {view.state.held && <Held view={view} />}
       {step.kind === "instruction" && step.image && <img className="step-image" src={step.image} alt="" />}
-      {!PEOPLE_KINDS.has(step.kind) && <p className="muted" data-testid="bench-running">{t("step.bench")}</p>}
+      {isBenchStep(step) && <p className="muted" data-testid="bench-running">{t("step.bench")}</p>}
 
       {(step.kind === "instruction" || step.kind === "manual" || step.kind === "environment") &&
         (isTechnician ? (
