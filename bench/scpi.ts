@@ -3,12 +3,12 @@
 // simulator, in one run. Rounds alternate so that machine noise hits both alike.
 import { Socket } from "node:net";
 import { performance } from "node:perf_hooks";
-import { ScpiSession } from "../agent/src/dialects/scpi";
-import { silentLogger } from "../agent/src/log";
-import { getSimDefinition } from "../agent/src/simulators/catalog";
-import { InstrumentSimulator } from "../agent/src/simulators/engine";
-import { serveTcp } from "../agent/src/simulators/tcp-server";
-import { TcpTransport } from "../agent/src/transports/tcp";
+import { ScpiSession } from "@telecal/agent/dialects/scpi";
+import { silentLogger } from "@telecal/agent/log";
+import { getSimDefinition } from "@telecal/agent/simulators/catalog";
+import { InstrumentSimulator } from "@telecal/agent/simulators/engine";
+import { serveTcp } from "@telecal/agent/simulators/tcp-server";
+import { TcpTransport } from "@telecal/agent/transports/tcp";
 import { ms, summarise } from "./_stats";
 
 const QUERY = "FETC?";

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadAgentConfig, parseAgentConfig } from "../../agent/src/config";
+import { loadAgentConfig, parseAgentConfig } from "@telecal/agent/config";
 
 const GOOD = `version: 1
 server:

@@ -1,13 +1,13 @@
-import type { InstrumentConfig } from "../../agent/src/config";
-import { DriverCatalog } from "../../agent/src/drivers/catalog";
-import { createInstrument } from "../../agent/src/instruments/factory";
-import type { PolledInstrument } from "../../agent/src/instruments/polled-instrument";
-import type { RuntimeReading } from "../../agent/src/instruments/runtime";
-import { silentLogger } from "../../agent/src/log";
-import type { SimDefinition } from "../../agent/src/simulators/definition";
-import type { InstrumentSimulator } from "../../agent/src/simulators/engine";
-import { SimulatorGroup } from "../../agent/src/simulators/group";
-import { serveTcp, type SimServer } from "../../agent/src/simulators/tcp-server";
+import type { InstrumentConfig } from "@telecal/agent/config";
+import { DriverCatalog } from "@telecal/agent/drivers/catalog";
+import { createInstrument } from "@telecal/agent/instruments/factory";
+import type { PolledInstrument } from "@telecal/agent/instruments/polled-instrument";
+import type { RuntimeReading } from "@telecal/agent/instruments/runtime";
+import { silentLogger } from "@telecal/agent/log";
+import type { SimDefinition } from "@telecal/agent/simulators/definition";
+import type { InstrumentSimulator } from "@telecal/agent/simulators/engine";
+import { SimulatorGroup } from "@telecal/agent/simulators/group";
+import { serveTcp, type SimServer } from "@telecal/agent/simulators/tcp-server";
 
 export interface BenchInstrument {
   sim: InstrumentSimulator;

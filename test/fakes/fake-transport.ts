@@ -1,5 +1,5 @@
 import { EventEmitter } from "node:events";
-import type { Transport } from "../../agent/src/transports/transport";
+import type { Transport } from "@telecal/agent/transports/transport";
 
 /** A transport the test drives by hand: it records what was written and injects what arrives. */
 export class FakeTransport extends EventEmitter implements Transport {

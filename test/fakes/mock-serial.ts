@@ -1,5 +1,5 @@
 import { MockBinding } from "@serialport/binding-mock";
-import type { SerialBinding } from "../../agent/src/transports/serial-binding";
+import type { SerialBinding } from "@telecal/agent/transports/serial-binding";
 
 /** What the tests use of a @serialport/binding-mock port. */
 export interface MockPort {

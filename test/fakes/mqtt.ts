@@ -1,5 +1,5 @@
-import type { InstrumentEvents, RuntimeReading } from "../../agent/src/instruments/runtime";
-import type { Logger } from "../../agent/src/log";
+import type { InstrumentEvents, RuntimeReading } from "@telecal/agent/instruments/runtime";
+import type { Logger } from "@telecal/agent/log";
 
 export interface LogEntry {
   level: "debug" | "info" | "warn" | "error";

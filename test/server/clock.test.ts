@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerClock } from "../../server/src/realtime/clock";
+import { answerClock } from "@telecal/server/realtime/clock";
 
 describe("the server's side of the clock exchange", () => {
   it("answers t0 with its receive and send times, in order", () => {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { RemoteCommands } from "../../../agent/src/control/remote-commands";
-import { DriverCatalog } from "../../../agent/src/drivers/catalog";
-import { DriverDefinition } from "../../../agent/src/drivers/definition";
-import { silentLogger } from "../../../agent/src/log";
-import { getSimDefinition } from "../../../agent/src/simulators/catalog";
+import { RemoteCommands } from "@telecal/agent/control/remote-commands";
+import { DriverCatalog } from "@telecal/agent/drivers/catalog";
+import { DriverDefinition } from "@telecal/agent/drivers/definition";
+import { silentLogger } from "@telecal/agent/log";
+import { getSimDefinition } from "@telecal/agent/simulators/catalog";
 import { TestBench, waitFor } from "../../fakes/bench";
 
 const command = (instrument: string, epoch: number, c: object) => ({ commandId: `c${epoch}`, jobId: "job-1", instrument, epoch, command: c, by: "user:u1" });

@@ -1,12 +1,12 @@
 import { isTelecalError, TelecalError } from "@telecal/protocols";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { encodeBlock, parseBlock } from "../../../agent/src/dialects/ieee-block";
-import { ReplyFramer } from "../../../agent/src/dialects/reply-framer";
-import { ScpiSession } from "../../../agent/src/dialects/scpi";
-import { silentLogger } from "../../../agent/src/log";
-import { getSimDefinition } from "../../../agent/src/simulators/catalog";
-import { InstrumentSimulator } from "../../../agent/src/simulators/engine";
+import { encodeBlock, parseBlock } from "@telecal/agent/dialects/ieee-block";
+import { ReplyFramer } from "@telecal/agent/dialects/reply-framer";
+import { ScpiSession } from "@telecal/agent/dialects/scpi";
+import { silentLogger } from "@telecal/agent/log";
+import { getSimDefinition } from "@telecal/agent/simulators/catalog";
+import { InstrumentSimulator } from "@telecal/agent/simulators/engine";
 import { FakeTransport } from "../../fakes/fake-transport";
 
 const CONTEXT = { instrument: "dmm1", command: "R? 2", terminator: "\n" };

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { getAt, type JsonFieldSpec, parseJsonPath, parseTimestamp, readJsonMessage, setAt } from "../../../agent/src/dialects/mqtt-json";
+import { getAt, type JsonFieldSpec, parseJsonPath, parseTimestamp, readJsonMessage, setAt } from "@telecal/agent/dialects/mqtt-json";
 
 const FIELDS: JsonFieldSpec[] = [
   { name: "temperature", read: "$.temperature.value", unit: "°C", unitAt: "$.temperature.unit", time: "$.time" },

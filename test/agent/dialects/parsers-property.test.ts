@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LineFramer } from "../../../agent/src/dialects/line-framer";
-import { parseMtSicsWeight } from "../../../agent/src/dialects/mt-sics";
-import { parseScpiError, parseScpiNumber } from "../../../agent/src/dialects/scpi";
-import { PARSERS } from "../../../agent/src/drivers/parsers";
-import { parseIdentity } from "../../../agent/src/instruments/polled-instrument";
-import { compileHeader, splitCommand, splitMessage } from "../../../agent/src/simulators/scpi-header";
+import { LineFramer } from "@telecal/agent/dialects/line-framer";
+import { parseMtSicsWeight } from "@telecal/agent/dialects/mt-sics";
+import { parseScpiError, parseScpiNumber } from "@telecal/agent/dialects/scpi";
+import { PARSERS } from "@telecal/agent/drivers/parsers";
+import { parseIdentity } from "@telecal/agent/instruments/polled-instrument";
+import { compileHeader, splitCommand, splitMessage } from "@telecal/agent/simulators/scpi-header";
 
 const anyText = fc.oneof(fc.string({ maxLength: 200 }), fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString("latin1")));
 

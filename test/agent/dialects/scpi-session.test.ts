@@ -1,7 +1,7 @@
 import { isTelecalError } from "@telecal/protocols";
 import { describe, expect, it, vi } from "vitest";
-import { parseScpiError, parseScpiNumber, ScpiSession } from "../../../agent/src/dialects/scpi";
-import { silentLogger } from "../../../agent/src/log";
+import { parseScpiError, parseScpiNumber, ScpiSession } from "@telecal/agent/dialects/scpi";
+import { silentLogger } from "@telecal/agent/log";
 import { FakeTransport } from "../../fakes/fake-transport";
 
 function session(timeoutMs = 1000) {

@@ -8,7 +8,7 @@ import {
   rebirthRequest,
   shortestFloat32,
   SparkplugDecodeError,
-} from "../../../agent/src/dialects/sparkplug";
+} from "@telecal/agent/dialects/sparkplug";
 
 describe("Sparkplug B topics", () => {
   it("parse node and device topics", () => {

@@ -1,6 +1,6 @@
 import { ReadingFlag } from "@telecal/protocols";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { getSimDefinition } from "../../../agent/src/simulators/catalog";
+import { getSimDefinition } from "@telecal/agent/simulators/catalog";
 import { TestBench, waitFor } from "../../fakes/bench";
 
 describe("each shipped driver drives its family's simulator over TCP", () => {

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { DriverCatalog } from "../../../agent/src/drivers/catalog";
-import { getSimDefinition } from "../../../agent/src/simulators/catalog";
+import { DriverCatalog } from "@telecal/agent/drivers/catalog";
+import { getSimDefinition } from "@telecal/agent/simulators/catalog";
 import { TestBench, waitFor } from "../../fakes/bench";
 
 /** The shipped 34465A driver with a short timeout, so that stalls cost little test time. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DriverCatalog } from "../../../agent/src/drivers/catalog";
-import { DriverDefinition } from "../../../agent/src/drivers/definition";
+import { DriverCatalog } from "@telecal/agent/drivers/catalog";
+import { DriverDefinition } from "@telecal/agent/drivers/definition";
 
 describe("MQTT sensor drivers as data", () => {
   it("ship mqtt-json-sensor and sparkplug-edge, with no transport block needed", () => {

@@ -3,12 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startServer, type TelecalServer } from "@telecal/server";
 import { afterAll, describe, expect, it } from "vitest";
-import { Agent } from "../../../agent/src/agent";
-import { loadAgentConfig } from "../../../agent/src/config";
-import { silentLogger } from "../../../agent/src/log";
-import { loadSimDefinitionFile } from "../../../agent/src/simulators/catalog";
-import { InstrumentSimulator } from "../../../agent/src/simulators/engine";
-import { serveTcp, type SimServer } from "../../../agent/src/simulators/tcp-server";
+import { Agent } from "@telecal/agent/agent";
+import { loadAgentConfig } from "@telecal/agent/config";
+import { silentLogger } from "@telecal/agent/log";
+import { loadSimDefinitionFile } from "@telecal/agent/simulators/catalog";
+import { InstrumentSimulator } from "@telecal/agent/simulators/engine";
+import { serveTcp, type SimServer } from "@telecal/agent/simulators/tcp-server";
 import { enrolAgent } from "../../fakes/auth";
 import { waitFor } from "../../fakes/bench";
 

@@ -1,12 +1,12 @@
 import { startServer, type TelecalServer } from "@telecal/server";
 import { afterAll, describe, expect, it } from "vitest";
-import { Agent } from "../../../agent/src/agent";
-import { parseAgentConfig } from "../../../agent/src/config";
-import { silentLogger } from "../../../agent/src/log";
-import { getMqttSimDefinition } from "../../../agent/src/simulators/mqtt/catalog";
-import { createMqttSimulator } from "../../../agent/src/simulators/mqtt/factory";
-import type { MqttPublisher } from "../../../agent/src/simulators/mqtt/publisher";
-import { type EmbeddedBroker, startEmbeddedBroker } from "../../../agent/src/transports/mqtt-broker";
+import { Agent } from "@telecal/agent/agent";
+import { parseAgentConfig } from "@telecal/agent/config";
+import { silentLogger } from "@telecal/agent/log";
+import { getMqttSimDefinition } from "@telecal/agent/simulators/mqtt/catalog";
+import { createMqttSimulator } from "@telecal/agent/simulators/mqtt/factory";
+import type { MqttPublisher } from "@telecal/agent/simulators/mqtt/publisher";
+import { type EmbeddedBroker, startEmbeddedBroker } from "@telecal/agent/transports/mqtt-broker";
 import { enrolAgent } from "../../fakes/auth";
 
 async function enrolled(server: Parameters<typeof enrolAgent>[0], agentId: string) {

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AgentConfig } from "../../../agent/src/config";
-import { DriverCatalog } from "../../../agent/src/drivers/catalog";
-import { createInstrument } from "../../../agent/src/instruments/factory";
-import { MqttSensor } from "../../../agent/src/instruments/mqtt-sensor";
-import { getMqttSimDefinition } from "../../../agent/src/simulators/mqtt/catalog";
-import type { MqttJsonSimDefinition } from "../../../agent/src/simulators/mqtt/definition";
-import { MqttJsonSimulator } from "../../../agent/src/simulators/mqtt/json-sensor";
-import { MqttTransport } from "../../../agent/src/transports/mqtt";
-import { type EmbeddedBroker, startEmbeddedBroker } from "../../../agent/src/transports/mqtt-broker";
+import { AgentConfig } from "@telecal/agent/config";
+import { DriverCatalog } from "@telecal/agent/drivers/catalog";
+import { createInstrument } from "@telecal/agent/instruments/factory";
+import { MqttSensor } from "@telecal/agent/instruments/mqtt-sensor";
+import { getMqttSimDefinition } from "@telecal/agent/simulators/mqtt/catalog";
+import type { MqttJsonSimDefinition } from "@telecal/agent/simulators/mqtt/definition";
+import { MqttJsonSimulator } from "@telecal/agent/simulators/mqtt/json-sensor";
+import { MqttTransport } from "@telecal/agent/transports/mqtt";
+import { type EmbeddedBroker, startEmbeddedBroker } from "@telecal/agent/transports/mqtt-broker";
 import { captureLogger, recordEvents, until } from "../../fakes/mqtt";
 
 const T0 = Date.UTC(2025, 4, 1, 8);

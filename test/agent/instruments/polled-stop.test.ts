@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { getSimDefinition } from "../../../agent/src/simulators/catalog";
+import { getSimDefinition } from "@telecal/agent/simulators/catalog";
 import { TestBench, waitFor } from "../../fakes/bench";
 
 describe("a polled instrument's stop()", () => {

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, AgentConfig, Outbox, silentLogger } from "@telecal/agent";
 import { describe, expect, it } from "vitest";
-import type { PolledInstrument } from "../../../agent/src/instruments/polled-instrument";
-import { getSimDefinition } from "../../../agent/src/simulators/catalog";
+import type { PolledInstrument } from "@telecal/agent/instruments/polled-instrument";
+import { getSimDefinition } from "@telecal/agent/simulators/catalog";
 import { TestBench, waitFor } from "../../fakes/bench";
 
 describe("a polled instrument that switches its measurement", () => {

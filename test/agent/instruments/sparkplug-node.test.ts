@@ -1,15 +1,15 @@
 import { ReadingFlag } from "@telecal/protocols";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { AgentConfig } from "../../../agent/src/config";
-import { decodeSparkplug, encodeSparkplug, type SparkplugMetricOut, type SparkplugPayload } from "../../../agent/src/dialects/sparkplug";
-import { DriverCatalog } from "../../../agent/src/drivers/catalog";
-import { createInstrument } from "../../../agent/src/instruments/factory";
-import { SparkplugNode } from "../../../agent/src/instruments/sparkplug-node";
-import { getMqttSimDefinition } from "../../../agent/src/simulators/mqtt/catalog";
-import type { SparkplugSimDefinition } from "../../../agent/src/simulators/mqtt/definition";
-import { SparkplugEdgeSimulator } from "../../../agent/src/simulators/mqtt/sparkplug-edge-node";
-import { MqttTransport } from "../../../agent/src/transports/mqtt";
-import { type EmbeddedBroker, startEmbeddedBroker } from "../../../agent/src/transports/mqtt-broker";
+import { AgentConfig } from "@telecal/agent/config";
+import { decodeSparkplug, encodeSparkplug, type SparkplugMetricOut, type SparkplugPayload } from "@telecal/agent/dialects/sparkplug";
+import { DriverCatalog } from "@telecal/agent/drivers/catalog";
+import { createInstrument } from "@telecal/agent/instruments/factory";
+import { SparkplugNode } from "@telecal/agent/instruments/sparkplug-node";
+import { getMqttSimDefinition } from "@telecal/agent/simulators/mqtt/catalog";
+import type { SparkplugSimDefinition } from "@telecal/agent/simulators/mqtt/definition";
+import { SparkplugEdgeSimulator } from "@telecal/agent/simulators/mqtt/sparkplug-edge-node";
+import { MqttTransport } from "@telecal/agent/transports/mqtt";
+import { type EmbeddedBroker, startEmbeddedBroker } from "@telecal/agent/transports/mqtt-broker";
 import { captureLogger, recordEvents, until } from "../../fakes/mqtt";
 
 const T0 = Date.UTC(2025, 4, 1, 8);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { getSimDefinition } from "../../../agent/src/simulators/catalog";
-import { InstrumentSimulator } from "../../../agent/src/simulators/engine";
-import { SimulatorGroup } from "../../../agent/src/simulators/group";
+import { getSimDefinition } from "@telecal/agent/simulators/catalog";
+import { InstrumentSimulator } from "@telecal/agent/simulators/engine";
+import { SimulatorGroup } from "@telecal/agent/simulators/group";
 
 /** A clock the test moves, and a "random" source that makes the Gaussian noise exactly zero. */
 function env() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { getSimDefinition } from "../../../agent/src/simulators/catalog";
-import { InstrumentSimulator } from "../../../agent/src/simulators/engine";
+import { getSimDefinition } from "@telecal/agent/simulators/catalog";
+import { InstrumentSimulator } from "@telecal/agent/simulators/engine";
 
 /** A fixed clock and a fixed "random" source make the noise zero-mean and the replies exact. */
 function dmm(): InstrumentSimulator {

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { decodeSparkplug, rebirthRequest, type SparkplugPayload } from "../../../agent/src/dialects/sparkplug";
-import { simulatorNames } from "../../../agent/src/simulators/catalog";
-import { getMqttSimDefinition, mqttSimulatorNames, parseMqttSimDefinition } from "../../../agent/src/simulators/mqtt/catalog";
-import type { MqttJsonSimDefinition, SparkplugSimDefinition } from "../../../agent/src/simulators/mqtt/definition";
-import { MqttJsonSimulator } from "../../../agent/src/simulators/mqtt/json-sensor";
-import { SparkplugEdgeSimulator } from "../../../agent/src/simulators/mqtt/sparkplug-edge-node";
-import { MqttTransport } from "../../../agent/src/transports/mqtt";
-import { startEmbeddedBroker } from "../../../agent/src/transports/mqtt-broker";
+import { decodeSparkplug, rebirthRequest, type SparkplugPayload } from "@telecal/agent/dialects/sparkplug";
+import { simulatorNames } from "@telecal/agent/simulators/catalog";
+import { getMqttSimDefinition, mqttSimulatorNames, parseMqttSimDefinition } from "@telecal/agent/simulators/mqtt/catalog";
+import type { MqttJsonSimDefinition, SparkplugSimDefinition } from "@telecal/agent/simulators/mqtt/definition";
+import { MqttJsonSimulator } from "@telecal/agent/simulators/mqtt/json-sensor";
+import { SparkplugEdgeSimulator } from "@telecal/agent/simulators/mqtt/sparkplug-edge-node";
+import { MqttTransport } from "@telecal/agent/transports/mqtt";
+import { startEmbeddedBroker } from "@telecal/agent/transports/mqtt-broker";
 import { until } from "../../fakes/mqtt";
 import { freePort } from "../../peers/mosquitto";
 

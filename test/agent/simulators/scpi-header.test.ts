@@ -4,7 +4,7 @@ import {
   formatScpiNumber,
   splitCommand,
   splitMessage,
-} from "../../../agent/src/simulators/scpi-header";
+} from "@telecal/agent/simulators/scpi-header";
 
 describe("SCPI header patterns", () => {
   it("match short and long forms in any case, with optional nodes", () => {

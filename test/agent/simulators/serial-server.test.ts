@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { getSimDefinition } from "../../../agent/src/simulators/catalog";
-import { InstrumentSimulator } from "../../../agent/src/simulators/engine";
-import { type SerialSimServer, serveSerial } from "../../../agent/src/simulators/serial-server";
+import { getSimDefinition } from "@telecal/agent/simulators/catalog";
+import { InstrumentSimulator } from "@telecal/agent/simulators/engine";
+import { type SerialSimServer, serveSerial } from "@telecal/agent/simulators/serial-server";
 import { MockSerial } from "../../fakes/mock-serial";
 
 describe("serveSerial: a simulator on a serial port (@serialport/binding-mock)", () => {

@@ -1,7 +1,7 @@
 import { isTelecalError } from "@telecal/protocols";
 import { afterEach, describe, expect, it } from "vitest";
-import { MqttTransport, topicMatches } from "../../../agent/src/transports/mqtt";
-import { type EmbeddedBroker, startEmbeddedBroker } from "../../../agent/src/transports/mqtt-broker";
+import { MqttTransport, topicMatches } from "@telecal/agent/transports/mqtt";
+import { type EmbeddedBroker, startEmbeddedBroker } from "@telecal/agent/transports/mqtt-broker";
 import { captureLogger, until } from "../../fakes/mqtt";
 import { freePort } from "../../peers/mosquitto";
 

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ScpiSession } from "../../../agent/src/dialects/scpi";
-import { DriverDefinition } from "../../../agent/src/drivers/definition";
-import { silentLogger } from "../../../agent/src/log";
-import { SerialTransportConfig } from "../../../agent/src/transports/config";
-import { createTransport } from "../../../agent/src/transports/factory";
-import { SerialTransport } from "../../../agent/src/transports/serial";
-import { formatSerialSettings, mergeSerialSettings, SerialSettings } from "../../../agent/src/transports/serial-settings";
+import { ScpiSession } from "@telecal/agent/dialects/scpi";
+import { DriverDefinition } from "@telecal/agent/drivers/definition";
+import { silentLogger } from "@telecal/agent/log";
+import { SerialTransportConfig } from "@telecal/agent/transports/config";
+import { createTransport } from "@telecal/agent/transports/factory";
+import { SerialTransport } from "@telecal/agent/transports/serial";
+import { formatSerialSettings, mergeSerialSettings, SerialSettings } from "@telecal/agent/transports/serial-settings";
 import { MockSerial } from "../../fakes/mock-serial";
 
 /** A readout whose manual says 2400 baud, 7 data bits, even parity, 2 stop bits, XON/XOFF. */

@@ -1,7 +1,7 @@
 import { clockSample } from "@telecal/protocols";
 import { describe, expect, it } from "vitest";
-import { silentLogger } from "../../../agent/src/log";
-import { agentNow, ClockSync } from "../../../agent/src/uplink/clock-sync";
+import { silentLogger } from "@telecal/agent/log";
+import { agentNow, ClockSync } from "@telecal/agent/uplink/clock-sync";
 
 /** A server whose clock runs `offset` ms ahead, reached over a path with the given one-way delays. */
 function fakeServer(offset: number, delays: Array<[number, number]>) {

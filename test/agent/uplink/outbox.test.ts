@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Logger } from "../../../agent/src/log";
-import { Outbox, type OutboxOptions } from "../../../agent/src/uplink/outbox";
+import type { Logger } from "@telecal/agent/log";
+import { Outbox, type OutboxOptions } from "@telecal/agent/uplink/outbox";
 
 interface Line {
   level: string;

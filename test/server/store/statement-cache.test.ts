@@ -1,6 +1,6 @@
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { cachePreparedStatements } from "../../../server/src/store/statement-cache";
+import { cachePreparedStatements } from "@telecal/server/store/statement-cache";
 
 describe("prepared statement cache", () => {
   it("gives the same statement for the same SQL, keeps at most `size`, and the statements still run", () => {
