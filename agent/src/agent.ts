@@ -3,18 +3,19 @@ import type { AgentConfig } from "./config";
 import { DriverCatalog } from "./drivers/catalog";
 import { createInstrument } from "./instruments/factory";
 import { PolledInstrument } from "./instruments/polled-instrument";
-import type { InstrumentRuntime, RuntimeReading } from "./instruments/runtime";
+import type { InstrumentRuntime } from "./instruments/runtime";
 import type { KeyObject } from "node:crypto";
 import { type AgentCredential, loadCredential, loadDeviceKey } from "./enrol/credential";
 import type { Logger } from "./log";
 import { join } from "node:path";
 import { JobHost } from "./runner/job-host";
+import type { ReadingListener } from "./runner/bench-agent";
 import { Outbox } from "./uplink/outbox";
 import { Uplink, type UplinkTuning } from "./uplink/uplink";
 import { AGENT_VERSION } from "./version";
 import { RemoteCommands } from "./control/remote-commands";
 
-export type ReadingListener = (instrumentId: string, streamId: string, unit: string, reading: RuntimeReading) => void;
+export type { ReadingListener };
 
 export interface AgentOptions {
   /** The outbox file; by default `<dataDir>/outbox.db`, or in memory when the config has no dataDir. */

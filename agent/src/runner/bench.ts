@@ -1,5 +1,5 @@
 import { ReadingFlag, TelecalError } from "@telecal/protocols";
-import type { Agent } from "../agent";
+import type { BenchAgent } from "./bench-agent";
 import { PolledInstrument } from "../instruments/polled-instrument";
 import type { RuntimeReading } from "../instruments/runtime";
 
@@ -26,7 +26,7 @@ const READING_TIMEOUT_MS = 30_000;
  */
 export class AgentBench implements Bench {
   constructor(
-    private readonly agent: Agent,
+    private readonly agent: BenchAgent,
     /** Equipment id of the procedure → instrument id of the agent config. */
     private readonly binding: Record<string, string>,
   ) {}

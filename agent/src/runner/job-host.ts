@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { outputEnvelope, type PlannedStep, planOf, Procedure, type RunEvent, runState } from "@telecal/metrology";
 import { type AgentJob, canonicalJson, type OutputEnvelope } from "@telecal/protocols";
-import type { Agent } from "../agent";
+import type { BenchAgent } from "./bench-agent";
 import { PolledInstrument } from "../instruments/polled-instrument";
 import type { Logger } from "../log";
 import { AgentBench } from "./bench";
@@ -36,7 +36,7 @@ export class JobHost {
   private stopped = false;
 
   constructor(
-    private readonly agent: Agent,
+    private readonly agent: BenchAgent,
     private readonly dataDir: string | undefined,
     private readonly log: Logger,
   ) {}

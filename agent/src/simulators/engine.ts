@@ -1,6 +1,10 @@
-import type { SimCommand, SimDefinition, SimFunction, SimProperty } from "./definition";
+import type { SimCommand, SimDefinition, SimProperty } from "./definition";
+import { type CompiledCommand, compileCommand } from "./command-matcher";
+import { FaultInjector, type FaultRates } from "./faults";
 import { carriesUnit, parseQuantityParam } from "./quantity-param";
-import { compileHeader, formatScpiNumber, splitCommand, splitMessage } from "./scpi-header";
+import { formatScpiNumber, splitCommand, splitMessage } from "./scpi-header";
+import { type PropertyValue, Signals } from "./signal";
+import { StatusRegisters } from "./status-registers";
 import { renderTemplate } from "./template";
 
 export interface SimEnvironment {
@@ -28,21 +32,6 @@ export interface SimReply {
 /** Lines the instrument sends by itself (self-sending readouts) reach servers through `onOutput`. */
 export type OutputListener = (text: string) => void;
 
-interface CompiledCommand {
-  matches(header: string): string[] | null;
-  command: SimCommand;
-}
-
-interface Settling {
-  target: number;
-  from: number;
-  changedAt: number;
-}
-
-type PropertyValue = number | string;
-
-const NO_ERROR = '+0,"No error"';
-
 /**
  * The state machine of one simulated instrument: settings, current function, error queue, signals
  * and faults. Transport-free: servers feed it lines and write back what it returns. SCPI
@@ -52,30 +41,28 @@ const NO_ERROR = '+0,"No error"';
 export class InstrumentSimulator {
   private readonly commands: CompiledCommand[];
   private fn: string;
-  private readonly errors: string[] = [];
-  /** IEEE 488.2 Standard Event Status Register: set by errors, read and cleared by *ESR?. */
-  private esr = 0;
-  private readonly startedAt: number;
+  private readonly status: StatusRegisters;
   private readonly props = new Map<string, PropertyValue>();
-  private readonly settling = new Map<string, Settling>();
+  private readonly signals: Signals;
+  private readonly faultInjector: FaultInjector;
   private readonly outputListeners = new Set<OutputListener>();
   private autoTimer: NodeJS.Timeout | null = null;
   /** Fault probabilities, from the definition; tests and `telecal sim --fault` change them. */
-  readonly faults: { busy: number; busyDelayMs: number; garbage: number; stall: number; drop: number };
+  readonly faults: FaultRates;
 
   constructor(
     readonly definition: SimDefinition,
-    private readonly env: SimEnvironment = realEnvironment,
+    env: SimEnvironment = realEnvironment,
   ) {
-    this.commands = definition.commands.map((command) => compile(definition.dialect, command));
+    this.commands = definition.commands.map((command) => compileCommand(definition.dialect, command));
     this.fn = definition.initialFunction;
-    this.startedAt = env.now();
-    this.faults = { ...definition.faults };
+    this.status = new StatusRegisters(definition);
+    const startedAt = env.now();
+    this.faultInjector = new FaultInjector(definition, () => env.random());
+    this.faults = this.faultInjector.rates;
     this.resetProperties();
-    for (const [name, fn] of Object.entries(definition.functions)) {
-      const target = this.trueValue(fn);
-      this.settling.set(name, { target, from: target, changedAt: -Infinity });
-    }
+    // The signals' first targets follow the settings just reset; the start of drift is the time above.
+    this.signals = new Signals(definition, this, env, startedAt);
   }
 
   get currentFunction(): string {
@@ -121,10 +108,10 @@ export class InstrumentSimulator {
 
   /** Handles one line (for SCPI possibly several ';'-separated commands). */
   handle(line: string): SimReply {
-    const fault = this.drawFault();
+    const fault = this.faultInjector.draw();
     if (fault === "stall") return { text: null, delayMs: 0 };
     if (fault === "drop") return { text: null, delayMs: 0, close: true };
-    if (fault === "garbage") return { text: this.garbage(), delayMs: 0 };
+    if (fault === "garbage") return { text: this.faultInjector.garbage(), delayMs: 0 };
     const replies: string[] = [];
     let delayMs = fault === "busy" ? this.faults.busyDelayMs : 0;
     const parts = this.definition.dialect === "scpi" ? splitMessage(line) : [line.trim()];
@@ -157,29 +144,23 @@ export class InstrumentSimulator {
         return this.definition.identity;
       case "reset":
         this.fn = this.definition.initialFunction;
-        this.errors.length = 0;
+        this.status.clearQueue();
         this.resetProperties();
         return command.format ?? null;
       case "clear":
-        this.errors.length = 0;
-        this.esr = 0;
+        this.status.clear();
         return command.format ?? null;
-      case "esr-query": {
-        const esr = this.esr;
-        this.esr = 0;
-        return String(esr);
-      }
-      case "stb-query": {
-        // Bit 2: error queue not empty; bit 5: an enabled event in the ESR (mask *ESE, property "ese").
-        const mask = Number(this.props.get("ese") ?? 255);
-        return String((this.errors.length > 0 ? 4 : 0) | ((this.esr & mask) !== 0 ? 32 : 0));
-      }
+      case "esr-query":
+        return String(this.status.readEsr());
+      case "stb-query":
+        // The *ESE mask is the property "ese".
+        return String(this.status.statusByte(Number(this.props.get("ese") ?? 255)));
       case "reply":
         return renderTemplate(command.format ?? "", this.fields());
       case "noop":
         return null;
       case "error-next":
-        return this.errors.shift() ?? NO_ERROR;
+        return this.status.nextError();
       case "configure":
         return this.configure(command.function!, params) ? (command.format ?? null) : this.rangeReply();
       case "configure-query":
@@ -280,7 +261,7 @@ export class InstrumentSimulator {
   private read(command: SimCommand): string {
     const name = command.function ?? this.fn;
     const fn = this.definition.functions[name]!;
-    const { value, stable } = this.sample(name, fn);
+    const { value, stable } = this.signals.sample(name, fn);
     const over = Math.abs(value) > fn.maxRange * 1.2;
     if (over && command.overloadFormat !== undefined) return renderTemplate(command.overloadFormat, { sign: value > 0 ? "+" : "-" });
     const shown = over ? 9.9e37 : value;
@@ -296,43 +277,9 @@ export class InstrumentSimulator {
     const count = Math.max(1, Math.min(10_000, Number(params[0] ?? 1) || 1));
     const fn = this.definition.functions[this.fn]!;
     const bytes = Buffer.alloc(count * 8);
-    for (let i = 0; i < count; i++) bytes.writeDoubleBE(this.sample(this.fn, fn).value, i * 8);
+    for (let i = 0; i < count; i++) bytes.writeDoubleBE(this.signals.sample(this.fn, fn).value, i * 8);
     const length = String(bytes.length);
     return `#${length.length}${length}${bytes.toString("latin1")}`;
-  }
-
-  /** The function's value now: true value (own or linked), settling, drift and noise. */
-  private sample(name: string, fn: SimFunction): { value: number; stable: boolean } {
-    const now = this.env.now();
-    const target = this.trueValue(fn);
-    let state = this.settling.get(name);
-    if (!state) {
-      state = { target, from: target, changedAt: -Infinity };
-      this.settling.set(name, state);
-    }
-    if (target !== state.target) {
-      const current = approach(state, now, fn.signal.settleMs);
-      this.settling.set(name, (state = { target, from: current, changedAt: now }));
-    }
-    const value = approach(state, now, fn.signal.settleMs);
-    // Stable once what is left of the step is lost in the noise, as a balance's motion detector judges.
-    const stable = Math.abs(value - state.target) <= Math.max(3 * fn.signal.noise, 1e-12 * Math.abs(state.target));
-    const hours = (now - this.startedAt) / 3_600_000;
-    const noise = fn.signal.noise + fn.signal.relNoise * Math.abs(value);
-    return { value: value + fn.signal.driftPerHour * hours + noise * this.gaussian(), stable };
-  }
-
-  private trueValue(fn: SimFunction): number {
-    const source = fn.signal.source;
-    if (!source) return fn.signal.nominal;
-    const from = source.simulator === undefined ? this : this.env.peer?.(source.simulator);
-    if (!from) return fn.signal.nominal;
-    const conditions = source.when === undefined ? [] : Array.isArray(source.when) ? source.when : [source.when];
-    if (conditions.some((c) => from.property(c.property) !== c.equals)) {
-      return fn.signal.otherwise ?? fn.signal.nominal;
-    }
-    const value = Number(from.property(source.property));
-    return Number.isFinite(value) ? value * (1 + fn.signal.gain) + fn.signal.offset : fn.signal.nominal;
   }
 
   private fields(): Record<string, number | string> {
@@ -341,14 +288,7 @@ export class InstrumentSimulator {
 
   /** A setting that moves a signal's true value starts its settling now, not at the next read. */
   private propertiesChanged(): void {
-    const now = this.env.now();
-    for (const [name, fn] of Object.entries(this.definition.functions)) {
-      const state = this.settling.get(name);
-      const target = this.trueValue(fn);
-      if (state && target !== state.target) {
-        this.settling.set(name, { target, from: approach(state, now, fn.signal.settleMs), changedAt: now });
-      }
-    }
+    this.signals.retarget();
     this.updateAutoSend();
   }
 
@@ -371,54 +311,7 @@ export class InstrumentSimulator {
     }
   }
 
-  private drawFault(): "busy" | "garbage" | "stall" | "drop" | null {
-    for (const kind of ["stall", "drop", "garbage", "busy"] as const) {
-      if (this.faults[kind] > 0 && this.env.random() < this.faults[kind]) return kind;
-    }
-    return null;
-  }
-
-  private garbage(): string {
-    let text = "";
-    const length = 1 + Math.floor(this.env.random() * 24);
-    for (let i = 0; i < length; i++) text += String.fromCharCode(0x21 + Math.floor(this.env.random() * 0x5e));
-    return text;
-  }
-
-  /** Box-Muller: a standard normal deviate from two uniforms. */
-  private gaussian(): number {
-    const u = 1 - this.env.random();
-    const v = this.env.random();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  }
-
   private pushError(code: number, text: string): void {
-    if (this.definition.dialect !== "scpi") return;
-    // Command (-1xx), execution (-2xx), device (-3xx) and query (-4xx) errors set ESR bits 5, 4, 3, 2.
-    const bit = { 1: 32, 2: 16, 3: 8, 4: 4 }[Math.floor(-code / 100)];
-    if (bit !== undefined) this.esr |= bit;
-    if (this.errors.length >= this.definition.errorQueueSize - 1) {
-      this.errors.length = this.definition.errorQueueSize - 1;
-      this.errors.push('-350,"Queue overflow"');
-      return;
-    }
-    this.errors.push(`${code},"${text}"`);
+    this.status.push(code, text);
   }
-}
-
-function approach(state: Settling, now: number, settleMs: number): number {
-  if (settleMs === 0 || now <= state.changedAt) return settleMs === 0 ? state.target : state.from;
-  return state.target + (state.from - state.target) * Math.exp(-(now - state.changedAt) / settleMs);
-}
-
-function compile(dialect: SimDefinition["dialect"], command: SimCommand): CompiledCommand {
-  if (dialect === "scpi") {
-    const matcher = compileHeader(command.header);
-    return { command, matches: (header) => (matcher.test(header) ? [] : null) };
-  }
-  if (command.header.startsWith("^")) {
-    const matcher = new RegExp(command.header);
-    return { command, matches: (line) => matcher.exec(line)?.slice(1).map((g) => g ?? "") ?? null };
-  }
-  return { command, matches: (line) => (line === command.header ? [] : null) };
 }
