@@ -21,3 +21,4 @@ export * from "./certificates";
 export * from "./sessions";
 export * from "./rtc";
 export * from "./procedures";
+export * from "./point-results";
