@@ -20,3 +20,5 @@ export * from "./run-events";
 export * from "./certificates";
 export * from "./sessions";
 export * from "./rtc";
+export * from "./procedures";
+export * from "./point-results";

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { Id } from "./ids";
+import { PointResult } from "./point-results";
+import { ProcedureDocument } from "./procedures";
 import { Usability } from "./registry";
 import { RunEvent } from "./run-events";
 
@@ -69,7 +71,7 @@ export type JobPerson = z.infer<typeof JobPerson>;
  * A job with everything a page needs to show its run: the procedure as the job keeps it (a
  * Procedure of metrology, checked there), the run's events, and the people by id.
  */
-export const JobRun = z.strictObject({ job: Job, procedure: z.unknown(), events: z.array(RunEvent), people: z.array(JobPerson) });
+export const JobRun = z.strictObject({ job: Job, procedure: ProcedureDocument, events: z.array(RunEvent), people: z.array(JobPerson) });
 export type JobRun = z.infer<typeof JobRun>;
 
 /**
@@ -79,7 +81,7 @@ export type JobRun = z.infer<typeof JobRun>;
 export const JobResults = z.strictObject({
   jobId: Id,
   finished: z.boolean(),
-  points: z.array(z.unknown()),
+  points: z.array(PointResult),
   records: z.array(z.strictObject({ id: z.number().int(), hash: z.string(), stream: z.string(), kind: z.string() })),
 });
 export type JobResults = z.infer<typeof JobResults>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Id } from "./ids";
+import { ProcedureDocument } from "./procedures";
 
 const Who = z.string().min(1).max(128);
 const Step = z.string().min(1).max(160);
@@ -29,8 +30,8 @@ export type RunEvent = z.infer<typeof RunEvent>;
 /** A job as its agent runs it: the procedure (checked by the agent), its instruments, the events so far. */
 export const AgentJob = z.strictObject({
   jobId: Id,
-  /** A Procedure (metrology); protocols does not know its schema, the agent checks it. */
-  procedure: z.unknown(),
+  /** The procedure's document; the agent adds metrology's cross-checks (Procedure). */
+  procedure: ProcedureDocument,
   /** The procedure's equipment id → the agent's instrument id, for bench equipment. */
   binding: z.record(Id, Id),
   /** The run's events the server holds, in order. */

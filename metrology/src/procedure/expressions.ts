@@ -1,6 +1,6 @@
 import { TelecalError } from "@telecal/protocols";
 import { compile, type EvalFunction } from "mathjs";
-import type { SetValue, TestPoint } from "./schema";
+import type { SetValue, TestPoint } from "@telecal/protocols";
 
 const compiled = new Map<string, EvalFunction>();
 

@@ -1,4 +1,4 @@
-import type { Procedure, Step, TestPoint } from "./schema";
+import type { ProcedureDocument as Procedure, Step, TestPoint } from "@telecal/protocols";
 
 /** One step of a run, in the order it runs: the procedure's steps with the per-point ones expanded. */
 export interface PlannedStep {

@@ -1,37 +1,13 @@
-import type { DecisionCode } from "../decision/rules";
+import type { PointResult } from "@telecal/protocols";
 import { jsonDof } from "../uncertainty/budget";
-import type { BudgetRow } from "../uncertainty/propagation";
 import { mean, type PointInputs } from "./point-inputs";
 import { pointBudget } from "./point-budget";
 import type { PlannedStep } from "./plan";
 import type { RunState } from "./run-state";
 import type { Procedure } from "./schema";
 
-/**
- * A point's result as the screen, the record and the certificate show it: the observed means, the
- * error by the model, its budget, U, k and the decision. Plain JSON: every number finite or null.
- */
-export interface PointResult {
-  point: string;
-  nominal: number;
-  unit: string;
-  reference: number | null;
-  indication: number | null;
-  /** Null, as are the budget's figures, while the point is not measured whole. */
-  error: number | null;
-  mpe: number;
-  /** Input name → how many readings or entries fed it. */
-  readings: Record<string, number>;
-  check: "error" | "range";
-  range?: number;
-  u: number | null;
-  dof: number | null;
-  k: number | null;
-  U: number | null;
-  coverageProbability: number | null;
-  decision: { rule: string; code: DecisionCode; label: { zh: string; en: string } } | null;
-  budget: (Omit<BudgetRow, "dof"> & { dof: number | null })[];
-}
+/** The contract's PointResult (protocols/src/point-results.ts): what pointResult below computes. */
+export type { PointResult };
 
 /** Whether every reading and entry of the point is in: only then has it a budget and a decision. */
 export function pointMeasured(plan: readonly PlannedStep[], state: RunState, pointId: string): boolean {
