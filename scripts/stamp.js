@@ -1,0 +1,44 @@
+// Content hashes of a build's inputs, kept beside its output, so a build runs only when a source changed.
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const STAMP = ".build-stamp";
+const SKIP = new Set(["node_modules", "dist", ".vite"]);
+
+function* filesUnder(path) {
+  if (!existsSync(path)) return;
+  if (statSync(path).isFile()) {
+    yield path;
+    return;
+  }
+  for (const name of readdirSync(path).sort()) {
+    if (!SKIP.has(name)) yield* filesUnder(join(path, name));
+  }
+}
+
+/** One hash over the paths and contents of every file under these paths (relative to the root). */
+export function hashOf(paths) {
+  const h = createHash("sha256");
+  for (const p of paths) {
+    for (const file of filesUnder(join(ROOT, p))) h.update(relative(ROOT, file)).update("\0").update(readFileSync(file)).update("\0");
+  }
+  return h.digest("hex");
+}
+
+const WORKSPACE_SOURCES = ["protocols/src", "metrology/src", "package-lock.json"];
+
+export const cliInputsHash = () => hashOf(["cli", "agent/src", "server/src", ...WORKSPACE_SOURCES, "scripts/build-cli.js", "scripts/stamp.js"]);
+export const webInputsHash = () =>
+  hashOf(["web/src", "web/index.html", "web/package.json", "web/vite.config.ts", "web/tsconfig.json", "web/public", ...WORKSPACE_SOURCES]);
+
+export function readStamp(outDir) {
+  const file = join(outDir, STAMP);
+  return existsSync(file) ? readFileSync(file, "utf8").trim() : null;
+}
+
+export function writeStamp(outDir, hash) {
+  writeFileSync(join(outDir, STAMP), `${hash}\n`);
+}
