@@ -1,13 +1,34 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { unitTestFiles } from "./test/projects/classify.ts";
+
+const ROOT = fileURLToPath(new URL(".", import.meta.url));
+// `unit`: files whose import graph does no I/O (test/projects/classify.ts); every other file is
+// `integration`. The exclude makes each file belong to exactly one project.
+const UNIT = unitTestFiles(ROOT);
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     // Shared 2-core machines: a test that starts CLIs and servers may wait its turn for a core.
     testTimeout: 180_000,
     hookTimeout: 180_000,
-    // Two cores: tests that start servers and browsers run side by side, two at a time.
+    // Two cores: tests that start servers and browsers run side by side, two at a time. Vitest runs
+    // the files that took longest last time first (its results cache), so no core idles at the end.
     maxWorkers: 2,
-    reporters: ["default"],
+    reporters: ["default", "./test/reporters/durations.ts"],
+    // Hundreds of test sign-ins at scrypt 2^17 (0.7 s of a core each) would cost minutes; the
+    // regression test of issue 22 checks 2^17 itself. Spawned servers inherit it.
+    env: { TELECAL_SCRYPT_LOG_N: "14" },
+    projects: [
+      {
+        extends: true,
+        // Pure tests share a module graph: threads without per-file isolation skip re-importing it.
+        test: { name: "unit", include: UNIT, pool: "threads", isolate: false },
+      },
+      {
+        extends: true,
+        test: { name: "integration", include: ["test/**/*.test.ts"], exclude: ["**/node_modules/**", ...UNIT] },
+      },
+    ],
   },
 });

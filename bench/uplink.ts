@@ -111,7 +111,7 @@ const bare = summarise(
 );
 relayIn.close();
 relayOut.close();
-relay.close();
+await relay.close();
 await live.uplink.stop();
 live.outbox.close();
 

@@ -10,7 +10,7 @@ export async function createDemoJob(server: TelecalServer, technicianToken: stri
   const call = async (method: "GET" | "POST", url: string, payload?: object) => {
     const res = await server.app.inject({ method, url, headers: { authorization: `Bearer ${technicianToken}` }, ...(payload ? { payload } : {}) });
     if (res.statusCode >= 300) throw new Error(`technician ${method} ${url}: ${res.statusCode} ${res.body}`);
-    return res.json() as unknown;
+    return res.json<unknown>();
   };
   const { instruments } = (await call("GET", "/api/instruments")) as { instruments: { id: string; model: string }[] };
   const idOf = (model: string) => {

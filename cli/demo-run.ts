@@ -87,7 +87,7 @@ export async function runDemoJob(server: TelecalServer, lab: DemoLab, procedure:
     const stop = (err?: unknown) => {
       off();
       clearTimeout(limit);
-      if (err) reject(err);
+      if (err) reject(err instanceof Error ? err : new Error(JSON.stringify(err)));
       else resolve();
     };
     // One look at a time: a change while looking is looked at again after.

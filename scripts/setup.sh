@@ -6,12 +6,23 @@ cd "$(dirname "$0")/.."
 
 npm ci
 
+# Node 24 for the unit project's second run (scripts/test-node24.sh): the npm registry's `node`
+# package at an exact version, kept in .tools/node24 (gitignored), not on the PATH.
+NODE24_VERSION=24.21.0
+if [ "$(.tools/node24/node_modules/.bin/node --version 2>/dev/null)" != "v$NODE24_VERSION" ]; then
+  echo "setup: installing node@$NODE24_VERSION into .tools/node24"
+  mkdir -p .tools/node24
+  [ -f .tools/node24/package.json ] || echo '{ "private": true }' > .tools/node24/package.json
+  npm install --prefix .tools/node24 --no-audit --no-fund --save-exact "node@$NODE24_VERSION"
+fi
+
 # fonts-noto-cjk: Chinese in the screenshots the browser tests save (the app itself assumes no font).
 # coturn: the TURN server the browser video test relays through (started by the test, not as a service).
 # python3-serial is only a Recommends of python3-pyvisa-py, and pyvisa-py needs it for ASRL (serial) resources.
 PACKAGES=(chromium socat mosquitto mosquitto-clients redis-server postgresql lxi-tools
   python3-pyvisa-py python3-serial libxml2-utils poppler-utils
-  fonts-noto-cjk coturn)
+  fonts-noto-cjk coturn
+  python3-socketio python3-websocket python3-requests python3-cryptography curl)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then

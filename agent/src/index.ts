@@ -8,6 +8,7 @@ export { type Logger, silentLogger } from "./log";
 export { AGENT_VERSION } from "./version";
 export { Outbox, type OutboxBatch, type OutboxGap, type OutboxOptions, type OutboxReading } from "./uplink/outbox";
 export { Uplink, type UplinkOptions, type UplinkTuning } from "./uplink/uplink";
+export { LIVE_MAX_VALUES, LIVE_TICK_MS, type LiveLink, LiveTicks } from "./uplink/live-ticks";
 export { type SimDefinition } from "./simulators/definition";
 export { InstrumentSimulator } from "./simulators/engine";
 export { SimulatorGroup } from "./simulators/group";

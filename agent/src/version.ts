@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
+import { parseJson } from "@telecal/protocols";
+import { z } from "zod";
 
-const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-  version: string;
-};
+// Only the version is read; the rest of package.json is not ours to check here.
+const pkg = parseJson(z.object({ version: z.string() }), readFileSync(new URL("../package.json", import.meta.url), "utf8"), "package.json");
 
 export const AGENT_VERSION: string = pkg.version;

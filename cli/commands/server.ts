@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { type RtcOptions, rtcOptionsFromEnv, startServer } from "@telecal/server";
+import { databaseUrlFor, type RtcOptions, rtcOptionsFromEnv, startServer, Store } from "@telecal/server";
 import type { Command } from "commander";
+import { refuseDemoPasswords } from "../demo-users";
 import { cliLogger } from "../logger";
 import { parsePort } from "../options";
 
@@ -13,30 +14,47 @@ export interface ServerCliOptions {
   stun?: string;
   turn?: string;
   iceRelayOnly?: boolean;
+  trustProxy?: string;
+  allowedHosts?: string;
+  sessionIdle?: string;
+  /** Serve demo users with the published password (telecal start; `telecal server --demo`). */
+  demo?: boolean;
 }
 
-const urlList = (value: string) => value.split(",").map((u) => u.trim()).filter((u) => u !== "");
+const commaList = (value: string) => value.split(",").map((u) => u.trim()).filter((u) => u !== "");
 
 /** STUN/TURN for the browsers' video: the options win over TELECAL_STUN_URLS and TELECAL_TURN_URLS; the secret is read from TELECAL_TURN_SECRET only, never argv. */
 export function rtcOptionsOf(opts: ServerCliOptions, env: NodeJS.ProcessEnv = process.env): RtcOptions {
   const fromEnv = rtcOptionsFromEnv(env);
   return {
     ...fromEnv,
-    ...(opts.stun === undefined ? {} : { stunUrls: urlList(opts.stun) }),
-    ...(opts.turn === undefined ? {} : { turnUrls: urlList(opts.turn) }),
+    ...(opts.stun === undefined ? {} : { stunUrls: commaList(opts.stun) }),
+    ...(opts.turn === undefined ? {} : { turnUrls: commaList(opts.turn) }),
     ...(opts.iceRelayOnly ? { iceTransportPolicy: "relay" as const } : {}),
   };
 }
 
-export function addServerOptions(command: Command): Command {
+/** The idle timeout of sessions: the option wins over TELECAL_SESSION_IDLE_MINUTES; default 30 min. */
+function idleOf(opts: ServerCliOptions): { sessionIdleMs?: number } {
+  const raw = opts.sessionIdle ?? process.env["TELECAL_SESSION_IDLE_MINUTES"];
+  if (raw === undefined || raw === "") return {};
+  const minutes = Number(raw);
+  if (!Number.isFinite(minutes) || minutes < 0) throw new Error(`--session-idle ${raw}: give minutes, 0 or more`);
+  return { sessionIdleMs: minutes * 60_000 };
+}
+
+export function addServerOptions(command: Command, host = "0.0.0.0"): Command {
   return command
     .option("--port <port>", "HTTP and socket.io port", parsePort, 8080)
-    .option("--host <host>", "address to listen on", "0.0.0.0")
+    .option("--host <host>", "address to listen on", host)
     .option("--data-dir <dir>", "where telecal keeps its data (the SQLite file telecal.db)", "./data")
     .option("--database <url>", "postgres://... to keep the data in PostgreSQL instead (default: DATABASE_URL)")
     .option("--stun <urls>", "STUN URLs for video, comma-separated (default: TELECAL_STUN_URLS)")
     .option("--turn <urls>", "coturn URLs for video, comma-separated; the secret in TELECAL_TURN_SECRET (default: TELECAL_TURN_URLS)")
-    .option("--ice-relay-only", "browsers send video through TURN only (default: TELECAL_ICE_TRANSPORT_POLICY=relay)");
+    .option("--ice-relay-only", "browsers send video through TURN only (default: TELECAL_ICE_TRANSPORT_POLICY=relay)")
+    .option("--trust-proxy <addresses>", "reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For is believed")
+    .option("--session-idle <minutes>", "end a session unused for this long, 0 for never (default: TELECAL_SESSION_IDLE_MINUTES, else 30)")
+    .option("--allowed-hosts <names>", "host names the server answers to, comma-separated (default: TELECAL_ALLOWED_HOSTS, else localhost, TELECAL_PUBLIC_URL's host and --host)");
 }
 
 export async function runServer(opts: ServerCliOptions) {
@@ -45,12 +63,22 @@ export async function runServer(opts: ServerCliOptions) {
   const databaseUrl = opts.database ?? (process.env["DATABASE_URL"] || undefined);
   // Origins besides the server's own whose pages may open sockets, e.g. the Vite dev server.
   const allowedOrigins = (process.env["TELECAL_ALLOWED_ORIGINS"] ?? "").split(",").map((o) => o.trim()).filter((o) => o !== "");
-  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl, auth: { allowedOrigins }, rtc: rtcOptionsOf(opts) });
+  if (!opts.demo) {
+    const store = await Store.open(databaseUrlFor({ dataDir, databaseUrl }));
+    try {
+      await refuseDemoPasswords(store);
+    } finally {
+      await store.close();
+    }
+  }
+  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl, auth: { allowedOrigins, ...idleOf(opts) }, rtc: rtcOptionsOf(opts), trustProxy: commaList(opts.trustProxy ?? ""), allowedHosts: commaList(opts.allowedHosts ?? process.env["TELECAL_ALLOWED_HOSTS"] ?? "") });
   return { server, dataDir, database: server.store.where };
 }
 
 export function serverCommand(program: Command): void {
-  addServerOptions(program.command("server").description("run the central server / 运行中心服务器")).action(
+  addServerOptions(program.command("server").description("run the central server / 运行中心服务器"))
+    .option("--demo", "serve users that still have the demo password (a data dir made by telecal start)")
+    .action(
     async (opts: ServerCliOptions) => {
       const { server } = await runServer(opts);
       process.stdout.write(`telecal server at ${server.url}\n`);

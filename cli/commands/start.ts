@@ -3,34 +3,28 @@ import { join, resolve } from "node:path";
 import { DATABASE_FILE, type TelecalServer } from "@telecal/server";
 import type { Command } from "commander";
 import { createDemoJob } from "../demo-job";
+import { createDemoUsers, DEMO_PASSWORD, DEMO_ROLES } from "../demo-users";
 import { DEMO_AGENT, DEMO_ORGANISATION, startDemoLab } from "../demo-lab";
 import { createDemoRegistry } from "./demo-registry";
 import { addServerOptions, runServer, type ServerCliOptions } from "./server";
 
-const DEMO_ROLES = ["admin", "expert", "technician", "trainer", "trainee"] as const;
-
-/** Demo users, each with password `demo`: only in a data dir created just now, never in a real one. */
-async function createDemoUsers(server: TelecalServer): Promise<void> {
-  await server.store.auth.createOrganisation(DEMO_ORGANISATION.id, DEMO_ORGANISATION.name, DEMO_ORGANISATION.kind);
-  for (const role of DEMO_ROLES) {
-    await server.store.auth.createUser({ organisationId: DEMO_ORGANISATION.id, username: role, displayName: role, role, password: "demo" });
-  }
-}
 
 /** A demo user's bearer token, signed in with the demo password like anyone at the sign-in page. */
 async function demoToken(server: TelecalServer, username: string): Promise<string> {
-  const res = await server.app.inject({ method: "POST", url: "/api/auth/login", payload: { username, password: "demo" } });
+  const res = await server.app.inject({ method: "POST", url: "/api/auth/login", payload: { username, password: DEMO_PASSWORD } });
   if (res.statusCode !== 200) throw new Error(`demo sign-in of ${username}: ${res.statusCode} ${res.body}`);
-  return (res.json() as { token: string }).token;
+  return res.json<{ token: string }>().token;
 }
 
 export function startCommand(program: Command): void {
+  // A demo with the published password answers on this machine only, unless --host says otherwise.
   addServerOptions(
     program.command("start").description("server, web app and a demo lab in one process / 一键启动演示平台"),
+    "127.0.0.1",
   ).action(async (opts: ServerCliOptions) => {
     const databaseGiven = opts.database !== undefined || Boolean(process.env["DATABASE_URL"]);
     const freshDataDir = !databaseGiven && !existsSync(join(resolve(opts.dataDir), DATABASE_FILE));
-    const { server, dataDir, database } = await runServer(opts);
+    const { server, dataDir, database } = await runServer({ ...opts, demo: true });
     if (freshDataDir) await createDemoUsers(server);
     // The demo agent runs in this process, enrolled directly through the store with a device key
     // made for this run; its outbox and job journals live in the data dir, so a restart resumes a job.

@@ -15,8 +15,8 @@ interface UserAddOptions {
   database?: string;
 }
 
-function fail(message: string): never {
-  process.stderr.write(`telecal user add: ${message}\n`);
+function fail(message: string, command = "add"): never {
+  process.stderr.write(`telecal user ${command}: ${message}\n`);
   process.exit(2);
 }
 
@@ -38,9 +38,9 @@ async function readPassword(): Promise<string> {
  * creates no users); later users can be added the same way or by an admin through POST /api/users.
  */
 export function userCommand(program: Command): void {
-  program
-    .command("user")
-    .description("manage users / 用户管理")
+  const user = program.command("user").description("manage users / 用户管理");
+  passwdCommand(user);
+  user
     .command("add")
     .description("add a user, e.g. the first admin: echo PASSWORD | telecal user add alice --admin")
     .argument("<username>")
@@ -72,6 +72,33 @@ export function userCommand(program: Command): void {
           password,
         });
         process.stdout.write(`user ${user.username} (${user.role}) added to ${user.organisation.id} in ${store.where}\n`);
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+interface PasswdOptions {
+  dataDir: string;
+  database?: string;
+}
+
+/** `telecal user passwd NAME`: a new password (stdin or TELECAL_PASSWORD); the user's sessions end. */
+function passwdCommand(user: Command): void {
+  user
+    .command("passwd")
+    .description("set a user's password and sign them out everywhere: echo PASSWORD | telecal user passwd alice")
+    .argument("<username>")
+    .option("--data-dir <dir>", "the server's data dir (SQLite telecal.db)", "./data")
+    .option("--database <url>", "postgres://... instead (default: DATABASE_URL)")
+    .action(async (username: string, opts: PasswdOptions) => {
+      const password = await readPassword();
+      if (password.length < 8) fail("the password needs at least 8 characters", "passwd");
+      const databaseUrl = opts.database ?? (process.env["DATABASE_URL"] || undefined);
+      const store = await Store.open(databaseUrlFor({ dataDir: resolve(opts.dataDir), databaseUrl }));
+      try {
+        if (!(await store.auth.setPassword(username, password))) fail(`no user ${username} in ${store.where}`, "passwd");
+        process.stdout.write(`password of ${username} set in ${store.where}; their sessions are ended\n`);
       } finally {
         await store.close();
       }

@@ -52,6 +52,17 @@ export const CreateUserRequest = z.strictObject({
 });
 export type CreateUserRequest = z.infer<typeof CreateUserRequest>;
 
+/** The user an admin route acts on: /api/users/:id/... */
+export const UserIdParams = z.strictObject({ id: z.string().min(1).max(64) });
+
+/** PUT /api/users/:id/password: an admin sets a user's password (the user's sessions end). */
+export const SetPasswordRequest = z.strictObject({ password: z.string().min(8).max(1024) });
+export type SetPasswordRequest = z.infer<typeof SetPasswordRequest>;
+
+/** The answer of the admin routes on a user: how many of the user's sessions (and their sockets) ended. */
+export const UserChangeResponse = z.strictObject({ ok: z.literal(true), sessionsEnded: z.number().int() });
+export type UserChangeResponse = z.infer<typeof UserChangeResponse>;
+
 /** POST /api/agents/enrolment-tokens (admin): a one-time token for one agent of the admin's organisation. */
 export const EnrolmentTokenRequest = z.strictObject({
   /** How long the token may wait to be used; 1 minute to 7 days, default 1 hour. */

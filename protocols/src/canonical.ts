@@ -26,7 +26,11 @@ function encode(value: unknown, path: string): string {
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${encode(v, `${path}.${k}`)}`).join(",")}}`;
     }
-    default:
+    case "bigint":
+    case "function":
+    case "symbol":
+    case "undefined":
+    default: // TypeScript does not take a typeof switch as exhaustive for `unknown`
       throw new TypeError(`${path}: a ${typeof value} has no JSON form`);
   }
 }

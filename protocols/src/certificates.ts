@@ -144,6 +144,47 @@ export const SignerKey = z.strictObject({
 export type SignerKey = z.infer<typeof SignerKey>;
 
 /**
+ * An approver's key as the issuing server publishes it (GET /.well-known/telecal-keys.json): a
+ * retired key (rotated) still proves what it signed before; a revoked key proves nothing it signed
+ * at or after `revokedAt`.
+ */
+export const PublishedSignerKey = z.strictObject({
+  userId: z.string(),
+  key: SignerKey,
+  createdAt: z.number().int(),
+  retiredAt: z.number().int().nullable(),
+  revokedAt: z.number().int().nullable(),
+  revokedReason: z.string().nullable(),
+});
+export type PublishedSignerKey = z.infer<typeof PublishedSignerKey>;
+
+/** GET /api/certificates/keys: the approvers' public keys, also a file `telecal cert verify --keys` reads. */
+export const SignerKeysResponse = z.strictObject({ keys: z.array(PublishedSignerKey) });
+
+/** GET /.well-known/telecal-keys.json: every key this server signs with, to pin for offline checks. */
+export const WellKnownKeys = z.strictObject({
+  format: z.literal("telecal-keys/v1"),
+  /** The approvers' certificate keys, current, retired and revoked. */
+  signers: z.array(PublishedSignerKey),
+  /** The record log's checkpoint keys (Ed25519, the same SPKI layout). */
+  recordLog: z.array(SignerKey.extend({ createdAt: z.number().int() })),
+});
+export type WellKnownKeys = z.infer<typeof WellKnownKeys>;
+
+/**
+ * A file `telecal cert verify --keys` pins: the well-known answer, or a saved GET
+ * /api/certificates/keys answer (one saved before keys had a lifecycle holds no revokedAt).
+ */
+export const PinnedKeysFile = z.union([
+  WellKnownKeys,
+  z.object({ keys: z.array(z.object({ userId: z.string(), key: SignerKey, revokedAt: z.number().int().nullable().optional() })) }),
+]);
+
+/** Where a verifier found the signer's key: pinned (--keys), the issuing server, or the record store at hand. */
+export const KeyProof = z.enum(["pinned", "server", "registry"]);
+export type KeyProof = z.infer<typeof KeyProof>;
+
+/**
  * What the approver signs (Ed25519 over "telecal/certificate/v1\n" + canonical JSON of this). `sha256`
  * covers every byte of the file except the signature block itself, whose place `signedRanges` names;
  * `length` is the whole file's, so nothing can be appended after it.
@@ -229,6 +270,10 @@ export const RevokeCertificateRequest = z.strictObject({ reason: z.string().trim
 /** POST /api/certificates/verify: what a file proved. A bad file is an error with its code instead. */
 export const VerifyCertificateResponse = z.strictObject({
   ok: z.literal(true),
+  /** Always genuine here: the issuing server proves the signer's key or refuses the file. */
+  verdict: z.literal("genuine"),
+  /** The signer's key as registered; `revokedAt` when it was revoked after this file was signed. */
+  key: z.strictObject({ keyId: z.string(), proof: KeyProof, revokedAt: z.number().int().nullable() }),
   file: z.enum(["dcc", "pdf"]),
   certificate: CertificateSummary,
   /** For a certificate issued from a job: its results recomputed from the job's raw records, and found the same. */

@@ -37,7 +37,7 @@ export const NAMESPACE = { agent: "/agent", ui: "/ui" } as const;
 export interface AgentToServerEvents {
   hello: (msg: AgentHello, ack: Ack<HelloAccepted>) => void;
   readings: (batch: ReadingBatch, ack: Ack<BatchAck>) => void;
-  /** Readings as they are taken, volatile and unacknowledged: for viewers only. */
+  /** Readings as they are taken, one message per tick, unacknowledged: for viewers only. */
   live: (values: AgentLiveValue[]) => void;
   /** Clock exchange; allowed before hello. */
   clock: (ping: ClockPing, ack: Ack<ClockPong>) => void;
@@ -80,7 +80,7 @@ export interface UiToServerEvents {
 export interface ServerToUiEvents {
   snapshot: (snapshot: UiSnapshot) => void;
   agents: (agents: AgentSummary[]) => void;
-  /** Values as the agents take them; volatile, so a slow viewer skips, never lags. */
+  /** Values as the agents take them, per tick; a slow viewer gets the newest per stream, never lags. */
   live: (values: LiveValue[]) => void;
   problem: (error: ErrorBody) => void;
   /** To a session's room: who is there, whenever it changes. */

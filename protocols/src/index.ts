@@ -22,3 +22,6 @@ export * from "./sessions";
 export * from "./rtc";
 export * from "./procedures";
 export * from "./point-results";
+export * from "./nul";
+export * from "./json";
+export * from "./job-records";

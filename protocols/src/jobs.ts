@@ -27,6 +27,13 @@ export const JobBinding = z.strictObject({
 });
 export type JobBinding = z.infer<typeof JobBinding>;
 
+/** A job's equipment ids, each bound to its registry instrument (as the jobs table stores it). */
+export const JobBindings = z.record(Id, JobBinding);
+export type JobBindings = z.infer<typeof JobBindings>;
+
+/** The reference standards' validity when the job was created (as the jobs table stores it). */
+export const JobStandards = z.array(Usability);
+
 export const Job = z.strictObject({
   id: z.string(),
   organisationId: Id,
@@ -34,13 +41,13 @@ export const Job = z.strictObject({
   title: z.strictObject({ zh: z.string(), en: z.string() }),
   mode: z.enum(["verification", "calibration"]),
   agentId: Id,
-  binding: z.record(Id, JobBinding),
+  binding: JobBindings,
   technicianId: z.string(),
   expertId: z.string(),
   createdBy: z.string(),
   createdAt: z.number(),
   /** The reference standards' validity when the job was created (due-soon ones are the warnings to show). */
-  standards: z.array(Usability),
+  standards: JobStandards,
   status: JobStatus,
   /** Key of the step waiting (e.g. "dcv-10v/read"), null when finished. */
   next: z.string().nullable(),

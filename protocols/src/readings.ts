@@ -29,28 +29,32 @@ const MAX_BATCH = 10_000;
  * (already corrected by the agent's measured offset). A value is null when the instrument gave none
  * (overload); JSON has no infinities.
  */
-export const ReadingBatch = z
-  .strictObject({
-    streamId: Id,
-    instrumentId: Id,
-    firstSeq: z.number().int().nonnegative(),
-    t: z.array(z.number().positive()).min(1).max(MAX_BATCH),
-    values: z.array(z.number().nullable()).min(1).max(MAX_BATCH),
-    flags: z.array(z.number().int().min(0).max(15)).min(1).max(MAX_BATCH),
-    unit: z.string().min(1).max(32),
-    clock: ClockStamp,
-    /** True while a backlog is replayed: viewers are not shown these as live. */
-    historical: z.boolean(),
-    /**
-     * Base64 Ed25519 signature by the agent's device key over batchSigningBytes(batch)
-     * (batch-signature.ts); absent only from an agent enrolled without a key, which the server refuses.
-     */
-    signature: z.string().min(1).max(256).optional(),
-  })
-  .refine((b) => b.t.length === b.values.length && b.t.length === b.flags.length, {
-    message: "t, values and flags must have the same length",
-    path: ["values"],
-  });
+export const ReadingBatchFields = z.strictObject({
+  streamId: Id,
+  instrumentId: Id,
+  firstSeq: z.number().int().nonnegative(),
+  t: z.array(z.number().positive()).min(1).max(MAX_BATCH),
+  values: z.array(z.number().nullable()).min(1).max(MAX_BATCH),
+  flags: z.array(z.number().int().min(0).max(15)).min(1).max(MAX_BATCH),
+  unit: z.string().min(1).max(32),
+  clock: ClockStamp,
+  /** True while a backlog is replayed: viewers are not shown these as live. */
+  historical: z.boolean(),
+  /**
+   * Base64 Ed25519 signature by the agent's device key over batchSigningBytes(batch)
+   * (batch-signature.ts); absent only from an agent enrolled without a key, which the server refuses.
+   */
+  signature: z.string().min(1).max(256).optional(),
+});
+
+/** Every reading of a batch has its time, its value and its flags. */
+export function sameLengths(b: { t: unknown[]; values: unknown[]; flags: unknown[] }): boolean {
+  return b.t.length === b.values.length && b.t.length === b.flags.length;
+}
+
+export const SAME_LENGTHS = { message: "t, values and flags must have the same length", path: ["values"] };
+
+export const ReadingBatch = ReadingBatchFields.refine(sameLengths, SAME_LENGTHS);
 export type ReadingBatch = z.infer<typeof ReadingBatch>;
 
 export const BatchAck = z.strictObject({
@@ -61,8 +65,8 @@ export const BatchAck = z.strictObject({
 export type BatchAck = z.infer<typeof BatchAck>;
 
 /**
- * A reading as it is taken, sent by the agent on a volatile path beside the durable batches: it is
- * shown at once and never waits behind a backlog; if the link is busy it is skipped, not queued.
+ * A reading as it is taken, sent by the agent on a live path beside the durable batches, with the
+ * other readings of its tick: it is shown at once and never waits behind a backlog.
  * What counts as the record is the acknowledged batch, not this.
  */
 export const AgentLiveValue = z.strictObject({
@@ -77,7 +81,7 @@ export type AgentLiveValue = z.infer<typeof AgentLiveValue>;
 
 export const AgentLiveValues = z.array(AgentLiveValue).min(1).max(256);
 
-/** One value for viewers, relayed as it arrives on a volatile path: a slow viewer skips, never lags. */
+/** One value for viewers, relayed per tick: a slow viewer gets the newest per stream, never lags. */
 export const LiveValue = z.strictObject({
   agentId: Id,
   instrumentId: Id,

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { Id } from "./ids";
+import { ReadingBatchFields, SAME_LENGTHS, sameLengths } from "./readings";
 
 /** What a record of the log holds. A correction points to the record it corrects. */
 export const RecordKind = z.enum([
@@ -11,8 +13,45 @@ export const RecordKind = z.enum([
   "session-event",
   "correction",
   "certificate",
+  /** What ingest refused and why (stream `refusals/<agent id>`): shown to the lab admin. */
+  "ingest-refusal",
 ]);
 export type RecordKind = z.infer<typeof RecordKind>;
+
+/**
+ * The record log's stream of one agent's stream of readings: "agentId/streamId". This is the stored,
+ * hashed and checkpointed form, so it never changes (old logs must still verify); everywhere else a
+ * stream is named by streamRef() ("agentId:streamId").
+ */
+export function readingsRecordStream(agentId: string, streamId: string): string {
+  return `${agentId}/${streamId}`;
+}
+
+/**
+ * The payload of a reading-batch record: exactly the readings that batch newly stored, with the
+ * batch's clock, unit and (when it carries the whole batch) the agent's signature.
+ */
+export const ReadingBatchPayload = ReadingBatchFields.extend({
+  agentId: Id,
+  /** As the agent sent it; checked when the batch was taken, not narrowed here. */
+  unit: z.string(),
+  /** UTC milliseconds at which the server stored it. */
+  receivedAt: z.number(),
+}).refine(sameLengths, SAME_LENGTHS);
+export type ReadingBatchPayload = z.infer<typeof ReadingBatchPayload>;
+
+/** A correction: a new record in the corrected record's stream, pointing to it by id and hash. */
+export const CorrectionPayload = z.strictObject({
+  corrects: z.strictObject({ id: z.number().int().positive(), hash: z.string(), kind: z.string(), seq: z.number().int().nonnegative() }),
+  who: z.string(),
+  /** UTC milliseconds. */
+  when: z.number(),
+  why: z.string(),
+  /** The value as the corrected record holds it, and the value it should have had: any JSON. */
+  old: z.json(),
+  new: z.json(),
+});
+export type CorrectionPayload = z.infer<typeof CorrectionPayload>;
 
 const Hex32 = z.string().regex(/^[0-9a-f]{64}$/, "32 bytes, lowercase hex");
 

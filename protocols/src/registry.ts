@@ -99,6 +99,9 @@ export const ReportedValue = z.strictObject({
 });
 export type ReportedValue = z.infer<typeof ReportedValue>;
 
+/** A reference certificate's reported values, as the registry stores them. */
+export const ReportedValues = z.array(ReportedValue);
+
 /** POST /api/instruments/:id/certificates (admin): the reference standard's own calibration certificate. */
 export const AddCertificateRequest = z
   .strictObject({

@@ -95,7 +95,8 @@ export type ChatMessage = z.infer<typeof ChatMessage>;
 /** Where a mark is drawn: one person's camera as the others see it, or one stream's chart. */
 export const AnnotationTarget = z.union([
   z.string().regex(/^video:[A-Za-z0-9._-]{1,64}$/),
-  z.string().regex(/^chart:[A-Za-z0-9._/-]{1,160}$/),
+  // chart:agent:stream (streamRef); chart:agent/stream is how marks made before that were kept.
+  z.string().regex(/^chart:[A-Za-z0-9._/:-]{1,160}$/),
 ]);
 export type AnnotationTarget = z.infer<typeof AnnotationTarget>;
 
@@ -154,7 +155,7 @@ export const SessionEvent = z.discriminatedUnion("event", [
   z.strictObject({ event: z.literal("annotated"), user: SessionUser, target: AnnotationTarget, shape: AnnotationShape, note: z.string().nullable() }),
   z.strictObject({ event: z.literal("annotations-cleared"), user: SessionUser, target: AnnotationTarget }),
   /** Something a participant asked for and was refused (a command, a grant ...), with the code. */
-  z.strictObject({ event: z.literal("refused"), user: SessionUser, what: z.string(), request: z.unknown(), error: ErrorBody }),
+  z.strictObject({ event: z.literal("refused"), user: SessionUser, what: z.string(), request: z.json().optional(), error: ErrorBody }),
 ]);
 export type SessionEvent = z.infer<typeof SessionEvent>;
 

@@ -1,7 +1,11 @@
 import { z } from "zod";
 import { Id } from "./ids";
 
-/** A stream's public id: "agentId:streamId" (ids never hold ':'). */
+/**
+ * A stream's id across agents, "agentId:streamId" (ids never hold ':'): the one key of a stream in
+ * memory and on the wire (REST paths, StreamInfo.id, UiSnapshot.history, viewers' maps). The record
+ * log names a stream of readings otherwise: readingsRecordStream() in records.ts.
+ */
 export const StreamRef = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "agentId:streamId");
@@ -28,6 +32,7 @@ export const StreamInfo = z.strictObject({
 });
 export type StreamInfo = z.infer<typeof StreamInfo>;
 
+/** A reading as the server stored it: the repository's rows and the read API's. */
 export const StoredReading = z.strictObject({
   seq: z.number().int(),
   /** UTC milliseconds. */
@@ -37,6 +42,8 @@ export const StoredReading = z.strictObject({
   clockOffsetMs: z.number(),
   clockUncertaintyMs: z.number(),
   historical: z.boolean(),
+  /** UTC milliseconds at which the server stored the batch that carried it. */
+  receivedAt: z.number(),
 });
 export type StoredReading = z.infer<typeof StoredReading>;
 

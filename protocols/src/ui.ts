@@ -21,11 +21,7 @@ export type AgentSummary = z.infer<typeof AgentSummary>;
 export const UiSnapshot = z.strictObject({
   serverTime: z.number(),
   agents: z.array(AgentSummary),
+  /** Keyed by streamRef(agentId, streamId): "agentId:streamId". */
   history: z.record(z.string(), z.array(HistoryPoint)),
 });
 export type UiSnapshot = z.infer<typeof UiSnapshot>;
-
-/** Key of a stream across agents, as used in UiSnapshot.history and by viewers. */
-export function streamKey(agentId: string, streamId: string): string {
-  return `${agentId}/${streamId}`;
-}

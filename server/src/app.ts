@@ -1,22 +1,28 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { NAMESPACE } from "@telecal/protocols";
 import { Server as IoServer } from "socket.io";
 import { Auth, type AuthOptions, DEFAULT_AUTH_OPTIONS } from "./auth/auth";
-import { guardAgentNamespace, guardUiNamespace } from "./auth/socket-auth";
+import { guardAgentNamespace, guardDefaultNamespace, guardUiNamespace } from "./auth/socket-auth";
 import { agentRoutes } from "./http/agents";
 import { certificateRoutes } from "./http/certificates";
+import { signerKeyRoutes } from "./http/signer-keys";
 import { CertificateService } from "./certificates/service";
 import { SignerKeys } from "./certificates/signer-keys";
+import { CertificateChecker, type CheckerOptions, DEFAULT_CHECKER_OPTIONS } from "./certificates/verify-pool";
 import { authRoutes } from "./http/auth";
 import { registerErrorHandler } from "./http/errors";
+import { answerFrameworkError, clientErrorHandler } from "./http/framework-errors";
+import { allowedHostsFor, refuseUnknownHosts } from "./http/allowed-hosts";
 import { healthRoutes } from "./http/health";
 import { instrumentRoutes } from "./http/instruments";
 import { labRoutes } from "./http/labs";
 import { recordsRoutes } from "./http/records";
+import { refuseNul } from "./http/no-nul";
 import { registerOpenApi } from "./http/openapi";
+import { registerSecurityHeaders } from "./http/security-headers";
 import { jobRoutes } from "./http/jobs";
 import { sessionRoutes } from "./http/sessions";
 import { registryWarningRoutes } from "./http/registry-warnings";
@@ -28,7 +34,7 @@ import { agentRoom, attachAgentNamespace } from "./realtime/agent-namespace";
 import { Hub } from "./realtime/hub";
 import type { Checkpointer } from "./records/checkpoints";
 import { type RecordsOptions, startRecords } from "./records/service";
-import { attachUiNamespace } from "./realtime/ui-namespace";
+import { attachUiNamespace, type UiNamespace } from "./realtime/ui-namespace";
 import { attachSessions, type SessionOptions, type SessionService } from "./realtime/sessions/index";
 import { checkRtcOptions, type RtcOptions } from "./realtime/rtc-ice-config";
 import { attachRtcSignalling } from "./realtime/rtc-signalling";
@@ -65,9 +71,26 @@ export interface ServerOptions {
   sessions?: Partial<SessionOptions>;
   /** Public certificate checks (POST /api/certificates/verify) allowed per client address in each window. */
   certificateVerifyLimit?: { max: number; windowMs: number };
+  /** Public certificate checks: worker threads, time limit, size and complexity bounds (docs/security.md). */
+  certificateChecks?: Partial<CheckerOptions>;
   /** STUN and TURN servers for the browsers' video (docs/operations.md); none: host candidates only. */
   rtc?: RtcOptions;
+  /**
+   * Host names requests and sockets may name (Host header): default the local names, the public
+   * address, a specific listening address and the allowed origins' hosts; `*` allows any.
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * Addresses (or CIDRs) of reverse proxies whose X-Forwarded-For and -Proto are believed: sign-in
+   * limits then count the client's address, not the proxy's, and cookies are Secure behind TLS.
+   */
+  trustProxy?: readonly string[];
+  /** How often viewers' organisation rooms are read again from the registry (default one minute). */
+  roomRefreshMs?: number;
 }
+
+/** Changes to the registry that another process made (the CLI) reach viewers' rooms within this. */
+export const DEFAULT_ROOM_REFRESH_MS = 60_000;
 
 export interface TelecalServer {
   app: FastifyInstance;
@@ -84,6 +107,8 @@ export interface TelecalServer {
   certificates: CertificateService;
   /** Live sessions of jobs: presence, chat, control leases, commands. */
   sessions: SessionService;
+  /** /ui viewers: their organisation rooms and the live fanout (what each viewer holds back). */
+  viewers: UiNamespace;
   /** http://host:port once listening. */
   url: string;
   close(): Promise<void>;
@@ -100,15 +125,24 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     loggerInstance: typeof options.logger === "object" ? options.logger : undefined,
     // Proxies and slow county links: keep connections honest but not hair-trigger.
     connectionTimeout: 60_000,
+    ...(options.trustProxy?.length ? { trustProxy: [...options.trustProxy] } : {}),
+    clientErrorHandler,
+    // A URL that does not decode (`/..%c0%af`) gets a registry error, not fastify's own body.
+    frameworkErrors: (err, request, reply) => answerFrameworkError(err, request.url, reply as unknown as FastifyReply),
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.log.info({ database: store.where, migrated: store.migrated }, "store open");
   registerErrorHandler(app);
+  const authOptions = { ...DEFAULT_AUTH_OPTIONS, ...options.auth };
+  const allowedHosts = allowedHostsFor({ allowedHosts: options.allowedHosts, publicUrl: options.publicUrl, host: options.host, allowedOrigins: authOptions.allowedOrigins });
+  refuseUnknownHosts(app, allowedHosts);
+  await registerSecurityHeaders(app);
+  refuseNul(app);
   await registerOpenApi(app);
   await app.register(healthRoutes);
   // Before any route that needs a session: each route calls authorize(auth, roles, what) itself.
-  const auth = new Auth(store.auth, { ...DEFAULT_AUTH_OPTIONS, ...options.auth });
+  const auth = new Auth(store.auth, { ...authOptions, allowedHosts });
   const registry = new RegistryService(store.db, store.dialect, { dueSoonDays: DEFAULT_DUE_SOON_DAYS, ...options.registry });
   // Before the routes: the agents listing asks it who is online.
   const hub = new Hub(store);
@@ -128,16 +162,20 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   let url = "";
   const signers = new SignerKeys(store.db, options.dataDir === undefined ? undefined : resolve(options.dataDir));
   const certificates = new CertificateService(store.db, store.dialect, store.auth, checkpoints, signers, () => options.publicUrl ?? (process.env["TELECAL_PUBLIC_URL"] || url));
-  await app.register(certificateRoutes(auth, certificates, options.certificateVerifyLimit));
+  const checker = new CertificateChecker({ ...DEFAULT_CHECKER_OPTIONS, ...options.certificateChecks });
+  app.addHook("onClose", () => checker.close());
+  await app.register(certificateRoutes(auth, certificates, checker, options.certificateVerifyLimit));
+  await app.register(signerKeyRoutes(auth, certificates));
   await app.register(rtcRoutes(auth, options.rtc ?? {}));
   await registerWeb(app, options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot);
 
   // Heartbeats every 10 s, a link silent 10 s more is down: an agent finds a lost server within
   // about 20 s (and puts remotely driven sources in standby), and a session sees a dropped person.
   const io = new IoServer(app.server, { serveClient: false, maxHttpBufferSize: 4e6, pingInterval: 10_000, pingTimeout: 10_000 });
-  // Viewing live data: any signed-in role, agents of every organisation (for now).
+  // Viewing live data: any signed-in role, the agents of the organisations it may see (viewer-rooms.ts).
   guardUiNamespace(io.of(NAMESPACE.ui), auth, app.log, {});
   guardAgentNamespace(io.of(NAMESPACE.agent), auth, app.log);
+  guardDefaultNamespace(io.of("/"), app.log);
   attachAgentNamespace(io, hub, app.log, jobs);
   // An agent hears of its job as soon as it is created or moves on, not at its next hello.
   // Only the job that changed is read and sent; the whole list goes with each hello.
@@ -147,10 +185,14 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
       .then((job) => job && io.of(NAMESPACE.agent).to(agentRoom(agentId)).emit("jobs", [job]))
       .catch((err: unknown) => app.log.warn({ agentId, err: String(err) }, "could not tell the agent of its jobs"));
   });
-  const detachUi = attachUiNamespace(io, hub, app.log);
+  const sessions = attachSessions(io, store, app.log, options.sessions);
+  const ui = attachUiNamespace(io, hub, store, app.log, {
+    roomRefreshMs: options.roomRefreshMs ?? DEFAULT_ROOM_REFRESH_MS,
+    sessionRooms: (agentId) => sessions.liveRooms(agentId),
+  });
+  const detachUi = () => ui.detach();
   attachRtcSignalling(io, jobs, app.log);
 
-  const sessions = attachSessions(io, store, app.log, options.sessions);
   // A job's session hears that its run moved on, whoever moved it (people over REST, the agent).
   const offRuns = jobs.onChange((_agentId, jobId) => sessions.runChanged(jobId));
   await app.register(sessionRoutes(auth, sessions));
@@ -159,7 +201,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     await app.listen({ host: options.host ?? "0.0.0.0", port: options.port ?? 8080 });
   } catch (err) {
     detachUi();
-    io.close();
+    // The server never listened: there is no connection to wait for.
+    void io.close();
     await app.close().catch(() => undefined);
     await checkpoints.stop();
     await store.close();
@@ -181,12 +224,14 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     jobs,
     certificates,
     sessions,
+    viewers: ui,
     url,
     async close() {
       offJobs();
       offRuns();
       detachUi();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      // The callback, not the returned promise, fires once the HTTP server has closed too.
+      await new Promise<void>((resolve) => void io.close(() => resolve()));
       await app.close().catch(() => undefined);
       // Batches taken before the close are stored (and acked, if their socket is still there).
       await hub.drain();

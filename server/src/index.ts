@@ -5,7 +5,7 @@ export type { AgentRecord } from "./store/agents-repository";
 export { DATABASE_FILE, databaseUrlFor, isPostgresUrl, redactUrl } from "./store/db";
 export { MIGRATIONS } from "./store/migrate";
 export { CSV_HEADER, csvRows, listStreams, readingsPage } from "./store/readings-export";
-export type { BatchStored, StoredReading } from "./store/readings-repository";
+export type { BatchStored } from "./store/readings-repository";
 export { Store, type StoreOptions } from "./store/store";
 export type { StreamRecord } from "./store/streams-repository";
 export { SERVER_VERSION } from "./version";

@@ -73,7 +73,7 @@ describe("telecal agent enroll, then telecal agent streams with the stored crede
       while (points < 3) {
         if (Date.now() > deadline) throw new Error(`timed out waiting for 3 readings of lab-enrolled/dmm1.dcv; agent stderr: ${agent.stderr()}`);
         const reply = (await ui.timeout(5000).emitWithAck("snapshot").catch(() => null)) as { ok: boolean; snapshot?: UiSnapshot } | null;
-        points = reply?.snapshot?.history["lab-enrolled/dmm1.dcv"]?.length ?? 0;
+        points = reply?.snapshot?.history["lab-enrolled:dmm1.dcv"]?.length ?? 0;
         await new Promise((r) => setTimeout(r, 200));
       }
     } finally {

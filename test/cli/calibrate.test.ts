@@ -35,7 +35,7 @@ interface Curve {
 
 async function demo(id: string): Promise<{ procedure: string; decisionRule: string; binding: Record<string, string>; points: Row[]; curve?: Curve }> {
   const { stdout } = await run(process.execPath, [BIN, "calibrate", "--procedure", id, "--demo", "--json"], { timeout: 120_000, maxBuffer: 1 << 24 });
-  return JSON.parse(stdout);
+  return JSON.parse(stdout) as Awaited<ReturnType<typeof demo>>;
 }
 
 /** Five standard deviations of the mean of `n` readings with noise `sigma`: a bound a test can trust. */

@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { promisify } from "node:util";
-import { chainHash, DATABASE_FILE, ephemeralSigningKey, issueFiles, startServer, type TelecalServer } from "@telecal/server";
+import type { SignatureManifest } from "@telecal/protocols";
+import { chainHash, DATABASE_FILE, ephemeralSigningKey, issueFiles, loadOrCreateSigningKey, startServer, type TelecalServer, verifyCertificateFile } from "@telecal/server";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN } from "../fakes/cli";
@@ -17,7 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), "telecal-cert-cli-"));
 /** `telecal cert verify ARGS`: its exit code and output, never a throw. */
 async function certVerify(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, "cert", "verify", ...args], { timeout: 60_000 });
+    const { stdout, stderr } = await run(process.execPath, [BIN, "cert", "verify", ...args], { timeout: 180_000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -63,16 +64,36 @@ function firstReading(db: Database.Database): { event: RecordRow; batch: RecordR
   return { event, batch, t: from.t[0]! };
 }
 
+interface Demo {
+  job: string;
+  rawRecords: number;
+  points: { point: string }[];
+  certificate: [string, string, string];
+  dataDir: string;
+}
+
+/** One `calibrate --demo --certificate --data-dir` run per procedure, shared by every test that needs its lab. */
+const demos = new Map<string, Promise<Demo>>();
+function demo(id: string): Promise<Demo> {
+  let d = demos.get(id);
+  if (!d) {
+    const dataDir = join(dir, `${id}-data`);
+    d = run(process.execPath, [BIN, "calibrate", "--procedure", id, "--demo", "--json", "--certificate", join(dir, id), "--data-dir", dataDir], { timeout: 360_000, maxBuffer: 1 << 24 }).then(
+      ({ stdout }) => ({ ...(JSON.parse(stdout) as Omit<Demo, "dataDir">), dataDir }),
+    );
+    demos.set(id, d);
+  }
+  return d;
+}
+
 const HEADINGS = { "dmm-dcv-jjf1587": "校准证书", "thermometer-bath": "校准证书", "balance-jjg1036": /检定证书|检定结果通知书/, "pressure-gauge-jjg52": /检定证书|检定结果通知书/ } as const;
 
 describe("telecal calibrate --demo --certificate: a signed PDF and DCC for each shipped procedure", () => {
   for (const [id, heading] of Object.entries(HEADINGS)) {
     it(`${id}: the DCC validates, the PDF shows the same values, cert verify accepts both and rejects a changed byte`, async () => {
-      const out = join(dir, id);
-      const dataDir = join(dir, `${id}-data`);
-      const { stdout } = await run(process.execPath, [BIN, "calibrate", "--procedure", id, "--demo", "--json", "--certificate", out, "--data-dir", dataDir], { timeout: 150_000, maxBuffer: 1 << 24 });
-      const result = JSON.parse(stdout) as { job: string; rawRecords: number; points: { point: string }[]; certificate: string[] };
-      const [xmlPath, pdfPath, enPath] = result.certificate as [string, string, string];
+      const result = await demo(id);
+      const { dataDir } = result;
+      const [xmlPath, pdfPath, enPath] = result.certificate;
       const xml = readFileSync(xmlPath);
       expect(xmllintErrors(xml)).toBe("");
       const text = pdfText(readFileSync(pdfPath));
@@ -83,10 +104,12 @@ describe("telecal calibrate --demo --certificate: a signed PDF and DCC for each 
       // The PDF writes U out to its last digit (0.0000040 for the DCC's 0.000004): the same numbers.
       const written = [...text.matchAll(/(-?[\d.]+(?:e-?\d+)?) \(k=/g)].map((m) => Number(m[1]));
       expect(written).toEqual(uncertainties.map(Number));
+      // Offline without keys the signature verifies but nothing proves the key: never "OK".
       for (const path of [xmlPath, pdfPath, enPath]) {
-        const ok = await certVerify(path);
-        expect(ok.code, ok.stderr).toBe(0);
-        expect(ok.stdout).toMatch(/signature OK/);
+        const alone = await certVerify(path);
+        expect(alone.code, alone.stderr).toBe(4);
+        expect(alone.stdout).toMatch(/签名有效但密钥未经证实.*UNPROVEN/);
+        expect(alone.stdout).not.toMatch(/GENUINE|OK/);
       }
       for (const path of [xmlPath, pdfPath]) {
         const bytes = readFileSync(path);
@@ -99,6 +122,7 @@ describe("telecal calibrate --demo --certificate: a signed PDF and DCC for each 
       // With the record log at hand the results are recomputed from the job's raw records.
       const recomputed = await certVerify(pdfPath, "--data-dir", dataDir);
       expect(recomputed.code, recomputed.stderr).toBe(0);
+      expect(recomputed.stdout).toMatch(/真实 GENUINE: .*proven by the registered keys of/);
       expect(recomputed.stdout).toContain(`results: recomputed from job ${result.job}'s ${result.rawRecords} raw records`);
       expect(recomputed.stdout).toContain(`all ${result.points.length} rows the same`);
       if (id !== "balance-jjg1036") return;
@@ -130,7 +154,7 @@ describe("telecal calibrate --demo --certificate: a signed PDF and DCC for each 
       const runForged = await certVerify(pdfPath, "--data-dir", forged);
       expect(runForged.code).toBe(1);
       expect(runForged.stderr).toMatch(/TC_ERR_CERT_RECORDS: .*raw record [0-9a-f]{64} is not in the log/);
-    }, 400_000);
+    }, 900_000);
   }
 });
 
@@ -145,7 +169,7 @@ describe("telecal cert verify: each rejection has its code and a non-zero exit",
     pdf = write("c.pdf", files.pdf.zh);
     xml = write("c.xml", files.dcc);
     server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => server?.close());
 
   it("appended data, a DTD, a file that is none, a missing file", async () => {
@@ -160,7 +184,7 @@ describe("telecal cert verify: each rejection has its code and a non-zero exit",
       expect(r.code, name).toBe(1);
       expect(r.stderr, name).toContain(code);
     }
-  }, 240_000);
+  }, 600_000);
 
   it("a key that is not pinned, and a certificate the server never issued", async () => {
     const keysFile = write("keys.json", Buffer.from(JSON.stringify({ keys: [{ userId: "someone", key: ephemeralSigningKey().publicKey }] })));
@@ -170,5 +194,91 @@ describe("telecal cert verify: each rejection has its code and a non-zero exit",
     const unknown = await certVerify(pdf, "--server", server.url);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("TC_ERR_CERT_NOT_FOUND");
-  }, 120_000);
+  }, 600_000);
+});
+
+describe("telecal cert verify: forgeries, in every mode (offline: unproven; --data-dir, --keys, --server: rejected)", () => {
+  let lab: Demo;
+  let labDir: string;
+  let server: TelecalServer;
+  let genuinePdf: string;
+  let manifest: SignatureManifest;
+  let keysFile: string;
+  beforeAll(async () => {
+    lab = await demo("balance-jjg1036");
+    // A copy of the lab's data dir, served by the lab's server: the forgeries never touch the demo's own.
+    labDir = join(dir, "forgery-lab");
+    cpSync(lab.dataDir, labDir, { recursive: true });
+    server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null, dataDir: labDir });
+    genuinePdf = lab.certificate[1];
+    manifest = verifyCertificateFile(readFileSync(genuinePdf), "genuine.pdf").manifest;
+    keysFile = await saveKeys("lab-keys.json");
+  }, 900_000);
+  afterAll(async () => server?.close());
+
+  /** What a verifier pins: the lab's /.well-known/telecal-keys.json as it is now. */
+  async function saveKeys(name: string): Promise<string> {
+    const res = await fetch(`${server.url}/.well-known/telecal-keys.json`);
+    return write(name, Buffer.from(await res.text()));
+  }
+
+  /** The file in each mode: [exit code, the code or verdict expected] per mode. */
+  async function expectVerdicts(path: string, rejected: { dataDir: string; keys: string; server: string }, keys = keysFile) {
+    const offline = await certVerify(path);
+    expect(offline.code, `${path} offline`).toBe(4);
+    expect(offline.stdout).toContain("UNPROVEN");
+    for (const [mode, args, code] of [
+      ["--data-dir", ["--data-dir", labDir], rejected.dataDir],
+      ["--keys", ["--keys", keys], rejected.keys],
+      ["--server", ["--server", server.url], rejected.server],
+    ] as const) {
+      const r = await certVerify(path, ...args);
+      expect(r.code, `${path} ${mode}: ${r.stdout}`).toBe(1);
+      expect(r.stderr, `${path} ${mode}`).toContain(`拒绝 REJECTED: ${basename(path)}: ${code}`);
+      expect(r.stdout).not.toContain("GENUINE");
+    }
+  }
+
+  /** The lab's certificate as a forger would make it: the same id, number and approver, other numbers, any key. */
+  async function forge(name: string, key: ReturnType<typeof ephemeralSigningKey>, now = Date.now()): Promise<{ pdf: string; xml: string }> {
+    const data = { ...certificateDataFor("balance-jjg1036", manifest.certificateId), number: manifest.number, people: { ...PEOPLE, approver: { id: manifest.signer.id, name: manifest.signer.name } } };
+    const files = await issueFiles(data, { person: { id: manifest.signer.id, name: manifest.signer.name }, key }, server.url, now);
+    return { pdf: write(`${name}.pdf`, files.pdf.zh), xml: write(`${name}.xml`, files.dcc) };
+  }
+
+  it("the genuine certificate is GENUINE with --data-dir, --keys and --server", async () => {
+    for (const args of [["--data-dir", labDir], ["--keys", keysFile], ["--server", server.url]]) {
+      const r = await certVerify(genuinePdf, ...args);
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/^telecal cert verify: 真实 GENUINE: /);
+    }
+  }, 600_000);
+
+  it("re-signed PDF and DCC with the forger's own key; another job's certificate with the same number", async () => {
+    const forged = await forge("resigned", ephemeralSigningKey());
+    const own = { dataDir: "TC_ERR_CERT_UNTRUSTED_KEY", keys: "TC_ERR_CERT_UNTRUSTED_KEY", server: "TC_ERR_CERT_UNTRUSTED_KEY" };
+    await expectVerdicts(forged.pdf, own);
+    await expectVerdicts(forged.xml, own);
+    // Another lab's job, numbered TC-2026-000001 too: genuine where it was issued, not here.
+    const other = (await demo("dmm-dcv-jjf1587")).certificate[1];
+    expect(verifyCertificateFile(readFileSync(other), "other.pdf").manifest.number).toBe(manifest.number);
+    await expectVerdicts(other, { dataDir: "TC_ERR_CERT_NOT_FOUND", keys: "TC_ERR_CERT_UNTRUSTED_KEY", server: "TC_ERR_CERT_NOT_FOUND" });
+  }, 900_000);
+
+  it("a signer key revoked before signing: the thief's later signature is rejected, the earlier certificate says when", async () => {
+    const keyFile = join(labDir, "signers", `${manifest.signer.id.replace(/[^A-Za-z0-9_-]/g, "_")}.pem`);
+    const stolen = loadOrCreateSigningKey(keyFile);
+    expect(stolen.publicKey.keyId).toBe(manifest.signer.key.keyId);
+    const { stdout } = await run(process.execPath, [BIN, "cert", "key", "revoke", stolen.publicKey.keyId, "--reason", "key file copied by a former employee", "--data-dir", labDir], { timeout: 60_000 });
+    expect(stdout).toContain(`key ${stolen.publicKey.keyId} of ${manifest.signer.id} revoked at`);
+    expect(existsSync(keyFile)).toBe(false);
+    const revokedKeys = await saveKeys("keys-revoked.json");
+    const forged = await forge("revoked", stolen);
+    await expectVerdicts(forged.pdf, { dataDir: "TC_ERR_CERT_KEY_REVOKED", keys: "TC_ERR_CERT_KEY_REVOKED", server: "TC_ERR_CERT_KEY_REVOKED" }, revokedKeys);
+    for (const args of [["--data-dir", labDir], ["--keys", revokedKeys], ["--server", server.url]]) {
+      const r = await certVerify(genuinePdf, ...args);
+      expect(r.code, `${args[0]}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/真实 GENUINE: [\s\S]*key: revoked at \d{4}-.*after this file was signed/);
+    }
+  }, 600_000);
 });

@@ -11,7 +11,7 @@ describe("telecal export", () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack({ intervalMs: 20 });
-    await waitFor("30 acked readings", () => ((stack.server.hub.snapshot().history["lab-test/dmm1.dcv"]?.length ?? 0) >= 30 ? true : undefined));
+    await waitFor("30 acked readings", () => ((stack.server.hub.snapshot().history["lab-test:dmm1.dcv"]?.length ?? 0) >= 30 ? true : undefined));
     await stack.agent.stop();
   });
   afterAll(async () => {
@@ -27,15 +27,15 @@ describe("telecal export", () => {
     expect(csv.slice(1).map((l) => Number(l.split(",")[3]))).toEqual(stored.map((r) => r.value));
     expect(csv[1]!.split(",")[1]).toBe(new Date(stored[0]!.t).toISOString());
 
-    const json = JSON.parse((await run(process.execPath, [...args, "--format", "json", "--after", "9"], { maxBuffer: 1 << 26 })).stdout);
+    const json = JSON.parse((await run(process.execPath, [...args, "--format", "json", "--after", "9"], { maxBuffer: 1 << 26 })).stdout) as { stream: unknown; readings: { seq: number }[] };
     expect(json.stream).toMatchObject({ id: "lab-test:dmm1.dcv", unit: "V", quantity: "voltage" });
-    expect(json.readings.map((r: { seq: number }) => r.seq)).toEqual(stored.filter((r) => r.seq > 9).map((r) => r.seq));
+    expect(json.readings.map((r) => r.seq)).toEqual(stored.filter((r) => r.seq > 9).map((r) => r.seq));
   });
 
   it("names an unknown stream and a missing data dir", async () => {
     const unknown = await run(process.execPath, [BIN, "export", "--stream", "lab-test:nope", "--data-dir", stack.dataDir]).catch((e: { stderr: string }) => e);
-    expect((unknown as { stderr: string }).stderr).toContain("TC_ERR_UNKNOWN_STREAM");
+    expect(unknown.stderr).toContain("TC_ERR_UNKNOWN_STREAM");
     const missing = await run(process.execPath, [BIN, "export", "--stream", "a:b", "--data-dir", "/nonexistent"]).catch((e: { stderr: string }) => e);
-    expect((missing as { stderr: string }).stderr).toContain("TC_ERR_CONFIG_READ");
+    expect(missing.stderr).toContain("TC_ERR_CONFIG_READ");
   });
 });

@@ -55,8 +55,10 @@ describe("telecal start: the demo lab in the registry, and the demo job", () => 
     const verify = spawnSync(process.execPath, [BIN, "verify", "--data-dir", dataDir], { encoding: "utf8", timeout: CLI_START_MS });
     expect([verify.status, verify.stderr]).toEqual([0, ""]);
 
-    const again = await runTelecal(["start", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir], READY);
+    // Without --host the demo, with its published password, listens on loopback only.
+    const again = await runTelecal(["start", "--port", "0", "--data-dir", dataDir], READY);
     try {
+      expect(READY.exec(again.stdout())![1]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(again.stdout()).toContain("no demo instruments registered (existing data dir)");
       expect(again.stdout()).toContain("no demo job created (existing data dir)");
       const url = READY.exec(again.stdout())![1]!;

@@ -46,7 +46,7 @@ describe("the live page in Chromium", () => {
     // After sign-in the dashboard; the live readings are one click away.
     await page.getByTestId("dashboard").waitFor({ timeout: 10_000 });
     await page.getByTestId("nav-live").click();
-    const value = page.getByTestId("live-value-lab-test/dmm1.dcv");
+    const value = page.getByTestId("live-value-lab-test:dmm1.dcv");
     await value.waitFor({ timeout: 15_000 });
     // The displayed value must change while we watch: count changes of the text, not distinct
     // values (at 7 digits the simulated 10 V with µV noise shows only a few distinct values).

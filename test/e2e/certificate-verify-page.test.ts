@@ -30,7 +30,7 @@ describe("the certificate verify page in Chromium", () => {
       payload: { data: draft },
     });
     if (res.statusCode !== 201) throw new Error(res.body);
-    issued = res.json() as IssuedCertificate;
+    issued = res.json<IssuedCertificate>();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
@@ -42,13 +42,20 @@ describe("the certificate verify page in Chromium", () => {
     await page.goto(`${server.url}/verify/${issued.certificate.id}`);
     await expect.poll(() => page.locator(".status").textContent()).toBe("有效 Valid");
     expect(await page.locator("body").textContent()).toContain(issued.certificate.number);
+    // What the holder compares with the paper: one row per result point, the serial, the conclusion.
+    const rows = certificateDataFor("balance-jjg1036").results;
+    expect(await page.locator("#results tr td:first-child").allTextContents()).toEqual(rows.map((r) => r.point));
+    expect(await page.locator("#results tr td:last-child").allTextContents()).toEqual(rows.map(() => "合格 Pass"));
+    expect(await page.locator("#serial").textContent()).toBe(issued.certificate.item.serial);
+    expect(await page.locator("#conclusion").textContent()).toBe("检定合格 Conforms (all points pass)");
+    expect(await page.locator("#downloads a").count()).toBe(3);
     const pdf = Buffer.from(issued.pdf, "base64");
     await page.locator("#file").setInputFiles({ name: "certificate.pdf", mimeType: "application/pdf", buffer: pdf });
-    await expect.poll(() => page.locator("#result").textContent(), { timeout: 10_000 }).toContain("Genuine and unchanged");
+    await expect.poll(() => page.locator("#result").textContent(), { timeout: 10_000 }).toContain("真实 GENUINE");
     const changed = Buffer.from(pdf);
     changed[2000] = changed[2000]! ^ 0x01;
     await page.locator("#file").setInputFiles({ name: "changed.pdf", mimeType: "application/pdf", buffer: changed });
-    await expect.poll(() => page.locator("#result").textContent(), { timeout: 10_000 }).toContain("TC_ERR_CERT_DIGEST");
+    await expect.poll(() => page.locator("#result").textContent(), { timeout: 10_000 }).toContain("拒绝 REJECTED: TC_ERR_CERT_DIGEST");
     if (process.env["TELECAL_SCREENSHOT"]) await page.screenshot({ path: process.env["TELECAL_SCREENSHOT"], fullPage: true });
     await page.close();
   });
@@ -57,7 +64,7 @@ describe("the certificate verify page in Chromium", () => {
     const token = await login(server, "admin");
     const res = await server.app.inject({ method: "POST", url: "/api/certificates", headers: { authorization: `Bearer ${token}` }, payload: { data: draft, replaces: issued.certificate.id, reason: "序列号有误 / wrong serial" } });
     expect(res.statusCode, res.body).toBe(201);
-    const replacement = (res.json() as IssuedCertificate).certificate;
+    const replacement = res.json<IssuedCertificate>().certificate;
     const page = await browser.newPage();
     await page.goto(`${server.url}/verify/${issued.certificate.id}`);
     await expect.poll(() => page.locator(".status").textContent()).toBe("已被替代 Amended (replaced)");

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCREENSHOTS, signIn } from "../fakes/browser";
 import { type DemoStack, startDemoStack } from "../fakes/demo-stack";
 import { launchChromium } from "../peers/chromium";
+import type { PageElement } from "../fakes/page-element";
 
 const OUTPUT = SCREENSHOTS;
 const POINTS = loadProcedures().get("dmm-dcv-jjf1587")!.points.length;
@@ -58,8 +59,8 @@ describe("a job's session page in Chromium, technician and expert", () => {
 
     // The bench runs the points; both see its live readings and the steps move on their own.
     await expect.poll(() => expert.getByTestId("step").getAttribute("data-kind"), { timeout: 15_000 }).toMatch(/^(set|read)$/);
-    await expert.getByTestId("live-value-demo-lab/dmm1.dcv").waitFor({ timeout: 15_000 });
-    await technician.getByTestId("live-value-demo-lab/dmm1.dcv").waitFor({ timeout: 15_000 });
+    await expert.getByTestId("live-value-demo-lab:dmm1.dcv").waitFor({ timeout: 15_000 });
+    await technician.getByTestId("live-value-demo-lab:dmm1.dcv").waitFor({ timeout: 15_000 });
 
     // The expert holds: the technician's page says so; then resumes.
     await expert.getByTestId("job-hold").click();
@@ -73,7 +74,7 @@ describe("a job's session page in Chromium, technician and expert", () => {
     await expect.poll(() => stepOf(expert), { timeout: 200_000, interval: 500 }).toBe("after/review");
     await expect.poll(() => stepOf(technician), { timeout: 10_000 }).toBe("after/review");
     // The meter switched to its resistance function for the resistance points: both pages learnt the new stream.
-    for (const page of [expert, technician]) await page.getByTestId("live-value-demo-lab/dmm1.res2w").waitFor({ timeout: 15_000 });
+    for (const page of [expert, technician]) await page.getByTestId("live-value-demo-lab:dmm1.res2w").waitFor({ timeout: 15_000 });
     expect(await technician.getByTestId("step-approve").count()).toBe(0);
     await technician.screenshot({ path: join(OUTPUT, "job-session-technician.png"), fullPage: true, timeout: 90_000 });
     await expert.screenshot({ path: join(OUTPUT, "job-session-expert.png"), fullPage: true, timeout: 90_000 });
@@ -82,15 +83,15 @@ describe("a job's session page in Chromium, technician and expert", () => {
     for (const page of [expert, technician]) {
       await expect.poll(() => page.getByTestId("job-page").getAttribute("data-status"), { timeout: 10_000 }).toBe("finished");
       // Every point has its error, computed in the page from the run's events.
-      const errors = await page.locator('[data-testid^="error-"]').evaluateAll((cells) => cells.map((c) => c.getAttribute("data-value")));
+      const errors = await page.locator('[data-testid^="error-"]').evaluateAll((cells: PageElement[]) => cells.map((c) => c.getAttribute("data-value")));
       expect(errors.length).toBe(POINTS);
       for (const e of errors) expect([e, Number.isFinite(Number(e)) && e !== ""]).toEqual([e, true]);
       // And its decision by the procedure's rule, with U from the budget: the simulated meter is within its MPE.
-      const decisions = await page.locator('[data-testid^="decision-"]').evaluateAll((cells) => cells.map((c) => c.getAttribute("data-code")));
+      const decisions = await page.locator('[data-testid^="decision-"]').evaluateAll((cells: PageElement[]) => cells.map((c) => c.getAttribute("data-code")));
       expect(decisions).toEqual(Array.from({ length: POINTS }, () => "pass"));
     }
     // The calibrator was left sourcing ohms: its volts readout says "no value", not an overload alarm.
-    const calibratorVolts = technician.getByTestId("live-value-demo-lab/cal1.output");
+    const calibratorVolts = technician.getByTestId("live-value-demo-lab:cal1.output");
     await expect.poll(() => calibratorVolts.locator("xpath=..").locator("[data-status]").getAttribute("data-status"), { timeout: 15_000 }).toBe("novalue");
     expect(await calibratorVolts.textContent()).toBe("—");
     const job = (await (await fetch(`${stack.server.url}/api/jobs/${jobId}`, { headers: { authorization: `Bearer ${stack.tokens.trainee}` } })).json()) as { status: string; done: number; steps: number };
@@ -128,7 +129,7 @@ describe("a job's session page in Chromium, technician and expert", () => {
     await admin.getByTestId("certificate-panel").screenshot({ path: join(OUTPUT, "job-certificate-issued.png") });
     // The PDF the page gives is the signed one, and the server recomputes its rows from the job's raw records.
     const [download] = await Promise.all([admin.waitForEvent("download"), admin.getByTestId("certificate-pdf").click()]);
-    const pdf = readFileSync((await download.path())!);
+    const pdf = readFileSync(await download.path());
     const checked = await fetch(`${stack.server.url}/api/certificates/verify`, { method: "POST", headers: { "content-type": "application/pdf" }, body: pdf });
     expect(checked.status).toBe(200);
     expect(await checked.json()).toMatchObject({ ok: true, certificate: { status: "valid" }, results: { job: jobId, points: POINTS } });

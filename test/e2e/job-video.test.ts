@@ -9,6 +9,7 @@ import { type DemoStack, startDemoStack } from "../fakes/demo-stack";
 import { CHROMIUM_ARGS } from "../peers/chromium";
 import { type Coturn, startCoturn } from "../peers/coturn";
 import { requireTool } from "../peers/require-tool";
+import type { PageElement } from "../fakes/page-element";
 
 /**
  * Debian's Chromium as launchChromium starts it, but with three fake cameras, for the technician's
@@ -138,7 +139,7 @@ describe("video between the people of a job's page in Chromium", () => {
       // Each tile as "who: state" ("who: connected" once it decodes frames), with the state's text, so
       // that a failure says which link of the mesh did not come up, and why.
       const tiles = (page: Page) =>
-        page.locator('[data-testid^="video-peer-"]').evaluateAll((els) =>
+        page.locator('[data-testid^="video-peer-"]').evaluateAll((els: PageElement[]) =>
           els
             .map((e) => {
               const decoding = e.getAttribute("data-state") === "connected" && Number(e.getAttribute("data-frames-decoded")) > 0;

@@ -1,6 +1,7 @@
-import type { AgentSummary, LiveValue, UiSnapshot } from "@telecal/protocols";
+import type { LiveValue, Reply, UiSnapshot } from "@telecal/protocols";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Stack, startStack, uiClient } from "../fakes/stack";
+import { emitAck } from "../fakes/acks";
 
 describe("a reading travels from a simulated DMM to a /ui viewer", () => {
   let stack: Stack;
@@ -38,18 +39,18 @@ describe("a reading travels from a simulated DMM to a /ui viewer", () => {
       expect([...times].sort((a, b) => a - b)).toEqual(times);
 
       // History holds stored batches, which trail the live values by the outbox's commit and flush.
-      let fresh = await ui.timeout(5000).emitWithAck("snapshot");
+      let fresh = await emitAck<Reply<{ snapshot: UiSnapshot }>>(ui, 5000, "snapshot");
       const started = Date.now();
-      while (fresh.ok && (fresh.snapshot.history["lab-test/dmm1.dcv"]?.length ?? 0) < 3 && Date.now() - started < 10_000) {
+      while (fresh.ok && (fresh.snapshot.history["lab-test:dmm1.dcv"]?.length ?? 0) < 3 && Date.now() - started < 10_000) {
         await new Promise((r) => setTimeout(r, 100));
-        fresh = await ui.timeout(5000).emitWithAck("snapshot");
+        fresh = await emitAck<Reply<{ snapshot: UiSnapshot }>>(ui, 5000, "snapshot");
       }
       expect(fresh.ok).toBe(true);
       if (!fresh.ok) return;
-      const agent = fresh.snapshot.agents.find((a: AgentSummary) => a.agentId === "lab-test");
+      const agent = fresh.snapshot.agents.find((a) => a.agentId === "lab-test");
       expect(agent?.online).toBe(true);
       expect(agent?.instruments[0]).toMatchObject({ id: "dmm1", model: "34465A", serial: "MY59001234" });
-      expect(fresh.snapshot.history["lab-test/dmm1.dcv"]?.length).toBeGreaterThanOrEqual(3);
+      expect(fresh.snapshot.history["lab-test:dmm1.dcv"]?.length).toBeGreaterThanOrEqual(3);
       expect(snapshot).not.toBeNull();
     } finally {
       ui.close();

@@ -7,9 +7,10 @@ import { SCREENSHOTS, signIn } from "../fakes/browser";
 import { createDemoJob } from "../fakes/demo-job";
 import { type DemoStack, startDemoStack } from "../fakes/demo-stack";
 import { launchChromium } from "../peers/chromium";
+import type { PageElement } from "../fakes/page-element";
 
-const METER = "live-value-demo-lab/dmm1.dcv";
-const CHART = "annotations-chart:demo-lab/dmm1.dcv";
+const METER = "live-value-demo-lab:dmm1.dcv";
+const CHART = "annotations-chart:demo-lab:dmm1.dcv";
 
 async function openJob(page: Page, url: string, jobId: string): Promise<void> {
   await page.goto(`${url}/#/jobs/${jobId}`);
@@ -18,7 +19,7 @@ async function openJob(page: Page, url: string, jobId: string): Promise<void> {
 
 const meter = async (page: Page) => Number(await page.getByTestId(METER).getAttribute("data-value"));
 const texts = (page: Page, testId: string) => page.getByTestId(testId).allTextContents();
-const events = (page: Page) => page.getByTestId("timeline-event").evaluateAll((items) => items.map((i) => i.getAttribute("data-event")));
+const events = (page: Page) => page.getByTestId("timeline-event").evaluateAll((items: PageElement[]) => items.map((i) => i.getAttribute("data-event")));
 
 /** Clicks the middle of an annotation layer, as a person marks something with the mouse. */
 async function mark(layer: ReturnType<Page["getByTestId"]>): Promise<void> {
@@ -110,7 +111,7 @@ describe("a job's live session in Chromium: people, chat, marks and control of t
 
     // The expert marks the meter's chart and the technician's video; both pages show the marks.
     await mark(expert.getByTestId(CHART));
-    await expect.poll(async () => `${await expert.getByTestId(CHART).getAttribute("data-count")} ${await expert.getByTestId(CHART).locator(".annotation-error").allTextContents()}`, { timeout: 10_000 }).toBe("1 ");
+    await expect.poll(async () => `${await expert.getByTestId(CHART).getAttribute("data-count")} ${await expert.getByTestId(CHART).locator(".annotation-error").allTextContents().then((t) => t.join(","))}`, { timeout: 10_000 }).toBe("1 ");
     const onTechnicianVideo = expert.locator('[data-testid^="video-peer-"]').getByTestId("annotations-video:technician");
     await onTechnicianVideo.waitFor({ timeout: 15_000 });
     await mark(onTechnicianVideo);

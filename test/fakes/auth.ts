@@ -20,7 +20,7 @@ export async function seedUsers(server: TelecalServer): Promise<void> {
 export async function login(server: TelecalServer, username: string, password = TEST_PASSWORD): Promise<string> {
   const res = await server.app.inject({ method: "POST", url: "/api/auth/login", payload: { username, password } });
   if (res.statusCode !== 200) throw new Error(`login ${username}: HTTP ${res.statusCode} ${res.body}`);
-  return (res.json() as { token: string }).token;
+  return res.json<{ token: string }>().token;
 }
 
 /** Tokens of every seeded role, by role, plus `admin-b`. */

@@ -25,10 +25,22 @@ export interface DemoStack {
  * simulators and agent (with its own data dir, settling ten times faster than real time), the
  * demo registry, and the demo station's people.
  */
-export async function startDemoStack(options: { webRoot?: string | null; rtc?: ServerOptions["rtc"] } = {}): Promise<DemoStack> {
+export async function startDemoStack(
+  options: { webRoot?: string | null; rtc?: ServerOptions["rtc"]; databaseUrl?: string; roomRefreshMs?: number } = {},
+): Promise<DemoStack> {
   const serverDir = mkdtempSync(join(tmpdir(), "telecal-demo-server-"));
   const agentDir = mkdtempSync(join(tmpdir(), "telecal-demo-agent-"));
-  const server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: options.webRoot ?? null, dataDir: serverDir, rtc: options.rtc });
+  const server = await startServer({
+    host: "127.0.0.1",
+    port: 0,
+    logger: false,
+    webRoot: options.webRoot ?? null,
+    dataDir: serverDir,
+    rtc: options.rtc,
+    // A database URL (PostgreSQL) wins over the data dir.
+    ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
+    ...(options.roomRefreshMs ? { roomRefreshMs: options.roomRefreshMs } : {}),
+  });
   const lab = await startDemoLab(server, pino({ level: "silent" }), { pollMs: 100, settleSpeedUp: 10, dataDir: agentDir });
   for (const role of DEMO_PEOPLE) {
     await server.store.auth.createUser({ organisationId: DEMO_ORGANISATION.id, username: role, displayName: role, role, password: TEST_PASSWORD });

@@ -1,5 +1,4 @@
-import { planOf, type Procedure } from "@telecal/metrology";
-import type { JobBinding } from "@telecal/protocols";
+import { planOf } from "@telecal/metrology";
 import type { TelecalServer } from "@telecal/server";
 
 /** What a driven job's reading steps read: a value per step key, or by default a slightly high nominal. */
@@ -17,10 +16,10 @@ export async function driveJob(server: TelecalServer, jobId: string, options: { 
   const technician = (await server.store.auth.userByUsername(options.technician))!;
   const expert = (await server.store.auth.userByUsername(options.expert))!;
   const run = await server.jobs.run(technician, jobId);
-  const procedure = run.procedure as Procedure;
+  const procedure = run.procedure;
   const plan = planOf(procedure);
   const agentId = run.job.agentId;
-  const binding = run.job.binding as Record<string, JobBinding>;
+  const binding = run.job.binding;
   const readingOf: ReadingOf = options.readingOf ?? ((_s, nominal, i) => nominal * (1 + 2e-6) + (i % 3) * 1e-7);
   const nextSeq = new Map<string, number>();
   let t = Date.now() - 30_000;
@@ -41,7 +40,9 @@ export async function driveJob(server: TelecalServer, jobId: string, options: { 
       ]);
       const ts = Array.from({ length: planned.count }, () => (t += 100));
       const values = ts.map((_, i) => readingOf(planned.key, planned.point!.nominal, i));
-      const firstSeq = nextSeq.get(streamId) ?? 0;
+      // Like a real agent, go on after what the stream already stored (an earlier job on it): a stored
+      // seq resent with other content is refused as possible tampering.
+      const firstSeq = nextSeq.get(streamId) ?? ((await server.store.streams.ackedSeqs(agentId))[streamId] ?? -1) + 1;
       nextSeq.set(streamId, firstSeq + ts.length);
       await server.store.readings.storeBatch(agentId, { streamId, instrumentId: instrument, firstSeq, t: ts, values, flags: ts.map(() => 0), unit: planned.point!.unit, clock: { offsetMs: 0, uncertaintyMs: 5 }, historical: false });
       const tamper = firstRead ? options.tamper : undefined;

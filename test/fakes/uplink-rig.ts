@@ -10,7 +10,7 @@ import {
   silentLogger,
   type UplinkTuning,
 } from "@telecal/agent";
-import { type HistoryPoint, NAMESPACE, streamKey } from "@telecal/protocols";
+import { type HistoryPoint, NAMESPACE, streamRef } from "@telecal/protocols";
 import { startServer, type TelecalServer } from "@telecal/server";
 import { enrolAgent } from "./auth";
 import { FaultProxy } from "./fault-proxy";
@@ -63,7 +63,7 @@ export async function startLinkRig(options: { channels?: number; intervalMs?: nu
     streams: dmmStreams(dmms.length),
     agentConfig: (extra = {}) => dmmAgentConfig(proxy.url, dmms, options.intervalMs ?? 100, extra),
     historicalBatches: () => historical,
-    stored: (streamId) => server.hub.snapshot().history[streamKey(RIG_AGENT_ID, streamId)] ?? [],
+    stored: (streamId) => server.hub.snapshot().history[streamRef(RIG_AGENT_ID, streamId)] ?? [],
     async close() {
       await proxy.close();
       await Promise.all(dmms.map((d) => d.close()));

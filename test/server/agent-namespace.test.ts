@@ -3,6 +3,8 @@ import { startServer, type TelecalServer } from "@telecal/server";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
+import { emitAck } from "../fakes/acks";
+import { connectAgentSocket, dmmBatch } from "../fakes/agent-socket";
 import { enrolAgent, signBatch } from "../fakes/auth";
 
 const hello = (protocol = PROTOCOL_VERSION): AgentHello => ({
@@ -29,17 +31,7 @@ let deviceKey: KeyObject;
 /** A batch signed with the agent's device key, as its uplink sends it. */
 const batch = (firstSeq: number, n: number): ReadingBatch => signBatch(unsigned(firstSeq, n), deviceKey);
 
-const unsigned = (firstSeq: number, n: number): ReadingBatch => ({
-  streamId: "dmm1.dcv",
-  instrumentId: "dmm1",
-  firstSeq,
-  t: Array.from({ length: n }, (_, i) => 1_795_000_000_000 + (firstSeq + i) * 100),
-  values: Array.from({ length: n }, (_, i) => 1 + (firstSeq + i) * 1e-6),
-  flags: Array.from({ length: n }, () => 0),
-  unit: "V",
-  clock: { offsetMs: 0, uncertaintyMs: 1 },
-  historical: false,
-});
+const unsigned = (firstSeq: number, n: number): ReadingBatch => dmmBatch(firstSeq, n);
 
 describe("/agent namespace", () => {
   let server: TelecalServer;
@@ -57,14 +49,13 @@ describe("/agent namespace", () => {
   });
 
   async function connect(): Promise<Socket> {
-    socket = io(`${server.url}${NAMESPACE.agent}`, { transports: ["websocket"], forceNew: true, auth });
-    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    socket = await connectAgentSocket(server.url, auth);
     return socket;
   }
 
   it("refuses another protocol version, naming both versions", async () => {
     const s = await connect();
-    const reply = await s.timeout(5000).emitWithAck("hello", hello(PROTOCOL_VERSION + 1));
+    const reply = await emitAck(s, 5000, "hello", hello(PROTOCOL_VERSION + 1));
     expect(reply).toEqual({
       ok: false,
       error: {
@@ -77,21 +68,21 @@ describe("/agent namespace", () => {
 
   it("refuses readings before hello", async () => {
     const s = await connect();
-    const reply = await s.timeout(5000).emitWithAck("readings", batch(0, 1));
+    const reply = await emitAck(s, 5000, "readings", batch(0, 1));
     expect(reply.error.code).toBe("TC_ERR_HELLO_REQUIRED");
   });
 
   it("answers a malformed event with a registry code, stores nothing, and keeps the connection", async () => {
     const s = await connect();
-    expect((await s.timeout(5000).emitWithAck("hello", hello())).ok).toBe(true);
+    expect((await emitAck(s, 5000, "hello", hello())).ok).toBe(true);
     const bad = { ...batch(0, 2), values: [1] };
-    const reply = await s.timeout(5000).emitWithAck("readings", bad);
+    const reply = await emitAck(s, 5000, "readings", bad);
     expect(reply.ok).toBe(false);
     expect(reply.error.code).toBe("TC_ERR_VALIDATION");
     expect(reply.error.message).toContain("values");
-    expect(server.hub.snapshot().history["lab-a/dmm1.dcv"]).toEqual([]);
+    expect(server.hub.snapshot().history["lab-a:dmm1.dcv"]).toEqual([]);
 
-    const extraKey = await s.timeout(5000).emitWithAck("readings", { ...batch(0, 1), sneaky: true });
+    const extraKey = await emitAck(s, 5000, "readings", { ...batch(0, 1), sneaky: true });
     expect(extraKey.error.code).toBe("TC_ERR_VALIDATION");
 
     const problem = new Promise<{ code: string }>((resolve) => s.once("problem", resolve));
@@ -103,26 +94,26 @@ describe("/agent namespace", () => {
     expect((await noAck).code).toBe("TC_ERR_VALIDATION");
 
     expect(s.connected).toBe(true);
-    const good = await s.timeout(5000).emitWithAck("readings", batch(0, 3));
+    const good = await emitAck(s, 5000, "readings", batch(0, 3));
     expect(good).toEqual({ ok: true, streamId: "dmm1.dcv", ackedSeq: 2 });
   });
 
   it("stores a resent batch once and acks the highest contiguous seq", async () => {
     const s = await connect();
-    const accepted = await s.timeout(5000).emitWithAck("hello", hello());
+    const accepted = await emitAck<{ acked: { "dmm1.dcv": number } }>(s, 5000, "hello", hello());
     const from = accepted.acked["dmm1.dcv"] + 1;
-    const before = server.hub.snapshot().history["lab-a/dmm1.dcv"]?.length ?? 0;
-    expect(await s.timeout(5000).emitWithAck("readings", batch(from, 5))).toMatchObject({ ackedSeq: from + 4 });
-    expect(await s.timeout(5000).emitWithAck("readings", batch(from, 5))).toMatchObject({ ackedSeq: from + 4 });
-    expect(await s.timeout(5000).emitWithAck("readings", batch(from + 3, 4))).toMatchObject({ ackedSeq: from + 6 });
-    const gap = await s.timeout(5000).emitWithAck("readings", batch(from + 10, 1));
+    const before = server.hub.snapshot().history["lab-a:dmm1.dcv"]?.length ?? 0;
+    expect(await emitAck(s, 5000, "readings", batch(from, 5))).toMatchObject({ ackedSeq: from + 4 });
+    expect(await emitAck(s, 5000, "readings", batch(from, 5))).toMatchObject({ ackedSeq: from + 4 });
+    expect(await emitAck(s, 5000, "readings", batch(from + 3, 4))).toMatchObject({ ackedSeq: from + 6 });
+    const gap = await emitAck(s, 5000, "readings", batch(from + 10, 1));
     expect(gap.error.code).toBe("TC_ERR_SEQ_GAP");
-    expect(server.hub.snapshot().history["lab-a/dmm1.dcv"]?.length).toBe(before + 7);
+    expect(server.hub.snapshot().history["lab-a:dmm1.dcv"]?.length).toBe(before + 7);
   });
 
   it("refuses a batch with a flipped value, a foreign signature or none with TC_ERR_BAD_SIGNATURE, stores nothing, and takes the next good batch", async () => {
     const s = await connect();
-    const accepted = await s.timeout(5000).emitWithAck("hello", hello());
+    const accepted = await emitAck<{ acked: { "dmm1.dcv": number } }>(s, 5000, "hello", hello());
     const from = accepted.acked["dmm1.dcv"] + 1;
     const stored = () => server.store.readings.readings("lab-a", "dmm1.dcv", -1, 100_000);
     const before = (await stored()).length;
@@ -132,13 +123,13 @@ describe("/agent namespace", () => {
     const { signature: _s, ...none } = good;
     void _s;
     for (const bad of [flipped, foreign, none]) {
-      const reply = await s.timeout(5000).emitWithAck("readings", bad);
+      const reply = await emitAck(s, 5000, "readings", bad);
       expect(reply.ok).toBe(false);
       expect(reply.error.code).toBe("TC_ERR_BAD_SIGNATURE");
       expect(await stored()).toHaveLength(before);
     }
     expect(s.connected).toBe(true);
-    expect(await s.timeout(5000).emitWithAck("readings", good)).toEqual({ ok: true, streamId: "dmm1.dcv", ackedSeq: from + 2 });
+    expect(await emitAck(s, 5000, "readings", good)).toEqual({ ok: true, streamId: "dmm1.dcv", ackedSeq: from + 2 });
     expect(await stored()).toHaveLength(before + 3);
   });
 
@@ -146,8 +137,8 @@ describe("/agent namespace", () => {
     const credential = await server.store.auth.issueAgentCredential("lab-keyless", "lab-keyless", "org-a", null);
     socket = io(`${server.url}${NAMESPACE.agent}`, { transports: ["websocket"], forceNew: true, auth: { agentId: "lab-keyless", credential } });
     await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-    expect((await socket.timeout(5000).emitWithAck("hello", { ...hello(), agentId: "lab-keyless" })).ok).toBe(true);
-    const reply = await socket.timeout(5000).emitWithAck("readings", signBatch(unsigned(0, 1), generateKeyPairSync("ed25519").privateKey));
+    expect((await emitAck(socket, 5000, "hello", { ...hello(), agentId: "lab-keyless" })).ok).toBe(true);
+    const reply = await emitAck(socket, 5000, "readings", signBatch(unsigned(0, 1), generateKeyPairSync("ed25519").privateKey));
     expect(reply.error.code).toBe("TC_ERR_BAD_SIGNATURE");
     expect(reply.error.message).toContain("agent has no registered device key");
     expect(await server.store.readings.readings("lab-keyless", "dmm1.dcv", -1, 10)).toEqual([]);

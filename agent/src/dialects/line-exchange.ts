@@ -55,6 +55,8 @@ export class LineExchange {
 
   /** Sends a command that gets no reply. */
   write(command: string): Promise<void> {
+    // async so that a throw from send() (port closed) is a rejection, like every other failure here.
+    // eslint-disable-next-line @typescript-eslint/require-await
     return this.queue.run(async () => this.send(command));
   }
 

@@ -64,9 +64,9 @@ export class ScpiSession {
 
   /** Sends a command that has no reply. */
   write(command: string): Promise<void> {
-    return this.queue.run(async () => {
-      this.send(command);
-    });
+    // async so that a throw from send() (port closed) is a rejection, like every other failure here.
+    // eslint-disable-next-line @typescript-eslint/require-await
+    return this.queue.run(async () => this.send(command));
   }
 
   /** Sends a query and resolves with its reply line. */

@@ -132,7 +132,10 @@ export class JobRunner {
         const taken = await o.bench.read(step.equipment, step.measurement, planned.count);
         return { kind: "completed", step: planned.key, values: taken.values, from: { stream: taken.stream, t: taken.t }, by: o.actor, at: at() };
       }
-      default:
+      case "approval":
+      case "environment":
+      case "instruction":
+      case "manual":
         return o.people.answer(planned);
     }
   }

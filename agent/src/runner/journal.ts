@@ -1,5 +1,5 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, truncateSync, writeFileSync, writeSync } from "node:fs";
-import type { RunEvent } from "@telecal/metrology";
+import { type RunEvent, safeParseJson, RunEvent as RunEventSchema } from "@telecal/protocols";
 
 /** Where a run's events are kept, so that a run survives a restart and resumes where it stopped. */
 export interface RunJournal {
@@ -40,11 +40,9 @@ export class FileJournal implements RunJournal {
       const torn = lines.pop() ?? "";
       for (const [i, line] of lines.entries()) {
         if (line.trim() === "") continue;
-        try {
-          this.list.push(JSON.parse(line) as RunEvent);
-        } catch (err) {
-          throw new Error(`${file}:${i + 1}: not a run event: ${(err as Error).message}`, { cause: err });
-        }
+        const parsed = safeParseJson(RunEventSchema, line);
+        if (!parsed.success) throw new Error(`${file}:${i + 1}: not a run event: ${parsed.issues}`);
+        this.list.push(parsed.data);
       }
       // Cut it off, so that the next event starts on a line of its own.
       if (torn !== "") truncateSync(file, Buffer.byteLength(text) - Buffer.byteLength(torn));

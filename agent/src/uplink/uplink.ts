@@ -7,7 +7,6 @@ import {
   type BatchAck,
   CLOCK_INSTRUMENT_ID,
   CLOCK_STREAM_ID,
-  type ClockPong,
   type ClockStamp,
   type HelloAccepted,
   NAMESPACE,
@@ -20,7 +19,9 @@ import {
 import { type KeyObject, sign } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 import type { Logger } from "../log";
+import { ask } from "./ask";
 import { agentNow, ClockSync } from "./clock-sync";
+import { LiveTicks } from "./live-ticks";
 import type { Outbox, OutboxReading } from "./outbox";
 
 /** Timings of the link; the defaults suit a slow county line, tests shorten them. */
@@ -82,6 +83,8 @@ export class Uplink {
   /** Last hello refusal, e.g. a protocol mismatch; the agent reports it and keeps trying. */
   lastRefusal: string | null = null;
   private warnedUnsigned = false;
+  /** The live path: one message per tick (live-ticks.ts). */
+  readonly live: LiveTicks;
 
   constructor(private readonly options: UplinkOptions) {
     this.log = options.log.child({ ns: "uplink" });
@@ -94,9 +97,16 @@ export class Uplink {
       reconnectionDelayMax: options.reconnectionDelayMaxMs ?? 10_000,
       timeout: options.connectTimeoutMs ?? 20_000,
     });
+    this.live = new LiveTicks({
+      connected: () => this.ready,
+      writing: () => (this.socket.io.engine?.writeBuffer.length ?? 0) > 0,
+      onceDrained: (fn) => this.socket.io.engine.once("drain", fn),
+      send: (values) => this.socket.emit("live", values),
+    });
     this.socket.on("connect", () => void this.sayHello());
     this.socket.on("disconnect", (reason) => {
       this.ready = false;
+      this.live.reset();
       this.connection++;
       this.inFlight.clear();
       // Our own disconnect (stop) is no fault.
@@ -105,7 +115,7 @@ export class Uplink {
     });
     this.clock = new ClockSync({
       exchange: async (t0) => {
-        const reply: Reply<ClockPong> = await this.socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck("clock", { t0 });
+        const reply = await ask(this.socket, this.options.ackTimeoutMs ?? 10_000, "clock", { t0 });
         if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
         return reply;
       },
@@ -148,11 +158,13 @@ export class Uplink {
     this.timer = setInterval(() => this.flush(), this.options.flushIntervalMs ?? 200);
   }
 
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
     this.stopped = true;
     this.clock.stop();
     if (this.timer) clearInterval(this.timer);
+    this.live.reset();
     this.socket.disconnect();
+    return Promise.resolve();
   }
 
   get connected(): boolean {
@@ -177,10 +189,8 @@ export class Uplink {
   /** Hands a reading to the outbox; it is sent once committed. */
   push(instrumentId: string, streamId: string, unit: string, reading: OutboxReading): void {
     this.outbox.push(instrumentId, streamId, unit, { ...reading, clock: reading.clock ?? this.clockStamp });
-    // The live path: shown at once, skipped if the link is busy, never queued behind the backlog.
-    if (this.ready) {
-      this.socket.volatile.emit("live", [{ instrumentId, streamId, t: reading.t, value: reading.value, unit, flags: reading.flags }]);
-    }
+    // The live path: shown at once (within a tick), never queued behind the backlog.
+    this.live.push({ instrumentId, streamId, t: reading.t, value: reading.value, unit, flags: reading.flags });
   }
 
   /** Readings not yet acknowledged by the server, committed or waiting for their transaction. */
@@ -196,7 +206,7 @@ export class Uplink {
   /** Reports an event of a job's bench; resolves once the server holds it in the record log. */
   async reportJobEvent(report: JobEventReport): Promise<void> {
     if (!this.ready) throw new TelecalError("TC_ERR_TRANSPORT_CLOSED", { instrument: "uplink", target: this.options.serverUrl });
-    const reply: Reply<{ jobId: string }> = await this.socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck("job-event", report);
+    const reply = await ask(this.socket, this.options.ackTimeoutMs ?? 10_000, "job-event", report);
     if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
   }
 
@@ -216,7 +226,7 @@ export class Uplink {
     const connection = this.connection;
     let reply: Reply<HelloAccepted>;
     try {
-      reply = await this.socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck("hello", hello);
+      reply = await ask(this.socket, this.options.ackTimeoutMs ?? 10_000, "hello", hello);
     } catch {
       if (connection === this.connection && !this.stopped) this.reconnect("hello not answered");
       return;
@@ -270,7 +280,7 @@ export class Uplink {
     this.inFlight.set(streamId, connection);
     let reply: Reply<BatchAck>;
     try {
-      reply = await this.socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck("readings", batch);
+      reply = await ask(this.socket, this.options.ackTimeoutMs ?? 10_000, "readings", batch);
     } catch {
       if (connection === this.connection && !this.stopped) {
         this.reconnect(`batch ${streamId}#${batch.firstSeq} not acknowledged in time`);

@@ -1,5 +1,6 @@
 import { TelecalError } from "@telecal/protocols";
-import { compile, type EvalFunction } from "mathjs";
+import type { EvalFunction } from "mathjs";
+import { math } from "../math";
 import type { SetValue, TestPoint } from "@telecal/protocols";
 
 const compiled = new Map<string, EvalFunction>();
@@ -19,7 +20,7 @@ export function evaluateExpression(expression: string, scope: Record<string, num
   let fn = compiled.get(expression);
   try {
     if (!fn) {
-      fn = compile(expression);
+      fn = math.compile(expression);
       compiled.set(expression, fn);
     }
     const value: unknown = fn.evaluate({ ...scope });

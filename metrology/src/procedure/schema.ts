@@ -62,7 +62,7 @@ export const Procedure = ProcedureDocument
       try {
         compileModel(p.uncertainty.model, [...fed], `point ${point.id}`, "uncertainty.model");
       } catch (err) {
-        const reason = err instanceof TelecalError ? String(err.params["reason"] ?? err.message) : String(err);
+        const reason = err instanceof TelecalError ? (typeof err.params["reason"] === "string" ? err.params["reason"] : err.message) : String(err);
         ctx.addIssue({ code: "custom", path: ["points", i], message: `point '${point.id}': ${reason} (fed at this point by its steps and contributions)` });
       }
     });

@@ -1,5 +1,6 @@
-import * as math from "mathjs";
+import type { EvalFunction, MathNode } from "mathjs";
 import { TelecalError } from "@telecal/protocols";
+import { math } from "../math";
 
 /**
  * A measurement model Y = f(X1, ..., XN) written as a mathjs expression of the input names, with
@@ -34,7 +35,7 @@ function asFinite(value: unknown): number | null {
  * neither an input nor a mathjs constant is refused with TC_ERR_BUDGET_INVALID at `path`.
  */
 export function compileModel(expression: string, known: readonly string[], where = "budget", path = "model"): MeasurementModel {
-  let node: math.MathNode;
+  let node: MathNode;
   try {
     node = math.parse(expression);
   } catch (err) {
@@ -52,7 +53,7 @@ export function compileModel(expression: string, known: readonly string[], where
     throw invalid(where, path, `${JSON.stringify(expression)} names ${unknown.map((u) => `'${u}'`).join(", ")}, not among the inputs (${known.join(", ") || "none"})`);
   }
   const f = node.compile();
-  const derivatives = new Map<string, math.EvalFunction | null>();
+  const derivatives = new Map<string, EvalFunction | null>();
   const evaluate = (scope: Record<string, number>): number => {
     let value: unknown;
     try {
@@ -70,7 +71,7 @@ export function compileModel(expression: string, known: readonly string[], where
     evaluate,
     sensitivity(name, scope, step) {
       if (!derivatives.has(name)) {
-        let d: math.EvalFunction | null;
+        let d: EvalFunction | null;
         try {
           d = math.derivative(node, name).compile();
         } catch {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { type OrganisationKind, type Role, TelecalError, type UserInfo } from "@telecal/protocols";
 import type { Kysely } from "kysely";
 import type { Schema } from "../store/schema";
-import { DUMMY_HASH, hashPassword, verifyPassword } from "./password";
+import { dummyHash, hashPassword, needsRehash, verifyPassword } from "./password";
 import { newSecret, sameHash, secretHash } from "./secret";
 
 export interface NewUser {
@@ -18,6 +18,8 @@ export interface SessionInfo {
   /** SHA-256 of the token: how live sockets are found when the session ends. */
   idHash: string;
   expiresAt: number;
+  /** The last request or socket event of the session (updated at most once a minute). */
+  lastUsedAt: number;
 }
 
 export interface AgentEnrolment {
@@ -54,6 +56,7 @@ export class AuthRepository {
         role: u.role,
         password_hash: await hashPassword(u.password),
         created_at: now,
+        disabled_at: null,
       })
       .execute();
     return (await this.user(id))!;
@@ -81,15 +84,55 @@ export class AuthRepository {
 
   /** The user whose password this is, or undefined; takes as long for an unknown user as for a known one. */
   async checkPassword(username: string, password: string): Promise<UserInfo | undefined> {
-    const row = await this.db.selectFrom("users").select(["id", "password_hash"]).where("username", "=", username).executeTakeFirst();
-    const ok = await verifyPassword(password, row?.password_hash ?? DUMMY_HASH);
-    return ok && row ? this.user(row.id) : undefined;
+    const row = await this.db.selectFrom("users").select(["id", "password_hash", "disabled_at"]).where("username", "=", username).executeTakeFirst();
+    const ok = await verifyPassword(password, row?.password_hash ?? dummyHash());
+    if (!ok || !row) return undefined;
+    // Said only to whoever knows the password: a stranger cannot learn that the account exists.
+    if (row.disabled_at !== null) throw new TelecalError("TC_ERR_AUTH_USER_DISABLED", { username });
+    // An older, weaker hash is replaced now, while the password is at hand; only if it is unchanged.
+    if (needsRehash(row.password_hash)) {
+      await this.db.updateTable("users").set({ password_hash: await hashPassword(password) }).where("id", "=", row.id).where("password_hash", "=", row.password_hash).execute();
+    }
+    return this.user(row.id);
+  }
+
+  /**
+   * Sets a user's password and ends their sessions (whoever knew the old one is signed out); answers
+   * false for an unknown user.
+   */
+  async setPassword(username: string, password: string): Promise<boolean> {
+    const row = await this.db.selectFrom("users").select("id").where("username", "=", username).executeTakeFirst();
+    return row !== undefined && (await this.changeUser(row.id, { password })) !== undefined;
+  }
+
+  /** The organisation of a user, or undefined if there is no such user. */
+  async organisationOf(userId: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom("users").select("organisation_id").where("id", "=", userId).executeTakeFirst();
+    return row?.organisation_id;
+  }
+
+  /**
+   * Changes a user's password and/or disabled state, and ends all their sessions in the same
+   * transaction; answers the ended sessions' hashes (their sockets end too), undefined if no user.
+   */
+  async changeUser(userId: string, change: { password?: string; disabled?: boolean }, now = Date.now()): Promise<string[] | undefined> {
+    const hash = change.password === undefined ? undefined : await hashPassword(change.password);
+    return this.db.transaction().execute(async (tx) => {
+      const set = { ...(hash === undefined ? {} : { password_hash: hash }), ...(change.disabled === undefined ? {} : { disabled_at: change.disabled ? now : null }) };
+      const found =
+        Object.keys(set).length === 0
+          ? (await tx.selectFrom("users").select("id").where("id", "=", userId).executeTakeFirst()) !== undefined
+          : Number((await tx.updateTable("users").set(set).where("id", "=", userId).executeTakeFirst()).numUpdatedRows) > 0;
+      if (!found) return undefined;
+      const ended = await tx.deleteFrom("sessions").where("user_id", "=", userId).returning("id_hash").execute();
+      return ended.map((r) => r.id_hash);
+    });
   }
 
   async createSession(userId: string, ttlMs: number, now = Date.now()): Promise<{ token: string; expiresAt: number }> {
     const token = newSecret();
     const expiresAt = now + ttlMs;
-    await this.db.insertInto("sessions").values({ id_hash: secretHash(token), user_id: userId, created_at: now, expires_at: expiresAt }).execute();
+    await this.db.insertInto("sessions").values({ id_hash: secretHash(token), user_id: userId, created_at: now, expires_at: expiresAt, last_used_at: now }).execute();
     return { token, expiresAt };
   }
 
@@ -103,7 +146,12 @@ export class AuthRepository {
     }
     const user = await this.user(row.user_id);
     if (!user) throw new TelecalError("TC_ERR_AUTH_INVALID_TOKEN");
-    return { user, idHash, expiresAt: row.expires_at };
+    return { user, idHash, expiresAt: row.expires_at, lastUsedAt: Number(row.last_used_at ?? row.created_at) };
+  }
+
+  /** Notes a session's use, for the idle timeout. */
+  async touchSession(idHash: string, now = Date.now()): Promise<void> {
+    await this.db.updateTable("sessions").set({ last_used_at: now }).where("id_hash", "=", idHash).execute();
   }
 
   /** Removes sessions that expired before `before`. */

@@ -1,26 +1,51 @@
 import { type Role, TelecalError, type UserInfo } from "@telecal/protocols";
 import type { AuthRepository, SessionInfo } from "./auth-repository";
-import { RateLimiter } from "./rate-limit";
+import { setTimeout as delay } from "node:timers/promises";
+import { LOCAL_HOSTS } from "../http/allowed-hosts";
+import { LoginLimit, type LoginLimitOptions } from "./login-limit";
+import { DEFAULT_SOCKET_LIMITS, type SocketLimits } from "./socket-budget";
 
 export interface AuthOptions {
   /** How long a session lasts after login. */
   sessionTtlMs: number;
+  /** A session not used for longer ends (TC_ERR_AUTH_IDLE); 0: no idle timeout. */
+  sessionIdleMs: number;
   /** Origins besides the server's own that may open sockets (e.g. the Vite dev server). */
   allowedOrigins: readonly string[];
-  /** Login attempts allowed per IP and, separately, per username, in each window. */
-  loginLimit: { max: number; windowMs: number };
+  /** Host names that requests and sockets may name in Host (http/allowed-hosts.ts); `*`: any. */
+  allowedHosts: ReadonlySet<string>;
+  /** Failed sign-ins allowed per (username, address) and per address; a username is slowed, not locked. */
+  loginLimit: LoginLimitOptions;
+  /** Events (and snapshot requests) one /ui socket may send per window. */
+  socketLimits: SocketLimits;
 }
 
 export const DEFAULT_AUTH_OPTIONS: AuthOptions = {
   sessionTtlMs: 12 * 3600_000,
+  sessionIdleMs: 30 * 60_000,
   allowedOrigins: [],
+  allowedHosts: new Set(LOCAL_HOSTS),
   loginLimit: { max: 10, windowMs: 60_000 },
+  socketLimits: DEFAULT_SOCKET_LIMITS,
 };
 
 /** Expired sessions are kept this long (answering TC_ERR_AUTH_EXPIRED), then removed at a login. */
 const SWEEP_AFTER_MS = 7 * 24 * 3600_000;
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A session's last use is written at most this often: one write a minute, not one per request. */
+const TOUCH_EVERY_MS = 60_000;
+
+/** Turns a database failure into TC_ERR_STORE_FAILED naming what failed; the cause goes with it to the log. */
+async function storeStep<T>(what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    if (err instanceof TelecalError) throw err;
+    throw new TelecalError("TC_ERR_STORE_FAILED", { what }, { cause: err });
+  }
+}
 
 /** Something bound to a session that must end with it at once: a socket. */
 export interface SessionBound {
@@ -32,38 +57,68 @@ export interface SessionBound {
  * logout or an expiry ends them at the same moment.
  */
 export class Auth {
-  private readonly byIp: RateLimiter;
-  private readonly byUser: RateLimiter;
+  private readonly limit: LoginLimit;
   private readonly bound = new Map<string, Set<SessionBound>>();
 
   constructor(
     readonly repo: AuthRepository,
     readonly options: AuthOptions = DEFAULT_AUTH_OPTIONS,
   ) {
-    this.byIp = new RateLimiter(options.loginLimit.max, options.loginLimit.windowMs);
-    this.byUser = new RateLimiter(options.loginLimit.max, options.loginLimit.windowMs);
+    this.limit = new LoginLimit(options.loginLimit);
   }
 
   async login(username: string, password: string, ip: string): Promise<{ token: string; expiresAt: number; user: UserInfo }> {
-    const wait = Math.max(this.byIp.hit(`ip:${ip}`), this.byUser.hit(`user:${username}`));
+    const wait = this.limit.lockedFor(username, ip);
     if (wait > 0) throw new TelecalError("TC_ERR_AUTH_RATE_LIMITED", { key: username, seconds: wait });
-    const user = await this.repo.checkPassword(username, password);
-    if (!user) throw new TelecalError("TC_ERR_AUTH_BAD_PASSWORD");
-    await this.repo.sweepSessions(Date.now() - SWEEP_AFTER_MS);
-    const session = await this.repo.createSession(user.id, this.options.sessionTtlMs);
-    return { ...session, user };
+    const slow = this.limit.delayFor(username);
+    if (slow > 0) await delay(slow);
+    const user = await storeStep("the sign-in", () => this.repo.checkPassword(username, password));
+    if (!user) {
+      this.limit.failed(username, ip);
+      throw new TelecalError("TC_ERR_AUTH_BAD_PASSWORD");
+    }
+    return storeStep("the sign-in", async () => {
+      await this.repo.sweepSessions(Date.now() - SWEEP_AFTER_MS);
+      const session = await this.repo.createSession(user.id, this.options.sessionTtlMs);
+      return { ...session, user };
+    });
   }
 
   /** The session of a token, or the reason there is none (required, invalid, expired). */
   async session(token: string | undefined, what: string): Promise<SessionInfo> {
     if (token === undefined || token === "") throw new TelecalError("TC_ERR_AUTH_REQUIRED", { what });
-    return this.repo.session(token);
+    const now = Date.now();
+    const session = await storeStep("the session lookup", () => this.repo.session(token, now));
+    const idle = this.options.sessionIdleMs;
+    if (idle > 0 && now - session.lastUsedAt > idle) {
+      await this.end([session.idHash], "TC_ERR_AUTH_EXPIRED");
+      throw new TelecalError("TC_ERR_AUTH_IDLE", { minutes: Math.round(idle / 60_000), lastUsed: new Date(session.lastUsedAt).toISOString() });
+    }
+    if (now - session.lastUsedAt >= TOUCH_EVERY_MS) await storeStep("the session lookup", () => this.repo.touchSession(session.idHash, now));
+    return session;
+  }
+
+  /**
+   * An admin's change to a user: a new password, disabled or enabled again, or just their sessions
+   * ended. Every session of the user ends, with its sockets, at once. False: no such user.
+   */
+  async changeUser(userId: string, change: { password?: string; disabled?: boolean }): Promise<{ sessionsEnded: number } | undefined> {
+    const ended = await storeStep("the change of the user", () => this.repo.changeUser(userId, change));
+    if (!ended) return undefined;
+    for (const idHash of ended) this.endBound(idHash, "TC_ERR_AUTH_INVALID_TOKEN");
+    return { sessionsEnded: ended.length };
+  }
+
+  private async end(idHashes: string[], code: "TC_ERR_AUTH_INVALID_TOKEN" | "TC_ERR_AUTH_EXPIRED"): Promise<void> {
+    for (const idHash of idHashes) {
+      await this.repo.endSession(idHash);
+      this.endBound(idHash, code);
+    }
   }
 
   /** Ends a session and everything bound to it. */
   async logout(idHash: string): Promise<void> {
-    await this.repo.endSession(idHash);
-    this.endBound(idHash, "TC_ERR_AUTH_INVALID_TOKEN");
+    await this.end([idHash], "TC_ERR_AUTH_INVALID_TOKEN");
   }
 
   /**

@@ -4,9 +4,21 @@ import { SESSION_COOKIE } from "@telecal/protocols";
 export function readCookie(header: string | undefined, name: string): string | undefined {
   for (const part of (header ?? "").split(";")) {
     const eq = part.indexOf("=");
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeCookie(part.slice(eq + 1).trim());
   }
   return undefined;
+}
+
+/**
+ * A malformed escape (`%E0%A4%A`) is no token at all: undefined, so the request is answered 401
+ * TC_ERR_AUTH_REQUIRED like any request without a session, not 500.
+ */
+function decodeCookie(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
 }
 
 /** HttpOnly so page scripts never see it; SameSite=Lax so other sites cannot post with it. */

@@ -19,6 +19,13 @@ export class RateLimiter {
     return w.hits > this.max ? Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000)) : 0;
   }
 
+  /** The seconds `hit` would answer once the key is over its limit, without counting a hit. */
+  peek(key: string, now = Date.now()): number {
+    const w = this.windows.get(key);
+    if (!w || now - w.start >= this.windowMs || w.hits < this.max) return 0;
+    return Math.max(1, Math.ceil((w.start + this.windowMs - now) / 1000));
+  }
+
   private sweep(now: number): void {
     for (const [key, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(key);
   }

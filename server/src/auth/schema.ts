@@ -16,6 +16,8 @@ export interface UsersTable {
   /** scrypt$N$r$p$salt$hash (base64): the parameters travel with the hash. */
   password_hash: string;
   created_at: number;
+  /** When an admin disabled the user (0010-user-disabled); null: enabled. */
+  disabled_at: number | null;
 }
 
 export interface SessionsTable {
@@ -24,6 +26,8 @@ export interface SessionsTable {
   user_id: string;
   created_at: number;
   expires_at: number;
+  /** Last request or socket event (0010-user-disabled, updated at most once a minute); null: never since login. */
+  last_used_at: number | null;
 }
 
 export interface EnrolmentTokensTable {

@@ -1,4 +1,4 @@
-import { AgentSocketAuth, type ErrorBody, type Role, TelecalError, UiSocketAuth, type UserInfo } from "@telecal/protocols";
+import { AgentSocketAuth, type ErrorBody, nulPath, type Role, TelecalError, UiSocketAuth, type UserInfo } from "@telecal/protocols";
 import type { FastifyBaseLogger } from "fastify";
 import type { Namespace, Socket } from "socket.io";
 import { errorBody } from "../realtime/reply";
@@ -6,7 +6,9 @@ import { type Auth, requireRole } from "./auth";
 import { ANY_ROLE } from "./authorize";
 import type { SessionInfo } from "./auth-repository";
 import { tokenFromHeaders } from "./cookies";
+import { checkHost } from "../http/allowed-hosts";
 import { originAllowed } from "./origin";
+import { SocketBudget } from "./socket-budget";
 
 /** What each /ui event needs. An event not listed needs a signed-in user of any role. */
 export type EventRoles = Readonly<Record<string, ReadonlySet<Role>>>;
@@ -28,7 +30,16 @@ function connectError(err: unknown, log: FastifyBaseLogger): Error & { data: Err
 
 function checkOrigin(socket: Socket, auth: Auth): void {
   const { origin, host } = socket.request.headers;
+  // Host first: a rebound name's page has an Origin that matches its Host.
+  checkHost(host, auth.options.allowedHosts);
   if (!originAllowed(origin, host, auth.options.allowedOrigins)) throw new TelecalError("TC_ERR_AUTH_ORIGIN", { origin });
+}
+
+/** A refusal for an event whose arguments hold NUL anywhere (see nulPath), or undefined. */
+function nulRefusal(packet: unknown[]): ErrorBody | undefined {
+  const args = typeof packet[packet.length - 1] === "function" ? packet.slice(1, -1) : packet.slice(1);
+  const path = nulPath(args);
+  return path === undefined ? undefined : new TelecalError("TC_ERR_VALIDATION", { what: String(packet[0]), issues: `${path}: NUL (U+0000) is not allowed` }).toBody();
 }
 
 /** Answers a refused event through its ack, or as a `problem` event when it carries none. */
@@ -65,6 +76,7 @@ export function guardUiNamespace(nsp: Namespace, auth: Auth, log: FastifyBaseLog
       (err: unknown) => next(connectError(err, log)),
     );
   });
+  const budget = new SocketBudget(auth.options.socketLimits);
   nsp.on("connection", (socket) => {
     const data = socket.data as UiSocketData;
     if (!data.session) return void socket.disconnect(true);
@@ -77,6 +89,10 @@ export function guardUiNamespace(nsp: Namespace, auth: Auth, log: FastifyBaseLog
     socket.on("disconnect", unbind);
     socket.use((packet, next) => {
       const event = String(packet[0]);
+      const over = budget.take(socket.id, event);
+      if (over) return refuse(socket, packet, over);
+      const nul = nulRefusal(packet);
+      if (nul) return refuse(socket, packet, nul);
       void (async () => {
         const session = await auth.session(data.token, event);
         requireRole(session.user, events[event] ?? ANY_ROLE, event);
@@ -88,6 +104,14 @@ export function guardUiNamespace(nsp: Namespace, auth: Auth, log: FastifyBaseLog
       );
     });
   });
+}
+
+/**
+ * `/`: nothing of telecal lives there, so nobody may connect; without this, any page or script could
+ * hold sockets open on the default namespace with no session at all.
+ */
+export function guardDefaultNamespace(nsp: Namespace, log: FastifyBaseLogger): void {
+  nsp.use((_socket, next) => next(connectError(new TelecalError("TC_ERR_AUTH_REQUIRED", { what: "/ (connect to /ui or /agent)" }), log)));
 }
 
 /**
@@ -121,6 +145,8 @@ export function guardAgentNamespace(nsp: Namespace, auth: Auth, log: FastifyBase
       const enrolled = (socket.data as AgentSocketData).agentId;
       const event = String(packet[0]);
       if (enrolled === undefined) return refuse(socket, packet, new TelecalError("TC_ERR_AUTH_REQUIRED", { what: event }).toBody());
+      const nul = nulRefusal(packet);
+      if (nul) return refuse(socket, packet, nul);
       const claimed = (packet[1] as { agentId?: unknown } | null | undefined)?.agentId;
       if (event === "hello" && typeof claimed === "string" && claimed !== enrolled) {
         return refuse(socket, packet, new TelecalError("TC_ERR_AUTH_AGENT_MISMATCH", { enrolled, claimed }).toBody());

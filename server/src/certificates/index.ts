@@ -7,3 +7,6 @@ export { type VerifiedFile, verifyCertificateFile, type VerifyFileOptions } from
 export { CertificateService, certificateStream } from "./service";
 export { SignerKeys } from "./signer-keys";
 export { checkCertificateRecords, checkCertificateRecordsAt } from "./records-check";
+export { checkAgainstIssuer, checkAgainstIssuerAt, type IssuerVerdict } from "./issuer-check";
+export { type ProvenKey, proveSignerKey, type TrustedKey } from "./key-proof";
+export { publishedKeyOf } from "./signer-keys";

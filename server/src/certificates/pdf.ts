@@ -1,7 +1,8 @@
 import type { Bilingual, CertificateData } from "@telecal/protocols";
 import { DOCUMENT_TITLE, documentKindOf } from "./document-kind";
 import { cjkFonts } from "./font";
-import { PDF_SIGNATURE_MARKER, SIGNATURE_FILE_PDF } from "./pdf-signature-space";
+import { FOOTER, heading, MARGIN, table } from "./pdf-layout";
+import { attachSignatureSpace } from "./pdf-signature-space";
 import { formatNumber, reportedText } from "./reported-values";
 
 export type CertificateLanguage = "zh" | "en";
@@ -15,9 +16,6 @@ export interface PdfOptions {
   /** Bytes kept for the signature block (pdf-seal.ts). */
   signatureSpace: number;
 }
-
-const MARGIN = 50;
-const FOOTER = 30;
 
 /** Labels: the Chinese certificate shows each with its English beside it; the English one shows English only. */
 function label(b: Bilingual, lang: CertificateLanguage): string {
@@ -226,76 +224,4 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
   doc.end();
   await ended;
   return Buffer.concat(chunks);
-}
-
-function heading(doc: PDFKit.PDFDocument, text: string): void {
-  doc.font("cjk-bold").fontSize(11).text(text, MARGIN);
-  doc.moveDown(0.3);
-}
-
-/**
- * A cell's text, the ohm sign drawn from the symbols font (as U+2126, its compatibility twin, the
- * one that font holds); everything else in the cell's own font.
- */
-function cellText(doc: PDFKit.PDFDocument, text: string, x: number, y: number, width: number, font: string): void {
-  const runs = text.split(/([\u03A9\u2126])/).filter((r) => r !== "");
-  if (runs.length <= 1 && !/[\u03A9\u2126]/.test(text)) {
-    doc.font(font).text(text, x, y, { width });
-    return;
-  }
-  runs.forEach((run, i) => {
-    const ohm = run === "\u03A9" || run === "\u2126";
-    doc.font(ohm ? "symbols" : font);
-    const options = { width, continued: i < runs.length - 1 };
-    if (i === 0) doc.text(ohm ? "\u2126" : run, x, y, options);
-    else doc.text(ohm ? "\u2126" : run, options);
-  });
-  doc.font(font);
-}
-
-/** A ruled table; a row that would cross the bottom margin starts a new page with the header again. */
-function table(doc: PDFKit.PDFDocument, head: string[], rows: string[][], fractions: number[]): void {
-  const width = doc.page.width - 2 * MARGIN;
-  const widths = fractions.map((f) => f * width);
-  const draw = (cells: string[], bold: boolean) => {
-    doc.font(bold ? "cjk-bold" : "cjk").fontSize(8);
-    const h = Math.max(...cells.map((c, i) => doc.heightOfString(c, { width: widths[i]! - 6 }))) + 6;
-    if (doc.y + h > doc.page.height - doc.page.margins.bottom) {
-      doc.addPage();
-      if (!bold) draw(head, true);
-      doc.font(bold ? "cjk-bold" : "cjk").fontSize(8);
-    }
-    const y = doc.y;
-    let x = MARGIN;
-    cells.forEach((c, i) => {
-      doc.rect(x, y, widths[i]!, h).lineWidth(0.5).stroke();
-      cellText(doc, c, x + 3, y + 3, widths[i]! - 6, bold ? "cjk-bold" : "cjk");
-      x += widths[i]!;
-    });
-    doc.x = MARGIN;
-    doc.y = y + h;
-  };
-  draw(head, true);
-  for (const r of rows) draw(r, false);
-  doc.moveDown(0.8);
-}
-
-/** An attached file of `space` bytes, uncompressed, that pdf-seal.ts fills with the signature block in place. */
-function attachSignatureSpace(doc: PDFKit.PDFDocument, space: number): void {
-  const placeholder = Buffer.alloc(space, 0x20);
-  placeholder.write(PDF_SIGNATURE_MARKER, 0, "latin1");
-  const ref = doc.ref({ Type: "EmbeddedFile", Subtype: "application#2Fjson", Params: { Size: space } });
-  // Stored as is, so that the block can be written into these bytes after the file is complete.
-  ref.compress = false;
-  ref.end(placeholder);
-  const spec = doc.ref({
-    Type: "Filespec",
-    AFRelationship: "Supplement",
-    F: new String(SIGNATURE_FILE_PDF),
-    UF: new String(SIGNATURE_FILE_PDF),
-    Desc: new String("telecal certificate signature (Ed25519)"),
-    EF: { F: ref },
-  });
-  spec.end("");
-  doc.addNamedEmbeddedFile(SIGNATURE_FILE_PDF, spec);
 }

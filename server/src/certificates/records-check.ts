@@ -37,7 +37,7 @@ export async function checkCertificateRecords(store: Kysely<Schema>, manifest: S
 export async function checkCertificateRecordsAt(url: string, manifest: SignatureManifest, file: string): Promise<ResultsCheck | null> {
   const { db } = openDatabase(url);
   try {
-    return await checkCertificateRecords(db as unknown as Kysely<Schema>, manifest, file);
+    return await checkCertificateRecords(db, manifest, file);
   } finally {
     await db.destroy();
   }

@@ -30,9 +30,22 @@ export interface CertificateSignerKeysTable {
   /** SubjectPublicKeyInfo DER, base64. */
   spki: string;
   created_at: number;
+  /** Rotated out (migration 0009): signs nothing new, still proves what it signed before. */
+  retired_at: number | null;
+  /** Revoked: proves nothing signed at or after this time. */
+  revoked_at: number | null;
+  revoked_reason: string | null;
+}
+
+/** The files as issued (migration 0009), base64: what the verify page offers for download. */
+export interface CertificateFilesTable {
+  certificate_id: string;
+  file: "dcc" | "pdf" | "pdf-en";
+  content: string;
 }
 
 export interface CertificatesSchema {
   certificates: CertificatesTable;
   certificate_signer_keys: CertificateSignerKeysTable;
+  certificate_files: CertificateFilesTable;
 }

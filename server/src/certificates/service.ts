@@ -5,6 +5,8 @@ import {
   type CertificateSummary,
   type IssueCertificateRequest,
   type IssuedCertificate,
+  type PublishedSignerKey,
+  type WellKnownKeys,
   TelecalError,
   type UserInfo,
   validationError,
@@ -19,8 +21,7 @@ import type { Schema } from "../store/schema";
 import { documentKindOf } from "./document-kind";
 import { jobCertificateFields } from "./from-job";
 import { issueFiles } from "./issue-files";
-import { checkCertificateRecords } from "./records-check";
-import type { ResultsCheck } from "./results-check";
+import { checkAgainstIssuer, type IssuerVerdict } from "./issuer-check";
 import { reportedRow } from "./reported-values";
 import type { CertificatesTable } from "./schema";
 import type { SignerKeys } from "./signer-keys";
@@ -86,7 +87,7 @@ export class CertificateService {
       // 校准员 and 核验员 are the job's people: a request may name them only as they are.
       for (const [part, name, id] of [["calibrator", "校准员 calibrator (the job's technician)", f.calibratorId], ["checker", "核验员 checker (who approved the job's review)", f.checkerId]] as const) {
         const given = draft.people?.[part];
-        if (given !== undefined && given !== id) throw new TelecalError("TC_ERR_CERT_PEOPLE", { part: name, username: String(given), reason: `a certificate of job ${f.job} names its ${part} from the job` });
+        if (given !== undefined && given !== id) throw new TelecalError("TC_ERR_CERT_PEOPLE", { part: name, username: typeof given === "string" ? given : JSON.stringify(given), reason: `a certificate of job ${f.job} names its ${part} from the job` });
       }
       draft = {
         ...rest,
@@ -151,6 +152,14 @@ export class CertificateService {
         await appendRecord(recordsDb(trx), this.dialect, { kind: "certificate", stream: certificateStream(old.id), actor: `user:${approver.id}`, payload: { event: "amended", id: old.id, replacedBy: id, reason: request.reason ?? "" } }, now);
       }
       await trx.insertInto("certificates").values(row).execute();
+      await trx
+        .insertInto("certificate_files")
+        .values([
+          { certificate_id: id, file: "dcc", content: files.dcc.toString("base64") },
+          { certificate_id: id, file: "pdf", content: files.pdf.zh.toString("base64") },
+          { certificate_id: id, file: "pdf-en", content: files.pdf.en.toString("base64") },
+        ])
+        .execute();
       await appendRecord(
         recordsDb(trx),
         this.dialect,
@@ -180,6 +189,35 @@ export class CertificateService {
     return summaryOf((await this.row(id))!);
   }
 
+  /** An approver rotates their own key, or an admin of their organisation does: a record of the log says so. */
+  async rotateKey(by: UserInfo, userId: string, now = Date.now()): Promise<{ retired: string; current: PublishedSignerKey }> {
+    const target = await this.users.user(userId);
+    if (!target || !(by.id === userId || (by.role === "admin" && target.organisation.id === by.organisation.id))) throw new TelecalError("TC_ERR_SIGNER_KEY_NOT_FOUND", { keyId: `(the current key of ${userId})` });
+    const rotated = await this.signers.rotate(userId, now);
+    await appendRecord(recordsDb(this.db), this.dialect, { kind: "certificate", stream: `signer-key/${userId}`, actor: `user:${by.id}`, payload: { event: "key-rotated", userId, retired: rotated.retired, current: rotated.current.key } }, now);
+    return rotated;
+  }
+
+  /** Revokes a signing key (lost, stolen): what it signs from now on is refused everywhere the key is checked. */
+  async revokeKey(by: UserInfo, keyId: string, reason: string, now = Date.now()): Promise<PublishedSignerKey> {
+    const key = await this.signers.lookup(keyId);
+    const holder = key && (await this.users.user(key.userId));
+    if (!key || !holder || !(by.id === holder.id || (by.role === "admin" && holder.organisation.id === by.organisation.id))) throw new TelecalError("TC_ERR_SIGNER_KEY_NOT_FOUND", { keyId });
+    const revoked = await this.signers.revoke(keyId, reason, now);
+    await appendRecord(recordsDb(this.db), this.dialect, { kind: "certificate", stream: `signer-key/${holder.id}`, actor: `user:${by.id}`, payload: { event: "key-revoked", userId: holder.id, keyId, reason } }, now);
+    return revoked;
+  }
+
+  /** GET /.well-known/telecal-keys.json: every approver key and every record-log key, to pin. */
+  async wellKnownKeys(): Promise<WellKnownKeys> {
+    const logKeys = await recordsDb(this.db).selectFrom("record_keys").selectAll().orderBy("created_at").execute();
+    return {
+      format: "telecal-keys/v1",
+      signers: await this.signers.all(),
+      recordLog: logKeys.map((k) => ({ keyId: k.key_id, algorithm: "Ed25519" as const, spki: k.public_key, createdAt: Number(k.created_at) })),
+    };
+  }
+
   /** Public: status and key data. */
   async summary(id: string): Promise<CertificateSummary> {
     const row = await this.row(id);
@@ -189,21 +227,35 @@ export class CertificateService {
 
   /**
    * Checks an uploaded file: by itself first (structure, appended bytes, digest, signature), then
-   * against what this server issued: a known id, the approver's registered key, the very file.
+   * against what this server issued (issuer-check.ts): a known id, the approver's registered key not
+   * revoked at the time of issue, the very file, its raw records.
    */
-  async verify(bytes: Buffer, name: string): Promise<{ file: "dcc" | "pdf"; certificate: CertificateSummary; results?: ResultsCheck }> {
-    const checked = verifyCertificateFile(bytes, name);
-    const { manifest } = checked;
-    const row = await this.row(manifest.certificateId);
-    if (!row) throw new TelecalError("TC_ERR_CERT_NOT_FOUND", { id: manifest.certificateId });
-    if (!(await this.signers.isKeyOf(manifest.signer.id, manifest.signer.key)) || row.issued_by !== manifest.signer.id) {
-      throw new TelecalError("TC_ERR_CERT_UNTRUSTED_KEY", { file: name, keyId: manifest.signer.key.keyId, signer: manifest.signer.name });
-    }
-    const issued = checked.file === "dcc" ? [row.dcc_sha256] : [row.pdf_sha256, row.pdf_en_sha256];
-    if (!issued.includes(checked.sha256)) throw new TelecalError("TC_ERR_CERT_MISMATCH", { file: name, id: row.id, reason: "its SHA-256 is not that of a file issued" });
-    // The server holds the raw records: they must still be there, under the checkpoint named.
-    const results = await checkCertificateRecords(this.db, manifest, name);
-    return { file: checked.file, certificate: summaryOf(row), ...(results ? { results } : {}) };
+  /** `checked`: the file already checked by itself (the public route checks it off the event loop). */
+  async verify(bytes: Buffer, name: string, checked = verifyCertificateFile(bytes, name)): Promise<IssuerVerdict & { file: "dcc" | "pdf" }> {
+    return { file: checked.file, ...(await checkAgainstIssuer(this.db, checked, name, "server")) };
+  }
+
+  /** A file as issued, for the verify page's download links; TC_ERR_CERT_NOT_FOUND when not kept (issued before migration 0009). */
+  async file(id: string, file: "dcc" | "pdf" | "pdf-en"): Promise<{ number: string; bytes: Buffer }> {
+    const row = await this.db
+      .selectFrom("certificate_files")
+      .innerJoin("certificates", "certificates.id", "certificate_files.certificate_id")
+      .select(["certificates.number", "certificate_files.content"])
+      .where("certificate_files.certificate_id", "=", id)
+      .where("certificate_files.file", "=", file)
+      .executeTakeFirst();
+    if (!row) throw new TelecalError("TC_ERR_CERT_NOT_FOUND", { id });
+    return { number: row.number, bytes: Buffer.from(row.content, "base64") };
+  }
+
+  /** What the public verify page shows: the summary, and what the holder must compare with the paper. */
+  async pageData(id: string): Promise<{ summary: CertificateSummary; data: CertificateData; signerKey: PublishedSignerKey | undefined; files: string[] }> {
+    const row = await this.row(id);
+    if (!row) throw new TelecalError("TC_ERR_CERT_NOT_FOUND", { id });
+    const data = JSON.parse(row.data) as CertificateData;
+    const issued = await this.db.selectFrom("certificate_signer_keys").select("key_id").where("user_id", "=", row.issued_by).where("created_at", "<=", row.issued_at).orderBy("created_at", "desc").executeTakeFirst();
+    const files = (await this.db.selectFrom("certificate_files").select("file").where("certificate_id", "=", id).execute()).map((f) => f.file);
+    return { summary: summaryOf(row), data, signerKey: issued ? await this.signers.lookup(issued.key_id) : undefined, files };
   }
 
   private async row(id: string): Promise<CertificatesTable | undefined> {

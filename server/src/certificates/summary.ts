@@ -1,9 +1,9 @@
-import { type CertificateData, type CertificateSummary } from "@telecal/protocols";
+import { CertificateData, type CertificateSummary, parseJson } from "@telecal/protocols";
 import type { CertificatesTable } from "./schema";
 
 /** What anyone may see of a certificate: the status page and GET /api/certificates/:id. */
 export function summaryOf(row: CertificatesTable): CertificateSummary {
-  const data = JSON.parse(row.data) as CertificateData;
+  const data = parseJson(CertificateData, row.data, `certificate ${row.id} data`, "TC_ERR_STORED_INVALID");
   return {
     id: row.id,
     number: row.number,

@@ -1,4 +1,5 @@
-import { type SignatureManifest, type SignerKey, TelecalError } from "@telecal/protocols";
+import { type SignatureManifest, TelecalError } from "@telecal/protocols";
+import { proveSignerKey, type TrustedKey } from "./key-proof";
 import { openDcc } from "./dcc-seal";
 import { openPdf } from "./pdf-seal";
 import { sha256Hex } from "./signature";
@@ -13,7 +14,7 @@ export interface VerifiedFile {
 
 export interface VerifyFileOptions {
   /** When given, the signer's key must be one of these (offline: the lab's published approver keys). */
-  trustedKeys?: readonly SignerKey[];
+  trustedKeys?: readonly TrustedKey[];
 }
 
 /**
@@ -24,10 +25,7 @@ export interface VerifyFileOptions {
 export function verifyCertificateFile(bytes: Buffer, name: string, options: VerifyFileOptions = {}): VerifiedFile {
   try {
     const result = check(bytes, name);
-    const key = result.manifest.signer.key;
-    if (options.trustedKeys && !options.trustedKeys.some((k) => k.keyId === key.keyId && k.spki === key.spki)) {
-      throw new TelecalError("TC_ERR_CERT_UNTRUSTED_KEY", { file: name, keyId: key.keyId, signer: result.manifest.signer.name });
-    }
+    if (options.trustedKeys) proveSignerKey(result.manifest, options.trustedKeys, "pinned", name);
     return result;
   } catch (err) {
     if (err instanceof TelecalError) throw err;

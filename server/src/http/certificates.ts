@@ -5,7 +5,6 @@ import {
   IssuedCertificate,
   RevokeCertificateRequest,
   type Role,
-  SignerKey,
   TelecalError,
   VerifyCertificateResponse,
 } from "@telecal/protocols";
@@ -15,7 +14,10 @@ import type { Auth } from "../auth/auth";
 import { RateLimiter } from "../auth/rate-limit";
 import { authorize, principalOf } from "../auth/authorize";
 import type { CertificateService } from "../certificates/service";
+import { checkDeclaredSize } from "../certificates/complexity";
+import type { CertificateChecker } from "../certificates/verify-pool";
 import { verifyErrorPage, verifyPage } from "../certificates/verify-page";
+import { VERIFY_SCRIPT, VERIFY_SCRIPT_PATH } from "../certificates/verify-page-script";
 
 /** Who signs certificates (批准人) and revokes them. */
 export const CERTIFICATE_SIGNERS: ReadonlySet<Role> = new Set<Role>(["expert", "admin"]);
@@ -26,7 +28,7 @@ const MAX_UPLOAD = 20 * 1024 * 1024;
 export const DEFAULT_VERIFY_LIMIT = { max: 30, windowMs: 60_000 };
 
 /** Certificates (docs/certificates.md): issue, amend, revoke; public status, public verification. */
-export function certificateRoutes(auth: Auth, certificates: CertificateService, verifyLimit = DEFAULT_VERIFY_LIMIT): FastifyPluginAsyncZod {
+export function certificateRoutes(auth: Auth, certificates: CertificateService, checker: CertificateChecker, verifyLimit = DEFAULT_VERIFY_LIMIT): FastifyPluginAsyncZod {
   const uploads = new RateLimiter(verifyLimit.max, verifyLimit.windowMs);
   return async (app) => {
     // An uploaded certificate is read as bytes, whatever the browser calls it.
@@ -51,12 +53,6 @@ export function certificateRoutes(auth: Auth, certificates: CertificateService, 
     );
 
     app.get(
-      "/api/certificates/keys",
-      { schema: { summary: "The approvers' public signing keys, to pin for offline verification; no authentication", tags: ["certificates"], response: { 200: z.strictObject({ keys: z.array(z.strictObject({ userId: z.string(), key: SignerKey })) }) } } },
-      async () => ({ keys: await certificates.signers.all() }),
-    );
-
-    app.get(
       "/api/certificates/:id",
       { schema: { summary: "A certificate's status and key data; no authentication", tags: ["certificates"], params: CertificateIdParams, response: { 200: CertificateSummary } } },
       async (request) => certificates.summary(request.params.id),
@@ -64,16 +60,37 @@ export function certificateRoutes(auth: Auth, certificates: CertificateService, 
 
     app.post(
       "/api/certificates/verify",
-      { bodyLimit: MAX_UPLOAD, schema: { summary: "Checks an uploaded certificate file (PDF or DCC XML); no authentication", tags: ["certificates"], response: { 200: VerifyCertificateResponse } } },
+      {
+        bodyLimit: MAX_UPLOAD,
+        // A body over its type's limit is refused by its Content-Length, before it is read at all.
+        onRequest: async (request) => checkDeclaredSize(request.headers["content-type"], request.headers["content-length"], "upload", checker.options.limits),
+        schema: { summary: "Checks an uploaded certificate file (PDF or DCC XML); no authentication", tags: ["certificates"], response: { 200: VerifyCertificateResponse } } },
       async (request) => {
         const wait = uploads.hit(request.ip);
         if (wait > 0) throw new TelecalError("TC_ERR_RATE_LIMITED", { what: "certificate checks", key: request.ip, seconds: wait });
         if (!Buffer.isBuffer(request.body) || request.body.length === 0) {
           throw new TelecalError("TC_ERR_CERT_FORMAT", { file: "upload", reason: "send the file's bytes as application/pdf or application/xml" });
         }
-        const result = await certificates.verify(request.body, "upload");
-        return { ok: true as const, ...result };
+        // Parsed in a worker thread with a time limit, one check at a time per address; the bytes
+        // are handed to it, so only its answer is used after.
+        const checked = await checker.check(request.body, "upload", request.ip);
+        const result = await certificates.verify(Buffer.alloc(0), "upload", checked);
+        return { ok: true as const, verdict: "genuine" as const, ...result };
       },
+    );
+
+    app.get(
+      "/api/certificates/:id/files/:file",
+      { schema: { summary: "A file as issued (the DCC, the Chinese PDF, the English PDF); no authentication", tags: ["certificates"], params: CertificateIdParams.extend({ file: z.enum(["dcc", "pdf", "pdf-en"]) }) } },
+      async (request, reply) => {
+        const { number, bytes } = await certificates.file(request.params.id, request.params.file);
+        const [name, type] = request.params.file === "dcc" ? [`${number}.xml`, "application/xml"] : [`${number}${request.params.file === "pdf-en" ? "-en" : ""}.pdf`, "application/pdf"];
+        return reply.type(type).header("content-disposition", `attachment; filename="${name}"`).header("x-content-type-options", "nosniff").send(bytes);
+      },
+    );
+
+    app.get(VERIFY_SCRIPT_PATH, { schema: { hide: true } }, async (_request, reply) =>
+      reply.type("text/javascript; charset=utf-8").header("cache-control", "no-cache").send(VERIFY_SCRIPT),
     );
 
     app.get("/verify/:id", { schema: { hide: true } }, async (request, reply) => {
@@ -82,7 +99,7 @@ export function certificateRoutes(auth: Auth, certificates: CertificateService, 
       const parsed = CertificateIdParams.safeParse({ id });
       try {
         if (!parsed.success) throw new TelecalError("TC_ERR_CERT_NOT_FOUND", { id });
-        return verifyPage(await certificates.summary(parsed.data.id));
+        return verifyPage(await certificates.pageData(parsed.data.id));
       } catch (err) {
         if (!(err instanceof TelecalError)) throw err;
         return reply.status(err.status).send(verifyErrorPage(err.toBody()));

@@ -1,6 +1,7 @@
 import { ERRORS, type ErrorBody, isTelecalError, TelecalError } from "@telecal/protocols";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { frameworkError } from "./framework-errors";
 
 /** Maps every failure of a route to a registry code and its status; nothing leaks a stack. */
 export function registerErrorHandler(app: FastifyInstance): void {
@@ -15,8 +16,14 @@ export function registerErrorHandler(app: FastifyInstance): void {
       body = e.toBody();
       status = e.status;
     } else if (isTelecalError(err)) {
+      // A server-side failure (the store) is answered by code; its cause goes to the log only.
+      if (err.status >= 500) request.log.error({ err, cause: err.cause }, err.message);
       body = err.toBody();
       status = err.status;
+    } else if (frameworkError(err, request.url)) {
+      const e = frameworkError(err, request.url)!;
+      body = e.toBody();
+      status = e.status;
     } else if (err.statusCode !== undefined && err.statusCode < 500) {
       const e = new TelecalError("TC_ERR_VALIDATION", { what: "request", issues: err.message });
       body = e.toBody();

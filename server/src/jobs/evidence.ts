@@ -1,8 +1,8 @@
 import { certificateRows, planOf, type PointResult, type Procedure, Procedure as ProcedureSchema, runResults, runState } from "@telecal/metrology";
-import { type JobBinding, type ResultRow, type RunEvent, streamKey, TelecalError, type Usability } from "@telecal/protocols";
+import { type JobBinding, JobRecordPayload, ReadingBatchPayload, type ResultRow, type RunEvent, readingsRecordStream, TelecalError, type Usability } from "@telecal/protocols";
 import type { Kysely } from "kysely";
-import type { ReadingBatchPayload } from "../records/verify";
 import { chainHash, sha256Hex } from "../records/hashing";
+import { recordPayload } from "../records/payload";
 import type { RecordsSchema, RecordsTable } from "../records/schema";
 import type { Schema } from "../store/schema";
 import { jobStream } from "./stream";
@@ -47,21 +47,6 @@ export interface JobEvidence {
   environment: number[] | null;
 }
 
-interface JobCreatedPayload {
-  event: "job-created";
-  job: {
-    id: string;
-    agent_id: string;
-    organisation_id: string;
-    procedure: unknown;
-    binding: Record<string, JobBinding>;
-    standards: Usability[];
-    technician_id: string;
-    expert_id: string;
-    created_at: number;
-  };
-}
-
 /** Clocks of agent and server differ by a little: a reading may carry a time stamp this far outside the job. */
 const CLOCK_SLACK_MS = 60_000;
 
@@ -95,14 +80,14 @@ export async function jobEvidence(db: Kysely<Schema>, jobId: string, options: Ev
     .orderBy("seq")
     .execute();
   for (const r of own) assertIntact(jobId, r);
-  const created = own[0] ? (JSON.parse(own[0].payload) as Partial<JobCreatedPayload>) : null;
-  if (!created || created.event !== "job-created" || !created.job) throw new TelecalError("TC_ERR_JOB_NOT_FOUND", { job: jobId });
+  const payloads = own.map((r) => recordPayload(JobRecordPayload, r));
+  const created = payloads[0];
+  if (created?.event !== "job-created") throw new TelecalError("TC_ERR_JOB_NOT_FOUND", { job: jobId });
   const job = created.job;
   const procedure = ProcedureSchema.parse(job.procedure);
   const agentId = job.agent_id;
-  const payloads = own.map((r) => JSON.parse(r.payload) as { event: string; run?: RunEvent; points?: PointResult[] });
-  const events = payloads.flatMap((p) => (p.event === "run" && p.run ? [p.run] : []));
-  const recordedPoints = payloads.find((p) => p.event === "results" && Array.isArray(p.points))?.points ?? null;
+  const events = payloads.flatMap((p) => (p.event === "run" ? [p.run] : []));
+  const recordedPoints = payloads.flatMap((p) => (p.event === "results" && "points" in p ? [p.points] : []))[0] ?? null;
   const plan = planOf(procedure);
   const state = runState(plan, events);
   const { finished, points } = runResults(procedure, events);
@@ -190,7 +175,7 @@ async function rawReadings(db: Kysely<Schema>, agentId: string, streamId: string
   const records: Pick<RecordsTable, "id" | "stream" | "seq" | "kind" | "payload" | "payload_hash" | "prev_hash" | "hash">[] = [];
   if (received.size === 0) return { values, records };
   const log = db as unknown as Kysely<RecordsSchema>;
-  const stream = streamKey(agentId, streamId);
+  const stream = readingsRecordStream(agentId, streamId);
   const wanted = new Set(ts);
   const found = await log
     .selectFrom("records")
@@ -202,7 +187,7 @@ async function rawReadings(db: Kysely<Schema>, agentId: string, streamId: string
     .orderBy("id")
     .execute();
   for (const r of found) {
-    const payload = JSON.parse(r.payload) as ReadingBatchPayload;
+    const payload = recordPayload(ReadingBatchPayload, r);
     let used = false;
     payload.t.forEach((t, i) => {
       const v = payload.values[i];

@@ -16,14 +16,14 @@ import {
   type AgentJob,
   type CreateJobRequest,
   type Job,
-  type JobBinding,
+  JobBindings,
+  JobStandards,
+  parseJson,
   type JobEventRequest,
   type JobPerson,
   type JobRun,
   type ProcedureSummary,
-  type RecordKind,
   TelecalError,
-  type Usability,
   type UserInfo,
 } from "@telecal/protocols";
 import type { Kysely } from "kysely";
@@ -37,6 +37,8 @@ import type { DialectName } from "../store/db";
 import type { Schema } from "../store/schema";
 import { type JobEvidence, jobEvidence } from "./evidence";
 import type { JobsTable } from "./schema";
+import { bindEquipment, jobPerson } from "./binding";
+import { recordKind, runEvents } from "./run-records";
 import { jobStream } from "./stream";
 
 export { jobStream } from "./stream";
@@ -97,8 +99,8 @@ export class JobService {
 
   private async asAgentJob(row: JobsTable): Promise<{ job: AgentJob; finishedAt: number | null }> {
     const job = this.load(row);
-    const events = await this.runEvents(this.db, row.id);
-    const binding = JSON.parse(row.binding) as Record<string, JobBinding>;
+    const events = await runEvents(this.db, row.id);
+    const binding = parseJson(JobBindings, row.binding, `binding of job ${row.id}`, "TC_ERR_STORED_INVALID");
     return {
       job: {
         jobId: row.id,
@@ -118,12 +120,12 @@ export class JobService {
     if (agentOrganisation === null || agentOrganisation === undefined || !visible.has(agentOrganisation)) {
       throw new TelecalError("TC_ERR_REGISTRY_NOT_FOUND", { kind: "agent", id: body.agentId });
     }
-    const binding = await this.bind(procedure, body, agentOrganisation, visible);
+    const binding = await bindEquipment(this.db, procedure, body, agentOrganisation, visible);
     const traceable = procedure.equipment.filter((e) => e.traceable).map((e) => binding[e.id]!.instrumentId);
     const standards = await this.registry.assertUsableForJob(traceable, now);
-    const technician = await this.person("technician", body.technician, ["technician"], [agentOrganisation]);
+    const technician = await jobPerson(this.users, "technician", body.technician, ["technician"], [agentOrganisation]);
     const supervising = await repo.parentOf(agentOrganisation);
-    const expert = await this.person("expert", body.expert, ["expert"], supervising ? [agentOrganisation, supervising] : [agentOrganisation]);
+    const expert = await jobPerson(this.users, "expert", body.expert, ["expert"], supervising ? [agentOrganisation, supervising] : [agentOrganisation]);
     const row: JobsTable = {
       id: randomUUID(),
       organisation_id: agentOrganisation,
@@ -171,7 +173,7 @@ export class JobService {
   /** The job with its procedure, its run's events and the people they name. */
   async run(user: UserInfo, id: string): Promise<JobRun> {
     const job = await this.visible(user, id);
-    const events = await this.runEvents(this.db, id);
+    const events = await runEvents(this.db, id);
     const ids = new Set([job.row.technician_id, job.row.expert_id, job.row.created_by.replace(/^user:/, "")]);
     for (const e of events) if (e.by.startsWith("user:")) ids.add(e.by.slice("user:".length));
     const people: JobPerson[] = [];
@@ -194,7 +196,7 @@ export class JobService {
   /** The run's events so far, in order. */
   async events(user: UserInfo, id: string): Promise<RunEvent[]> {
     await this.visible(user, id);
-    return this.runEvents(this.db, id);
+    return runEvents(this.db, id);
   }
 
   /** An event from people (the web): who may send which is checked here, then the run's order. */
@@ -231,8 +233,8 @@ export class JobService {
     const row = await this.db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
     if (!row || row.agent_id !== agentId) throw new TelecalError("TC_ERR_JOB_NOT_FOUND", { job: id });
     const job = this.load(row);
-    const reported = { ...event, by: `agent:${agentId}` } as RunEvent;
-    const held = await this.runEvents(this.db, id);
+    const reported: RunEvent = { ...event, by: `agent:${agentId}` };
+    const held = await runEvents(this.db, id);
     if (held.some((e) => canonicalJson(e) === canonicalJson(reported))) return this.toJob(job, runState(job.plan, held));
     return this.append(job, reported, (state) => {
       // The bench holds the run when one of its steps fails for good (the reason in the comment).
@@ -246,7 +248,7 @@ export class JobService {
   private async append(job: LoadedJob, event: RunEvent, check: (state: RunState) => void): Promise<Job> {
     const state = await this.db.transaction().execute(async (trx) => {
       await lockLog(recordsDb(trx), this.dialect);
-      const events = await this.runEvents(trx, job.row.id);
+      const events = await runEvents(trx, job.row.id);
       const before = runState(job.plan, events);
       check(before);
       const after = applyRunEvent(job.plan, before, event);
@@ -274,16 +276,8 @@ export class JobService {
     for (const listener of this.listeners) listener(agentId, jobId);
   }
 
-  private async runEvents(db: Kysely<Schema>, id: string): Promise<RunEvent[]> {
-    const records = await recordsDb(db).selectFrom("records").select(["payload"]).where("stream", "=", jobStream(id)).orderBy("seq").execute();
-    return records.flatMap((r) => {
-      const payload = JSON.parse(r.payload) as { event: string; run?: RunEvent };
-      return payload.event === "run" && payload.run ? [payload.run] : [];
-    });
-  }
-
   private async summary(job: LoadedJob): Promise<Job> {
-    const events = await this.runEvents(this.db, job.row.id);
+    const events = await runEvents(this.db, job.row.id);
     return this.toJob(job, runState(job.plan, events));
   }
 
@@ -299,40 +293,6 @@ export class JobService {
     return { row, procedure, plan: planOf(procedure) };
   }
 
-  /** Every equipment that runs on the bench or is a reference standard is bound to a registry instrument of the agent's organisation. */
-  private async bind(procedure: Procedure, body: CreateJobRequest, organisation: string, visible: Set<string>): Promise<Record<string, JobBinding>> {
-    const known = new Set(procedure.equipment.map((e) => e.id));
-    for (const equipment of Object.keys(body.binding)) {
-      if (!known.has(equipment)) throw new TelecalError("TC_ERR_JOB_BINDING", { equipment, reason: `procedure ${procedure.id} has no such equipment` });
-    }
-    const instruments = new Map((await new RegistryRepository(this.db).instrumentsById(Object.values(body.binding))).map((i) => [i.id, i]));
-    const binding: Record<string, JobBinding> = {};
-    for (const e of procedure.equipment) {
-      const instrumentId = body.binding[e.id];
-      const onBench = e.drivers.length > 0;
-      if (instrumentId === undefined) {
-        if (onBench || e.traceable) throw new TelecalError("TC_ERR_JOB_BINDING", { equipment: e.id, reason: "bind it to an instrument of the registry" });
-        continue;
-      }
-      const instrument = instruments.get(instrumentId);
-      if (!instrument || !visible.has(instrument.organisationId)) throw new TelecalError("TC_ERR_REGISTRY_NOT_FOUND", { kind: "instrument", id: instrumentId });
-      if (instrument.organisationId !== organisation) throw new TelecalError("TC_ERR_JOB_BINDING", { equipment: e.id, reason: `instrument ${instrumentId} is not of the agent's organisation` });
-      if (e.traceable && instrument.role !== "reference") throw new TelecalError("TC_ERR_JOB_BINDING", { equipment: e.id, reason: `instrument ${instrumentId} is not a reference standard` });
-      if (onBench && (instrument.agentId !== body.agentId || instrument.agentInstrumentId === null)) {
-        throw new TelecalError("TC_ERR_JOB_BINDING", { equipment: e.id, reason: `instrument ${instrumentId} is not on the bench of agent ${body.agentId}` });
-      }
-      binding[e.id] = { instrumentId, agentInstrumentId: onBench ? instrument.agentInstrumentId : null };
-    }
-    return binding;
-  }
-
-  private async person(part: "technician" | "expert", username: string, roles: string[], organisations: string[]): Promise<UserInfo> {
-    const user = await this.users.userByUsername(username);
-    if (!user || !organisations.includes(user.organisation.id)) throw new TelecalError("TC_ERR_JOB_PEOPLE", { part, username, reason: "no such user in the organisations concerned" });
-    if (!roles.includes(user.role)) throw new TelecalError("TC_ERR_JOB_PEOPLE", { part, username, reason: `is ${user.role}, not ${roles.join(" or ")}` });
-    return user;
-  }
-
   private toJob(job: LoadedJob, state: RunState): Job {
     const done = job.plan.length === 0 ? 0 : state.finished ? job.plan.length : state.next!.index;
     return {
@@ -342,12 +302,12 @@ export class JobService {
       title: job.procedure.title,
       mode: job.procedure.mode,
       agentId: job.row.agent_id,
-      binding: JSON.parse(job.row.binding) as Record<string, JobBinding>,
+      binding: parseJson(JobBindings, job.row.binding, `binding of job ${job.row.id}`, "TC_ERR_STORED_INVALID"),
       technicianId: job.row.technician_id,
       expertId: job.row.expert_id,
       createdBy: job.row.created_by,
       createdAt: job.row.created_at,
-      standards: JSON.parse(job.row.standards) as Usability[],
+      standards: parseJson(JobStandards, job.row.standards, `standards of job ${job.row.id}`, "TC_ERR_STORED_INVALID"),
       status: state.finished ? "finished" : state.held ? "held" : "running",
       next: state.next?.key ?? null,
       nextKind: state.next?.step.kind ?? null,
@@ -355,11 +315,4 @@ export class JobService {
       steps: job.plan.length,
     };
   }
-}
-
-/** The record kind of a run event: entries and approvals are named as such in the log. */
-function recordKind(before: RunState, event: RunEvent): RecordKind {
-  if (event.kind === "approved" || event.kind === "sent-back") return "approval";
-  if (event.kind === "completed" && before.next?.step.kind === "manual") return "manual-entry";
-  return "procedure-event";
 }

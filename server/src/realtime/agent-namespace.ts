@@ -45,7 +45,7 @@ export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogge
 
     socket.on("clock", (raw: unknown, ack: unknown) => answer(ack, answerClock(raw), problem));
 
-    // Live values are volatile and unacknowledged: a bad one is answered with a problem and dropped.
+    // Live values are unacknowledged: a bad message is answered with a problem and dropped.
     socket.on("live", (raw: unknown) => {
       if (agentId === null) return problem(new TelecalError("TC_ERR_HELLO_REQUIRED", { event: "live" }).toBody());
       const parsed = AgentLiveValues.safeParse(raw);

@@ -7,13 +7,16 @@ import {
   type HistoryPoint,
   type LiveValue,
   batchSigningBytes,
+  isTelecalError,
   type ReadingBatch,
-  streamKey,
+  streamRef,
   TelecalError,
   type UiSnapshot,
 } from "@telecal/protocols";
 import { createPublicKey, type KeyObject, verify } from "node:crypto";
+import { RegistryRepository } from "../registry/repository";
 import type { Store } from "../store/store";
+import { refuse, reservedIdProblem, unitProblem } from "./ingest-refusals";
 import { Ring } from "./ring";
 
 interface StreamState {
@@ -24,6 +27,8 @@ interface StreamState {
 
 interface AgentState {
   hello: AgentHello;
+  /** The organisation the agent is enrolled into: who may see it (null: nobody, not enrolled). */
+  organisationId: string | null;
   online: boolean;
   connectedAt: number | null;
   lastSeen: number;
@@ -36,7 +41,11 @@ export interface HubOptions {
   historyPoints: number;
 }
 
-type Listener = () => void;
+/** Told of a change of one agent (online, offline, announced anew), with the agent's organisation. */
+type AgentListener = (organisationId: string | null) => void;
+
+/** Told of one tick of an agent's live values, with the agent's id and organisation. */
+export type LiveListener = (values: LiveValue[], agentId: string, organisationId: string | null) => void;
 
 /**
  * The server's live state: which agents are online, what they announced, and per stream a short
@@ -45,8 +54,8 @@ type Listener = () => void;
  */
 export class Hub {
   private readonly agents = new Map<string, AgentState>();
-  private readonly liveListeners = new Set<(values: LiveValue[]) => void>();
-  private readonly agentListeners = new Set<Listener>();
+  private readonly liveListeners = new Set<LiveListener>();
+  private readonly agentListeners = new Set<AgentListener>();
   /** Per stream, the tail of its ingest queue: batches of one stream are stored one after another. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
@@ -61,7 +70,10 @@ export class Hub {
   /** Records the hello in the store; answers, per announced stream, the seq the agent resumes after. */
   async agentConnected(hello: AgentHello, now = Date.now()): Promise<Record<string, number>> {
     this.deviceKeys.delete(hello.agentId);
+    const reserved = reservedIdProblem(hello);
+    if (reserved) await refuse(this.store, hello.agentId, reserved, { event: "hello", instruments: hello.instruments.map((i) => i.id) }, now);
     const acked = await this.store.announce(hello, now);
+    const organisationId = (await new RegistryRepository(this.store.db).agentOrganisation(hello.agentId)) ?? null;
     const previous = this.agents.get(hello.agentId);
     const streams = new Map<string, StreamState>();
     for (const instrument of hello.instruments) {
@@ -76,13 +88,14 @@ export class Hub {
     }
     this.agents.set(hello.agentId, {
       hello,
+      organisationId,
       online: true,
       connectedAt: now,
       lastSeen: now,
       clock: previous?.clock ?? null,
       streams,
     });
-    this.notifyAgents();
+    this.notifyAgents(organisationId);
     return acked;
   }
 
@@ -92,7 +105,7 @@ export class Hub {
     agent.online = false;
     agent.connectedAt = null;
     agent.lastSeen = now;
-    this.notifyAgents();
+    this.notifyAgents(agent.organisationId);
     await this.store.agents.touch(agentId, now);
   }
 
@@ -127,7 +140,7 @@ export class Hub {
    * means durable. Rejects with a TelecalError for a batch it cannot take (nothing of it stored).
    */
   ingest(agentId: string, batch: ReadingBatch, now = Date.now()): Promise<BatchAck> {
-    const key = streamKey(agentId, batch.streamId);
+    const key = streamRef(agentId, batch.streamId);
     const run = (this.queues.get(key) ?? Promise.resolve()).then(() => this.ingestNow(agentId, batch, now));
     const tail = run.catch(() => undefined);
     this.queues.set(key, tail);
@@ -148,10 +161,15 @@ export class Hub {
     if (!agent || !stream || stream.instrumentId !== batch.instrumentId) {
       throw new TelecalError("TC_ERR_UNKNOWN_STREAM", { stream: batch.streamId });
     }
+    const unit = unitProblem(batch, stream.unit);
+    if (unit) await refuse(this.store, agentId, unit, { event: "readings", streamId: batch.streamId, firstSeq: batch.firstSeq, count: batch.t.length, unit: batch.unit, announced: stream.unit }, now);
     // SQLite runs a batch's transaction as one chain of microtasks: let socket I/O (live values,
     // other agents) in between batches, so a backlog being stored never holds up what viewers see.
     await new Promise((resolve) => setImmediate(resolve));
-    const stored = await this.store.readings.storeBatch(agentId, batch, now);
+    const stored = await this.store.readings.storeBatch(agentId, batch, now).catch((err: unknown) => {
+      if (!isTelecalError(err, "TC_ERR_SEQ_CONFLICT")) throw err;
+      return refuse(this.store, agentId, err, { event: "readings", alarm: true, streamId: batch.streamId, firstSeq: batch.firstSeq, count: batch.t.length }, now);
+    });
     agent.lastSeen = now;
     agent.clock = batch.clock;
     const firstNew = stored.previousAckedSeq + 1 - batch.firstSeq;
@@ -162,8 +180,8 @@ export class Hub {
   }
 
   /**
-   * Relays an agent's live values to viewers at once. Values of streams the agent did not announce
-   * are dropped; the rest go out whole.
+   * Relays one tick of an agent's live values to viewers at once. Values of streams the agent did
+   * not announce are dropped; the rest go out whole, in one message.
    */
   relayLive(agentId: string, values: readonly AgentLiveValue[]): void {
     const agent = this.agents.get(agentId);
@@ -172,16 +190,17 @@ export class Hub {
     for (const v of values) {
       if (agent.streams.get(v.streamId)?.instrumentId === v.instrumentId) out.push({ agentId, ...v });
     }
-    if (out.length > 0) for (const listener of this.liveListeners) listener(out);
+    if (out.length > 0) for (const listener of this.liveListeners) listener(out, agentId, agent.organisationId);
   }
 
-  onLive(listener: (values: LiveValue[]) => void): () => void {
+  onLive(listener: LiveListener): () => void {
     this.liveListeners.add(listener);
     return () => this.liveListeners.delete(listener);
   }
 
-  summaries(): AgentSummary[] {
-    return [...this.agents.values()].map((a) => ({
+  /** The agents of the organisations in `visible` (all of them without it: the server's own view). */
+  summaries(visible?: ReadonlySet<string>): AgentSummary[] {
+    return this.seen(visible).map((a) => ({
       agentId: a.hello.agentId,
       name: a.hello.name,
       online: a.online,
@@ -192,22 +211,28 @@ export class Hub {
     }));
   }
 
-  snapshot(now = Date.now()): UiSnapshot {
+  /** What a viewer of the organisations in `visible` may see (everything without it). */
+  snapshot(visible?: ReadonlySet<string>, now = Date.now()): UiSnapshot {
     const history: Record<string, HistoryPoint[]> = {};
-    for (const [agentId, agent] of this.agents) {
+    for (const agent of this.seen(visible)) {
       for (const [streamId, stream] of agent.streams) {
-        history[streamKey(agentId, streamId)] = stream.history.toArray();
+        history[streamRef(agent.hello.agentId, streamId)] = stream.history.toArray();
       }
     }
-    return { serverTime: now, agents: this.summaries(), history };
+    return { serverTime: now, agents: this.summaries(visible), history };
   }
 
-  onAgentsChanged(listener: Listener): () => void {
+  onAgentsChanged(listener: AgentListener): () => void {
     this.agentListeners.add(listener);
     return () => this.agentListeners.delete(listener);
   }
 
-  private notifyAgents(): void {
-    for (const listener of this.agentListeners) listener();
+  private seen(visible: ReadonlySet<string> | undefined): AgentState[] {
+    const all = [...this.agents.values()];
+    return visible ? all.filter((a) => a.organisationId !== null && visible.has(a.organisationId)) : all;
+  }
+
+  private notifyAgents(organisationId: string | null): void {
+    for (const listener of this.agentListeners) listener(organisationId);
   }
 }

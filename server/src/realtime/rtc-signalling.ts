@@ -126,9 +126,9 @@ export function attachRtcSignalling(io: Server, jobs: Pick<JobService, "get">, l
     socket.on("rtc-join", (raw: unknown, ack: unknown) => handle(ack, () => join(socket, raw)));
     socket.on("rtc-signal", (raw: unknown, ack: unknown) => handle(ack, () => signal(socket, raw)));
     socket.on("rtc-leave", (ack: unknown) =>
-      handle(ack, async () => {
+      handle(ack, () => {
         leave(socket);
-        return {};
+        return Promise.resolve({});
       }),
     );
     socket.on("disconnect", () => leave(socket));

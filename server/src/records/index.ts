@@ -6,4 +6,4 @@ export { appendRecord, type AppendInput, type CorrectionInput, type LogRecord, R
 export { auditPath, EMPTY_ROOT, Frontier, leafHash, nodeHash, rootOf, splitPoint, verifyInclusion } from "./merkle";
 export { recordsDb, type RecordsSchema } from "./schema";
 export { DEFAULT_CHECKPOINT_INTERVAL_MS, type RecordsOptions, startRecords } from "./service";
-export { type BadCheckpoint, type BadRecord, type ReadingBatchPayload, type VerifyReport, verifyDatabase, verifyLog } from "./verify";
+export { type BadCheckpoint, type BadRecord, type VerifyReport, verifyDatabase, verifyLog } from "./verify";

@@ -1,8 +1,9 @@
-import { type RecordKind, TelecalError } from "@telecal/protocols";
+import { CorrectionPayload, type RecordKind, TelecalError } from "@telecal/protocols";
 import { type Kysely, sql } from "kysely";
 import type { DialectName } from "../store/db";
 import { canonicalJson } from "@telecal/protocols";
 import { chainHash, GENESIS_HASH, sha256Hex } from "./hashing";
+import { recordPayload } from "./payload";
 import type { RecordsSchema, RecordsTable } from "./schema";
 
 export interface AppendInput {
@@ -34,8 +35,8 @@ export interface CorrectionInput {
   actor: string;
   /** Why. */
   reason: string;
-  old: unknown;
-  new: unknown;
+  old: CorrectionPayload["old"];
+  new: CorrectionPayload["new"];
 }
 
 /** PostgreSQL advisory lock key of the log: appends and checkpoints take turns on it. */
@@ -178,6 +179,6 @@ export class RecordLog {
       .where("id", ">", id)
       .orderBy("id")
       .execute();
-    return rows.map(toLogRecord).filter((r) => (JSON.parse(r.payload) as { corrects?: { id?: number } }).corrects?.id === id);
+    return rows.filter((r) => recordPayload(CorrectionPayload, r).corrects.id === id).map(toLogRecord);
   }
 }

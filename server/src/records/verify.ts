@@ -1,4 +1,4 @@
-import type { Checkpoint, ReadingBatch, RecordsPublicKey } from "@telecal/protocols";
+import type { Checkpoint, RecordsPublicKey } from "@telecal/protocols";
 import { type Kysely, PostgresAdapter } from "kysely";
 import { openDatabase } from "../store/db";
 import type { Schema } from "../store/schema";
@@ -6,13 +6,7 @@ import { checkpointSignatureValid, recordLeafHash, toCheckpoint } from "./checkp
 import { chainHash, GENESIS_HASH, sha256Hex } from "./hashing";
 import { Frontier } from "./merkle";
 import type { RecordsSchema, RecordsTable } from "./schema";
-
-/** The payload of a reading-batch record: exactly the readings that batch newly stored. */
-export interface ReadingBatchPayload extends Omit<ReadingBatch, "unit"> {
-  agentId: string;
-  unit: string;
-  receivedAt: number;
-}
+import { type Carried, checkReadings, type RecordProblem, strayReadings } from "./verify-readings";
 
 export interface BadRecord {
   /** The record's id; for a missing record, the id that is not there. */
@@ -21,6 +15,8 @@ export interface BadRecord {
   stream: string | null;
   seq: number | null;
   reason: string;
+  /** The registry code, for a problem that has one (TC_ERR_RECORD_PAYLOAD_INVALID). */
+  code?: RecordProblem["code"];
 }
 
 export interface BadCheckpoint {
@@ -65,163 +61,108 @@ export async function verifyLog(store: Kysely<Schema>, options: VerifyOptions = 
 }
 
 async function verifySnapshot(db: Db, options: VerifyOptions): Promise<VerifyReport> {
-  const pageSize = options.pageSize ?? 2000;
   const keys = new Map<string, string>();
   if (options.trustedKeys) for (const k of options.trustedKeys) keys.set(k.keyId, k.spki);
   else for (const k of await db.selectFrom("record_keys").selectAll().execute()) keys.set(k.key_id, k.public_key);
   const checkpoints = (await db.selectFrom("record_checkpoints").selectAll().orderBy("tree_size").execute()).map(toCheckpoint);
-
-  let firstBadRecord: BadRecord | null = null;
-  let firstBadCheckpoint: BadCheckpoint | null = null;
-  const badRecord = (b: BadRecord) => {
-    if (firstBadRecord === null || b.id < firstBadRecord.id) firstBadRecord = b;
-  };
-  const badCheckpoint = (cp: Checkpoint, reason: string) =>
-    (firstBadCheckpoint ??= { treeSize: cp.treeSize, time: cp.time, reason });
-
+  const walk = new LogWalk(db, checkpoints);
   for (const cp of checkpoints) {
     const spki = keys.get(cp.keyId);
-    if (spki === undefined) badCheckpoint(cp, `signed with key ${cp.keyId}, which is not a trusted key`);
-    else if (!checkpointSignatureValid(cp, spki)) badCheckpoint(cp, "signature does not verify");
+    if (spki === undefined) walk.badCheckpoint(cp, `signed with key ${cp.keyId}, which is not a trusted key`);
+    else if (!checkpointSignatureValid(cp, spki)) walk.badCheckpoint(cp, "signature does not verify");
   }
-
-  /** Per stream, its last record so far and the hash of the one before (to tell an insertion). */
-  const heads = new Map<string, { id: number; seq: number; hash: string; before: string }>();
-  /** Per reading stream ("agent/stream"), how many readings its records carry. */
-  const carried = new Map<string, { count: number; lastRecord: RecordsTable }>();
-  const frontier = new Frontier();
-  let next = 0;
-  let cpIndex = 0;
-  for (;;) {
-    const rows = await db
-      .selectFrom("records")
-      .selectAll()
-      .where("id", ">", next)
-      .orderBy("id")
-      .limit(pageSize)
-      .execute();
+  const pageSize = options.pageSize ?? 2000;
+  for (let next = 0; ; ) {
+    const rows = await db.selectFrom("records").selectAll().where("id", ">", next).orderBy("id").limit(pageSize).execute();
     if (rows.length === 0) break;
-    for (const r of rows) {
-      if (r.id !== frontier.size + 1) {
-        const reason = `missing: the log goes from id ${frontier.size} to ${r.id}`;
-        badRecord({ id: frontier.size + 1, stream: null, seq: null, reason });
-      }
-      const head = heads.get(r.stream);
-      const expectedSeq = head ? head.seq + 1 : 0;
-      const expectedPrev = head ? head.hash : GENESIS_HASH;
-      const hash = chainHash({ stream: r.stream, seq: r.seq, kind: r.kind, payloadHash: r.payload_hash, prevHash: r.prev_hash });
-      const at = { id: r.id, stream: r.stream, seq: r.seq };
-      // Counted even for a record that fails below, so that its readings are not taken for strays.
-      const readingsProblem = r.kind === "reading-batch" ? await checkReadings(db, r, carried) : null;
-      if (sha256Hex(r.payload) !== r.payload_hash) badRecord({ ...at, reason: "payload does not match its hash" });
-      else if (r.seq !== expectedSeq) {
-        badRecord({ ...at, reason: `out of place: seq ${expectedSeq} of its stream was expected here` });
-      } else if (r.prev_hash !== expectedPrev) {
-        if (head && r.prev_hash === head.before) {
-          // It chains to the record before the stream's last one: that last one was slipped in.
-          const reason = `inserted: the stream's next record (id ${r.id}) chains past it`;
-          badRecord({ id: head.id, stream: r.stream, seq: head.seq, reason });
-        } else badRecord({ ...at, reason: "prev hash is not the hash of the stream's previous record" });
-      } else if (r.hash !== hash) badRecord({ ...at, reason: "hash does not match its fields" });
-      else if (readingsProblem) badRecord({ ...at, reason: readingsProblem });
-      heads.set(r.stream, { id: r.id, seq: r.seq, hash: r.hash, before: head?.hash ?? GENESIS_HASH });
-      // Leaves from the recomputed hash: a log rewritten with a fresh chain gives other roots.
-      frontier.add(recordLeafHash({ ...r, hash }));
-      for (; cpIndex < checkpoints.length && checkpoints[cpIndex]!.treeSize <= frontier.size; cpIndex++) {
-        const cp = checkpoints[cpIndex]!;
-        if (cp.rootHash !== frontier.root().toString("hex")) badCheckpoint(cp, `root does not match records 1..${cp.treeSize}`);
-      }
-      next = r.id;
-    }
+    for (const r of rows) await walk.visit(r);
+    next = rows.at(-1)!.id;
   }
-  for (const cp of checkpoints) {
-    if (cp.treeSize > frontier.size) {
-      badCheckpoint(cp, `covers ${cp.treeSize} records, the log holds ${frontier.size}`);
-      const reason = `missing: checkpoint of size ${cp.treeSize} covers it, the log ends at ${frontier.size}`;
-      badRecord({ id: frontier.size + 1, stream: null, seq: null, reason });
-    }
-  }
-
-  // Readings that no record carries: rows added directly to the readings table.
-  const stored = await db
-    .selectFrom("readings")
-    .select(["agent_id", "stream_id"])
-    .select((eb) => eb.fn.countAll<number>().as("n"))
-    .groupBy(["agent_id", "stream_id"])
-    .execute();
-  let readings = 0;
-  for (const s of stored) {
-    const n = Number(s.n);
-    readings += n;
-    const c = carried.get(`${s.agent_id}/${s.stream_id}`);
-    if (!c || c.count !== n) {
-      const last = c?.lastRecord;
-      badRecord({
-        id: last?.id ?? frontier.size + 1,
-        stream: `${s.agent_id}/${s.stream_id}`,
-        seq: last?.seq ?? null,
-        reason: `the readings table holds ${n} readings of this stream, its records carry ${c?.count ?? 0}`,
-      });
-    }
-  }
-
+  walk.end();
+  const strays = await strayReadings(db, walk.carried, walk.frontier.size);
+  for (const p of strays.problems) walk.badRecord(p);
   return {
-    ok: firstBadRecord === null && firstBadCheckpoint === null,
-    records: frontier.size,
-    streams: heads.size,
+    ok: walk.firstBadRecord === null && walk.firstBadCheckpoint === null,
+    records: walk.frontier.size,
+    streams: walk.heads.size,
     checkpoints: checkpoints.length,
-    readings,
-    firstBadRecord,
-    firstBadCheckpoint,
+    readings: strays.readings,
+    firstBadRecord: walk.firstBadRecord,
+    firstBadCheckpoint: walk.firstBadCheckpoint,
   };
 }
 
-/** Compares the readings a reading-batch record carries with the rows; counts them in `carried`. */
-async function checkReadings(
-  db: Db,
-  r: RecordsTable,
-  carried: Map<string, { count: number; lastRecord: RecordsTable }>,
-): Promise<string | null> {
-  let p: ReadingBatchPayload;
-  try {
-    p = JSON.parse(r.payload) as ReadingBatchPayload;
-  } catch {
-    return "payload is not JSON";
+/** One pass over the log in id order: chains, Merkle roots at each checkpoint, readings carried. */
+class LogWalk {
+  firstBadRecord: BadRecord | null = null;
+  firstBadCheckpoint: BadCheckpoint | null = null;
+  /** Per stream, its last record so far and the hash of the one before (to tell an insertion). */
+  readonly heads = new Map<string, { id: number; seq: number; hash: string; before: string }>();
+  readonly carried: Carried = new Map();
+  readonly frontier = new Frontier();
+  private cpIndex = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly checkpoints: readonly Checkpoint[],
+  ) {}
+
+  badRecord(b: BadRecord): void {
+    if (this.firstBadRecord === null || b.id < this.firstBadRecord.id) this.firstBadRecord = b;
   }
-  const n = p.t.length;
-  const key = `${p.agentId}/${p.streamId}`;
-  const c = carried.get(key) ?? { count: 0, lastRecord: r };
-  carried.set(key, { count: c.count + n, lastRecord: r });
-  const rows = await db
-    .selectFrom("readings")
-    .selectAll()
-    .where("agent_id", "=", p.agentId)
-    .where("stream_id", "=", p.streamId)
-    .where("seq", ">=", p.firstSeq)
-    .where("seq", "<", p.firstSeq + n)
-    .orderBy("seq")
-    .execute();
-  const bySeq = new Map(rows.map((x) => [x.seq, x]));
-  for (let i = 0; i < n; i++) {
-    const seq = p.firstSeq + i;
-    const row = bySeq.get(seq);
-    if (!row) return `reading seq ${seq} it carries is not in the readings table`;
-    const expected = {
-      t: p.t[i],
-      value: p.values[i] ?? null,
-      flags: p.flags[i],
-      clock_offset_ms: p.clock.offsetMs,
-      clock_uncertainty_ms: p.clock.uncertaintyMs,
-      historical: p.historical ? 1 : 0,
-      received_at: p.receivedAt,
-    };
-    for (const [column, value] of Object.entries(expected)) {
-      const actual = row[column as keyof typeof expected];
-      if (actual !== value) {
-        return `reading seq ${seq}: ${column} is ${String(actual)} in the readings table, ${String(value)} in the record`;
+
+  badCheckpoint(cp: Checkpoint, reason: string): void {
+    this.firstBadCheckpoint ??= { treeSize: cp.treeSize, time: cp.time, reason };
+  }
+
+  async visit(r: RecordsTable): Promise<void> {
+    const { frontier, heads } = this;
+    if (r.id !== frontier.size + 1) {
+      this.badRecord({ id: frontier.size + 1, stream: null, seq: null, reason: `missing: the log goes from id ${frontier.size} to ${r.id}` });
+    }
+    const head = heads.get(r.stream);
+    const hash = chainHash({ stream: r.stream, seq: r.seq, kind: r.kind, payloadHash: r.payload_hash, prevHash: r.prev_hash });
+    // Counted even for a record that fails below, so that its readings are not taken for strays.
+    const readingsProblem = r.kind === "reading-batch" ? await checkReadings(this.db, r, this.carried) : null;
+    const problem: (RecordProblem & { id?: number; seq?: number }) | null = chainProblem(r, head, hash) ?? readingsProblem;
+    if (problem) this.badRecord({ id: problem.id ?? r.id, stream: r.stream, seq: problem.seq ?? r.seq, reason: problem.reason, ...(problem.code ? { code: problem.code } : {}) });
+    heads.set(r.stream, { id: r.id, seq: r.seq, hash: r.hash, before: head?.hash ?? GENESIS_HASH });
+    // Leaves from the recomputed hash: a log rewritten with a fresh chain gives other roots.
+    frontier.add(recordLeafHash({ ...r, hash }));
+    for (; this.cpIndex < this.checkpoints.length && this.checkpoints[this.cpIndex]!.treeSize <= frontier.size; this.cpIndex++) {
+      const cp = this.checkpoints[this.cpIndex]!;
+      if (cp.rootHash !== frontier.root().toString("hex")) this.badCheckpoint(cp, `root does not match records 1..${cp.treeSize}`);
+    }
+  }
+
+  /** Checkpoints that cover more records than the log holds. */
+  end(): void {
+    const size = this.frontier.size;
+    for (const cp of this.checkpoints) {
+      if (cp.treeSize > size) {
+        this.badCheckpoint(cp, `covers ${cp.treeSize} records, the log holds ${size}`);
+        const reason = `missing: checkpoint of size ${cp.treeSize} covers it, the log ends at ${size}`;
+        this.badRecord({ id: size + 1, stream: null, seq: null, reason });
       }
     }
   }
+}
+
+/** What is wrong with a record's place in its stream's chain; `id`/`seq` when it names another record. */
+function chainProblem(
+  r: RecordsTable,
+  head: { id: number; seq: number; hash: string; before: string } | undefined,
+  hash: string,
+): (RecordProblem & { id?: number; seq?: number }) | null {
+  const expectedSeq = head ? head.seq + 1 : 0;
+  if (sha256Hex(r.payload) !== r.payload_hash) return { reason: "payload does not match its hash" };
+  if (r.seq !== expectedSeq) return { reason: `out of place: seq ${expectedSeq} of its stream was expected here` };
+  if (r.prev_hash !== (head ? head.hash : GENESIS_HASH)) {
+    // It chains to the record before the stream's last one: that last one was slipped in.
+    if (head && r.prev_hash === head.before) return { id: head.id, seq: head.seq, reason: `inserted: the stream's next record (id ${r.id}) chains past it` };
+    return { reason: "prev hash is not the hash of the stream's previous record" };
+  }
+  if (r.hash !== hash) return { reason: "hash does not match its fields" };
   return null;
 }
 

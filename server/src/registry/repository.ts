@@ -1,4 +1,4 @@
-import type { AgentListEntry, Instrument, InstrumentRole, Lab, ReferenceCertificate, ReportedValue } from "@telecal/protocols";
+import { type AgentListEntry, type Instrument, type InstrumentRole, type Lab, parseJson, type ReferenceCertificate, ReportedValues } from "@telecal/protocols";
 import type { Kysely, Selectable } from "kysely";
 import type { Schema } from "../store/schema";
 import type { InstrumentsTable, LabsTable, ReferenceCertificatesTable } from "./schema";
@@ -177,7 +177,7 @@ function toCertificate(r: Selectable<ReferenceCertificatesTable>): ReferenceCert
     issuer: r.issuer,
     issuedOn: r.issued_on,
     dueOn: r.due_on,
-    values: JSON.parse(r.reported_values) as ReportedValue[],
+    values: parseJson(ReportedValues, r.reported_values, `reported values of certificate ${r.id}`, "TC_ERR_STORED_INVALID"),
     createdBy: r.created_by,
     createdAt: r.created_at,
   };

@@ -208,6 +208,6 @@ function isUniqueViolation(err: unknown): boolean {
 
 /** The violated constraint's name (PostgreSQL) or columns (SQLite). */
 function conflictText(err: unknown): string {
-  const e = err as { constraint?: unknown; message?: unknown };
-  return `${String(e.constraint ?? "")} ${String(e.message ?? "")}`;
+  const e = err as { constraint?: string; message?: string };
+  return `${e.constraint ?? ""} ${e.message ?? ""}`;
 }

@@ -45,7 +45,8 @@ const pgTypes = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
     oid === INT8_OID && format !== "binary"
       ? (value: string) => Number(value)
-      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      : // pg-types declares every parser as `any`; a parser takes the column's text.
+        (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pg.types.getTypeParser,
 };
 
 /** Opens `postgres://...` or `sqlite:FILE` (`sqlite::memory:` for a throw-away one). */

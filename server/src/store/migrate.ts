@@ -8,6 +8,8 @@ import { jobs } from "./migrations/0005-jobs";
 import { sessions } from "./migrations/0006-sessions";
 import { certificates } from "./migrations/0007-certificates";
 import { certificateJob } from "./migrations/0008-certificate-job";
+import { signerKeyLifecycle } from "./migrations/0009-signer-key-lifecycle";
+import { userDisabled } from "./migrations/0010-user-disabled";
 
 /** Every migration, in order of name. A released migration is never edited; a change is a new one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -19,6 +21,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0006-sessions": sessions,
   "0007-certificates": certificates,
   "0008-certificate-job": certificateJob,
+  "0009-signer-key-lifecycle": signerKeyLifecycle,
+  "0010-user-disabled": userDisabled,
 };
 
 /**
@@ -26,13 +30,13 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
  * again is a no-op. Each migration runs in a transaction. Returns the names applied now.
  */
 export async function migrate<DB>(db: Kysely<DB>, where: string): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...MIGRATIONS }) } });
+  const migrator = new Migrator({ db, provider: { getMigrations: () => Promise.resolve({ ...MIGRATIONS }) } });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results.find((r) => r.status === "Error")?.migrationName ?? "(setup)";
     throw new TelecalError(
       "TC_ERR_STORE_MIGRATION",
-      { name: failed, database: where, reason: error instanceof Error ? error.message : String(error) },
+      { name: failed, database: where, reason: error instanceof Error ? error.message : JSON.stringify(error) },
       { cause: error },
     );
   }

@@ -1,7 +1,6 @@
 import {
   parseStreamRef,
   type ReadingsPage,
-  type StoredReading,
   type StreamInfo,
   streamRef,
   TelecalError,
@@ -27,16 +26,7 @@ export async function readingsPage(store: Store, ref: string, after: number, lim
   const stream = (await listStreams(store)).find((s) => s.id === ref);
   if (!stream) throw new TelecalError("TC_ERR_UNKNOWN_STREAM", { stream: ref });
   const { agentId, streamId } = parseStreamRef(ref);
-  const rows = await store.readings.readings(agentId, streamId, after, limit);
-  const readings: StoredReading[] = rows.map((r) => ({
-    seq: r.seq,
-    t: r.t,
-    value: r.value,
-    flags: r.flags,
-    clockOffsetMs: r.clockOffsetMs,
-    clockUncertaintyMs: r.clockUncertaintyMs,
-    historical: r.historical,
-  }));
+  const readings = await store.readings.readings(agentId, streamId, after, limit);
   const last = readings[readings.length - 1];
   return { stream, readings, next: readings.length === limit && last ? last.seq : null };
 }

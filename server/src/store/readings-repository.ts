@@ -1,21 +1,9 @@
-import { isTelecalError, type ReadingBatch, streamKey, TelecalError } from "@telecal/protocols";
+import { isTelecalError, type ReadingBatch, type ReadingBatchPayload, readingsRecordStream, type StoredReading, TelecalError } from "@telecal/protocols";
 import type { Kysely } from "kysely";
 import { appendRecord } from "../records/log";
 import { recordsDb } from "../records/schema";
-import type { ReadingBatchPayload } from "../records/verify";
 import type { DialectName } from "./db";
 import type { ReadingsTable, Schema } from "./schema";
-
-export interface StoredReading {
-  seq: number;
-  t: number;
-  value: number | null;
-  flags: number;
-  clockOffsetMs: number;
-  clockUncertaintyMs: number;
-  historical: boolean;
-  receivedAt: number;
-}
 
 export interface BatchStored {
   /** Every seq up to this one is stored: what the server acks. */
@@ -72,8 +60,10 @@ export class ReadingsRepository {
             expected: previous + 1,
           });
         }
+        const overlap = Math.min(batch.t.length, Math.max(0, previous + 1 - batch.firstSeq));
+        if (overlap > 0) await this.sameAsStored(trx, agentId, batch, overlap);
         const rows: ReadingsTable[] = [];
-        for (let i = Math.max(0, previous + 1 - batch.firstSeq); i < batch.t.length; i++) {
+        for (let i = overlap; i < batch.t.length; i++) {
           rows.push({
             agent_id: agentId,
             stream_id: batch.streamId,
@@ -115,7 +105,7 @@ export class ReadingsRepository {
           await appendRecord(
             recordsDb(trx),
             this.dialect,
-            { kind: "reading-batch", stream: streamKey(agentId, batch.streamId), actor: `agent:${agentId}`, payload },
+            { kind: "reading-batch", stream: readingsRecordStream(agentId, batch.streamId), actor: `agent:${agentId}`, payload },
             receivedAt,
           );
         }
@@ -137,6 +127,27 @@ export class ReadingsRepository {
         { what: `reading batch ${batch.streamId} from seq ${batch.firstSeq}` },
         { cause: err },
       );
+    }
+  }
+
+  /**
+   * A resend must repeat what is stored: the same time stamp, value and flags for every seq it
+   * overlaps. Anything else is refused (TC_ERR_SEQ_CONFLICT), the stored reading kept.
+   */
+  private async sameAsStored(trx: Kysely<Schema>, agentId: string, batch: ReadingBatch, overlap: number): Promise<void> {
+    const stored = await trx
+      .selectFrom("readings")
+      .select(["seq", "t", "value", "flags"])
+      .where("agent_id", "=", agentId)
+      .where("stream_id", "=", batch.streamId)
+      .where("seq", ">=", batch.firstSeq)
+      .where("seq", "<", batch.firstSeq + overlap)
+      .execute();
+    for (const r of stored) {
+      const i = Number(r.seq) - batch.firstSeq;
+      const [t, value, flags] = [batch.t[i]!, batch.values[i] ?? null, batch.flags[i]!];
+      const differs = Number(r.t) !== t ? `time ${r.t}, resent ${t}` : (r.value === null ? null : Number(r.value)) !== value ? `value ${r.value}, resent ${value}` : Number(r.flags) !== flags ? `flags ${r.flags}, resent ${flags}` : undefined;
+      if (differs) throw new TelecalError("TC_ERR_SEQ_CONFLICT", { stream: batch.streamId, seq: Number(r.seq), reason: differs });
     }
   }
 

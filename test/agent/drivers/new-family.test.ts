@@ -70,7 +70,7 @@ describe("a new instrument family from definition files alone", () => {
     agent = new Agent(loadAgentConfig(join(dir, "agent.yaml")), silentLogger, undefined, { ...(await enrolAgent(server, "lab-new").then(({ auth, deviceKey }) => ({ credential: auth, deviceKey }))) });
     agent.start();
     const history = await waitFor("readings of the new family on the server", () => {
-      const points = server.hub.snapshot().history["lab-new/hg1.rh"];
+      const points = server.hub.snapshot().history["lab-new:hg1.rh"];
       return points && points.length >= 3 ? points : undefined;
     });
     expect(history.every(([, value]) => value === 45.2)).toBe(true);

@@ -55,7 +55,7 @@ describe("an agent with MQTT sensors, on the embedded broker", () => {
     expect(streams.map((s) => s.id)).toEqual(["bench-1.temperature", "bench-1.humidity", "bench-1.pressure"]);
     for (const stream of ["th-01.temperature", "th-01.humidity", "bench-1.temperature", "bench-1.pressure"]) {
       const points = await until(`readings of ${stream} on the server`, () => {
-        const history = server.hub.snapshot().history[`lab-mqtt/${stream}`];
+        const history = server.hub.snapshot().history[`lab-mqtt:${stream}`];
         return history && history.length >= 3 ? history : undefined;
       });
       expect(points.every(([, value, flags]) => typeof value === "number" && flags === 0)).toBe(true);

@@ -30,7 +30,7 @@ describe("a server job run by the agent's runner", () => {
   const call = async (who: keyof DemoStack["tokens"], method: "GET" | "POST", url: string, payload?: object) => {
     const res = await server.app.inject({ method, url, headers: { authorization: `Bearer ${stack.tokens[who]}` }, ...(payload ? { payload } : {}) });
     if (res.statusCode >= 300) throw new Error(`${who} ${method} ${url}: ${res.statusCode} ${res.body}`);
-    return res.json() as unknown;
+    return res.json<unknown>();
   };
 
   /** The DMM job on the demo bench, created over REST by the technician. */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CLOCK_STREAM_ID, NAMESPACE, ReadingFlag, streamKey } from "@telecal/protocols";
+import { CLOCK_STREAM_ID, NAMESPACE, readingsRecordStream, ReadingFlag } from "@telecal/protocols";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type LinkRig, RIG_AGENT_ID, type RecordedAgent, startLinkRig, startRecordedAgent, until } from "../../fakes/uplink-rig";
 
@@ -57,7 +57,7 @@ describe("a step in the agent's clock offset", () => {
     // The step reached the record log in a signed reading batch of the clock stream.
     const records = await rig.server.store.records.page(0, 10_000);
     const clockBatches = records
-      .filter((rec) => rec.kind === "reading-batch" && rec.stream === streamKey(RIG_AGENT_ID, CLOCK_STREAM_ID))
+      .filter((rec) => rec.kind === "reading-batch" && rec.stream === readingsRecordStream(RIG_AGENT_ID, CLOCK_STREAM_ID))
       .map((rec) => JSON.parse(rec.payload) as { flags: number[]; values: number[]; signature?: string });
     const stepped = clockBatches.filter((b) => b.flags.some((f) => (f & ReadingFlag.clockStep) !== 0));
     expect(stepped).toHaveLength(1);

@@ -27,7 +27,7 @@ describe("REST authentication and the authorisation matrix", () => {
   it("every /api route the server has refuses a request without a session, except the public ones", async () => {
     // Public by design: probes, the API document, sign-in, enrolment (its one-time token is the
     // authority), the record log's hash-only checkpoint and proofs (offline verification), and the
-    // certificates' status, keys and verification.
+    // certificates' status, keys, files as issued and verification.
     const PUBLIC = new Set([
       "GET /api/health",
       "POST /api/auth/login",
@@ -37,15 +37,17 @@ describe("REST authentication and the authorisation matrix", () => {
       // Certificates: anyone holding one checks it (docs/certificates.md).
       "GET /api/certificates/{id}",
       "GET /api/certificates/keys",
+      "GET /api/certificates/{id}/files/{file}",
+      "GET /.well-known/telecal-keys.json",
       "POST /api/certificates/verify",
     ]);
-    const doc = (await call("none", "GET", "/api/openapi.json")).json() as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await call("none", "GET", "/api/openapi.json")).json<{ paths: Record<string, Record<string, unknown>> }>();
     const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     expect(routes).toEqual(expect.arrayContaining(["GET /api/auth/me", "POST /api/agents/enrolment-tokens", "GET /api/users"]));
     for (const route of routes.filter((r) => !PUBLIC.has(r))) {
       const [method, path] = route.split(" ") as ["GET" | "POST", string];
       const res = await call("none", method, path.replace(/\{[^}]+\}/g, "x"), method === "POST" ? {} : undefined);
-      expect([route, res.statusCode, res.json().code]).toEqual([route, 401, "TC_ERR_AUTH_REQUIRED"]);
+      expect([route, res.statusCode, res.json<{ code: string }>().code]).toEqual([route, 401, "TC_ERR_AUTH_REQUIRED"]);
     }
   });
 
@@ -62,36 +64,36 @@ describe("REST authentication and the authorisation matrix", () => {
     expect(cookie).toMatch(/^telecal_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+/);
     const me = await server.app.inject({ method: "GET", url: "/api/auth/me", headers: { cookie: cookie.split(";")[0]! } });
     expect(me.statusCode).toBe(200);
-    expect(me.json().user).toMatchObject({ username: "expert", role: "expert", organisation: { id: "org-a" } });
+    expect(me.json<{ user: unknown }>().user).toMatchObject({ username: "expert", role: "expert", organisation: { id: "org-a" } });
   });
 
   it("refuses a wrong password and an unknown user with one code, and unknown fields", async () => {
     const wrong = await server.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: "admin", password: "nope" } });
-    expect([wrong.statusCode, wrong.json().code]).toEqual([401, "TC_ERR_AUTH_BAD_PASSWORD"]);
+    expect([wrong.statusCode, wrong.json<{ code: string }>().code]).toEqual([401, "TC_ERR_AUTH_BAD_PASSWORD"]);
     const nobody = await server.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: "nobody", password: "nope" } });
-    expect([nobody.statusCode, nobody.json().code]).toEqual([401, "TC_ERR_AUTH_BAD_PASSWORD"]);
+    expect([nobody.statusCode, nobody.json<{ code: string }>().code]).toEqual([401, "TC_ERR_AUTH_BAD_PASSWORD"]);
     const extra = await server.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: "admin", password: TEST_PASSWORD, remember: true } });
-    expect([extra.statusCode, extra.json().code]).toEqual([400, "TC_ERR_VALIDATION"]);
+    expect([extra.statusCode, extra.json<{ code: string }>().code]).toEqual([400, "TC_ERR_VALIDATION"]);
   });
 
   it("GET /api/auth/me: every role; no session or an unknown token is refused, each with its code", async () => {
     for (const who of EVERYONE) {
       const res = await call(who, "GET", "/api/auth/me");
-      if (who === "none") expect([res.statusCode, res.json().code]).toEqual([401, "TC_ERR_AUTH_REQUIRED"]);
-      else expect([who, res.statusCode, res.json().user.username]).toEqual([who, 200, who]);
+      if (who === "none") expect([res.statusCode, res.json<{ code: string }>().code]).toEqual([401, "TC_ERR_AUTH_REQUIRED"]);
+      else expect([who, res.statusCode, res.json<{ user: { username: string } }>().user.username]).toEqual([who, 200, who]);
     }
     const bogus = await server.app.inject({ method: "GET", url: "/api/auth/me", headers: { authorization: "Bearer not-a-token" } });
-    expect([bogus.statusCode, bogus.json().code]).toEqual([401, "TC_ERR_AUTH_INVALID_TOKEN"]);
+    expect([bogus.statusCode, bogus.json<{ code: string }>().code]).toEqual([401, "TC_ERR_AUTH_INVALID_TOKEN"]);
   });
 
   it("POST /api/agents/enrolment-tokens: admins only, each for the admin's own organisation", async () => {
     for (const who of EVERYONE) {
       const res = await call(who, "POST", "/api/agents/enrolment-tokens", {});
       const expected = who === "none" ? [401, "TC_ERR_AUTH_REQUIRED"] : who === "admin" || who === "admin-b" ? [201, undefined] : [403, "TC_ERR_AUTH_FORBIDDEN"];
-      expect([who, res.statusCode, res.json().code]).toEqual([who, ...expected]);
+      expect([who, res.statusCode, res.json<{ code: string }>().code]).toEqual([who, ...expected]);
     }
     const res = await call("admin-b", "POST", "/api/agents/enrolment-tokens", { ttlMinutes: 5 });
-    const { token } = res.json() as { token: string };
+    const { token } = res.json<{ token: string }>();
     const enrolled = await call("none", "POST", "/api/agents/enroll", { token, agentId: "lab-of-b", name: "B", publicKey: publicKeyPem() });
     expect(enrolled.json()).toMatchObject({ agentId: "lab-of-b", organisationId: "org-b" });
   });
@@ -100,9 +102,9 @@ describe("REST authentication and the authorisation matrix", () => {
     for (const who of EVERYONE) {
       const res = await call(who, "GET", "/api/users");
       if (who === "none") expect(res.statusCode).toBe(401);
-      else if (who === "admin") expect(res.json().users.map((u: { username: string }) => u.username).sort()).toEqual([...ROLES].sort());
-      else if (who === "admin-b") expect(res.json().users.map((u: { username: string }) => u.username)).toEqual(["admin-b"]);
-      else expect([who, res.statusCode, res.json().code]).toEqual([who, 403, "TC_ERR_AUTH_FORBIDDEN"]);
+      else if (who === "admin") expect(res.json<{ users: { username: string }[] }>().users.map((u) => u.username).sort()).toEqual([...ROLES].sort());
+      else if (who === "admin-b") expect(res.json<{ users: { username: string }[] }>().users.map((u) => u.username)).toEqual(["admin-b"]);
+      else expect([who, res.statusCode, res.json<{ code: string }>().code]).toEqual([who, 403, "TC_ERR_AUTH_FORBIDDEN"]);
     }
     const body = { username: "newbie", displayName: "New", role: "trainee", password: "long-enough-1" };
     for (const who of ["none", "expert", "technician", "trainer", "trainee"] as const) {
@@ -110,9 +112,9 @@ describe("REST authentication and the authorisation matrix", () => {
     }
     const added = await call("admin-b", "POST", "/api/users", body);
     expect(added.statusCode).toBe(201);
-    expect(added.json().organisation.id).toBe("org-b");
+    expect(added.json<{ organisation: { id: string } }>().organisation.id).toBe("org-b");
     const again = await call("admin", "POST", "/api/users", body);
-    expect([again.statusCode, again.json().code]).toEqual([409, "TC_ERR_AUTH_USER_EXISTS"]);
+    expect([again.statusCode, again.json<{ code: string }>().code]).toEqual([409, "TC_ERR_AUTH_USER_EXISTS"]);
     expect(await login(server, "newbie", "long-enough-1")).toEqual(expect.any(String));
   });
 
@@ -124,7 +126,7 @@ describe("REST authentication and the authorisation matrix", () => {
       expect([who, out.statusCode]).toEqual([who, 200]);
       expect(String(out.headers["set-cookie"])).toContain("Max-Age=0");
       const me = await server.app.inject({ method: "GET", url: "/api/auth/me", headers: { authorization: `Bearer ${token}` } });
-      expect([who, me.statusCode, me.json().code]).toEqual([who, 401, "TC_ERR_AUTH_INVALID_TOKEN"]);
+      expect([who, me.statusCode, me.json<{ code: string }>().code]).toEqual([who, 401, "TC_ERR_AUTH_INVALID_TOKEN"]);
     }
   });
 
@@ -132,7 +134,7 @@ describe("REST authentication and the authorisation matrix", () => {
     const user = (await server.store.auth.users("org-a")).find((u) => u.username === "trainer")!;
     const { token } = await server.store.auth.createSession(user.id, 1000, Date.now() - 5000);
     const me = await server.app.inject({ method: "GET", url: "/api/auth/me", headers: { authorization: `Bearer ${token}` } });
-    expect([me.statusCode, me.json().code]).toEqual([401, "TC_ERR_AUTH_EXPIRED"]);
+    expect([me.statusCode, me.json<{ code: string }>().code]).toEqual([401, "TC_ERR_AUTH_EXPIRED"]);
   });
 });
 

@@ -3,6 +3,7 @@ import { startServer, type TelecalServer } from "@telecal/server";
 import { io, type Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { enrolAgent, login, loginAll, seedUsers } from "../../fakes/auth";
+import { emitAck } from "../../fakes/acks";
 
 const ALLOWED = "https://dev.example.org";
 
@@ -30,13 +31,13 @@ describe("socket authentication: /ui and /agent", () => {
     await server?.close();
   });
 
-  function open(nsp: string, options: { auth?: object; origin?: string } = {}): Socket {
+  function open(nsp: string, options: { auth?: object; origin?: string; cookie?: string } = {}): Socket {
     const socket = io(`${server.url}${nsp}`, {
       transports: ["websocket"],
       forceNew: true,
       reconnection: false,
       auth: options.auth ?? {},
-      ...(options.origin ? { extraHeaders: { origin: options.origin } } : {}),
+      extraHeaders: { ...(options.origin ? { origin: options.origin } : {}), ...(options.cookie ? { cookie: options.cookie } : {}) },
     });
     sockets.push(socket);
     return socket;
@@ -50,15 +51,22 @@ describe("socket authentication: /ui and /agent", () => {
     });
   }
 
+  it("/: refuses every socket, with or without a session", async () => {
+    expect(await outcome(open("/"))).toBe("TC_ERR_AUTH_REQUIRED");
+    expect(await outcome(open("/", { auth: { token: tokens.admin } }))).toBe("TC_ERR_AUTH_REQUIRED");
+  });
+
   it("/ui: refuses no session and an unknown token, admits every role, and answers snapshot per role", async () => {
     expect(await outcome(open(NAMESPACE.ui))).toBe("TC_ERR_AUTH_REQUIRED");
     expect(await outcome(open(NAMESPACE.ui, { auth: { token: "bogus" } }))).toBe("TC_ERR_AUTH_INVALID_TOKEN");
+    // A malformed escape in the cookie is no session, not a server error.
+    expect(await outcome(open(NAMESPACE.ui, { cookie: "telecal_session=%E0%A4%A" }))).toBe("TC_ERR_AUTH_REQUIRED");
     expect(await outcome(open(NAMESPACE.ui, { auth: { token: tokens.admin, extra: 1 } }))).toBe("TC_ERR_AUTH_REQUIRED");
     for (const who of [...ROLES, "admin-b"] as const) {
       const s = open(NAMESPACE.ui, { auth: { token: tokens[who] } });
       expect([who, await outcome(s)]).toEqual([who, "connected"]);
       // For now every viewer sees the agents of every organisation.
-      expect((await s.timeout(5000).emitWithAck("snapshot")).ok).toBe(true);
+      expect((await emitAck(s, 5000, "snapshot")).ok).toBe(true);
     }
   });
 
@@ -132,7 +140,7 @@ describe("session expiry", () => {
       const problem = await new Promise<{ code: string }>((resolve) => s.once("problem", resolve));
       expect(problem.code).toBe("TC_ERR_AUTH_EXPIRED");
       const me = await server.app.inject({ method: "GET", url: "/api/auth/me", headers: { authorization: `Bearer ${token}` } });
-      expect([me.statusCode, me.json().code]).toEqual([401, "TC_ERR_AUTH_EXPIRED"]);
+      expect([me.statusCode, me.json<{ code: string }>().code]).toEqual([401, "TC_ERR_AUTH_EXPIRED"]);
     } finally {
       s.close();
     }

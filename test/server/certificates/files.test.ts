@@ -175,7 +175,7 @@ describe("tampering", () => {
   });
 
   it("a key that is not the approver's published key", () => {
-    expect(() => verifyCertificateFile(a.dcc, "a.xml", { trustedKeys: [ephemeralSigningKey().publicKey] })).toThrow(/TC_ERR_CERT_UNTRUSTED_KEY|not a known signing key/);
-    expect(verifyCertificateFile(a.dcc, "a.xml", { trustedKeys: [key.publicKey] }).file).toBe("dcc");
+    expect(() => verifyCertificateFile(a.dcc, "a.xml", { trustedKeys: [{ key: ephemeralSigningKey().publicKey }] })).toThrow(/TC_ERR_CERT_UNTRUSTED_KEY|not a known signing key/);
+    expect(verifyCertificateFile(a.dcc, "a.xml", { trustedKeys: [{ key: key.publicKey }] }).file).toBe("dcc");
   });
 });

@@ -16,7 +16,7 @@ describe("POST /api/certificates/verify is rate limited per client address", () 
       server.app.inject({ method: "POST", url: "/api/certificates/verify", remoteAddress: ip, headers: { "content-type": "application/pdf" }, payload: Buffer.from("%PDF-1.7 not a certificate") });
     for (let i = 0; i < 3; i++) {
       const res = await upload("192.0.2.10");
-      expect([res.statusCode, (res.json() as { code: string }).code]).not.toEqual([429, "TC_ERR_RATE_LIMITED"]);
+      expect([res.statusCode, res.json<{ code: string }>().code]).not.toEqual([429, "TC_ERR_RATE_LIMITED"]);
       expect(res.statusCode).toBeGreaterThanOrEqual(400);
     }
     const limited = await upload("192.0.2.10");

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { planOf, type PointResult } from "@telecal/metrology";
+import { planOf } from "@telecal/metrology";
 import type { IssuedCertificate, Job, JobResults, JobRun, ProcedureList } from "@telecal/protocols";
 import { jobStream, loadProcedures, startServer, type TelecalServer } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -31,7 +31,7 @@ export function jobsSuite(name: string, database: () => Promise<{ databaseUrl?: 
     const created = async (who: string, url: string, payload: object) => {
       const res = await call(who, "POST", url, payload);
       if (res.statusCode !== 201) throw new Error(`${who} POST ${url}: ${res.statusCode} ${res.body}`);
-      return res.json() as { id: string };
+      return res.json<{ id: string }>();
     };
     const jobRequest = (over: object = {}) => ({
       procedureId: "dmm-dcv-jjf1587",
@@ -74,7 +74,7 @@ export function jobsSuite(name: string, database: () => Promise<{ databaseUrl?: 
       expect(job).toMatchObject({ procedureId: "dmm-dcv-jjf1587", mode: "calibration", status: "running", next: "before/connect", nextKind: "instruction", done: 0, steps: plan.length });
       expect(job.binding).toEqual({ calibrator: { instrumentId: ids["cal"], agentInstrumentId: "cal1" }, dmm: { instrumentId: ids["dmm"], agentInstrumentId: "dmm1" } });
       expect(job.standards).toEqual([expect.objectContaining({ instrumentId: ids["cal"], status: "due-soon", daysLeft: 20 })]);
-      const list = (await call("trainee", "GET", "/api/jobs")).json() as { jobs: Job[] };
+      const list = (await call("trainee", "GET", "/api/jobs")).json<{ jobs: Job[] }>();
       expect(list.jobs.map((j) => j.id)).toContain(job.id);
       expect((await call("admin-b", "GET", `/api/jobs/${job.id}`)).statusCode).toBe(404);
     });
@@ -130,7 +130,7 @@ export function jobsSuite(name: string, database: () => Promise<{ databaseUrl?: 
     it("gives a job's run whole (procedure, events, people by id) to its organisation only, and the procedures", async () => {
       const job = (await created("technician", "/api/jobs", jobRequest())) as unknown as Job;
       await call("technician", "POST", `/api/jobs/${job.id}/events`, { kind: "completed", step: "before/connect" });
-      const run = (await call("trainee", "GET", `/api/jobs/${job.id}/run`)).json() as JobRun;
+      const run = (await call("trainee", "GET", `/api/jobs/${job.id}/run`)).json<JobRun>();
       expect(run.job).toMatchObject({ id: job.id, next: "before/ambient", done: 1 });
       expect((run.procedure as { id: string }).id).toBe("dmm-dcv-jjf1587");
       expect(run.events).toEqual([expect.objectContaining({ kind: "completed", step: "before/connect", by: `user:${job.technicianId}` })]);
@@ -141,7 +141,7 @@ export function jobsSuite(name: string, database: () => Promise<{ databaseUrl?: 
         ].sort(),
       );
       expect(await code(call("admin-b", "GET", `/api/jobs/${job.id}/run`))).toBe("404 TC_ERR_JOB_NOT_FOUND");
-      const { procedures } = (await call("trainee", "GET", "/api/procedures")).json() as ProcedureList;
+      const { procedures } = (await call("trainee", "GET", "/api/procedures")).json<ProcedureList>();
       expect(procedures.map((p) => p.id).sort()).toEqual(["balance-jjg1036", "dmm-dcv-jjf1587", "pressure-gauge-jjg52", "thermometer-bath"]);
       expect(procedures.find((p) => p.id === "dmm-dcv-jjf1587")!.equipment.map((e) => e.id)).toEqual(["calibrator", "dmm"]);
     });
@@ -155,8 +155,8 @@ export function jobsSuite(name: string, database: () => Promise<{ databaseUrl?: 
       expect(await code(call("admin", "POST", "/api/certificates", request))).toBe("409 TC_ERR_JOB_NOT_FINISHED");
       await driveJob(server, job.id, { technician: "technician", expert: "expert" });
 
-      const results = (await call("trainee", "GET", `/api/jobs/${job.id}/results`)).json() as JobResults;
-      const points = results.points as PointResult[];
+      const results = (await call("trainee", "GET", `/api/jobs/${job.id}/results`)).json<JobResults>();
+      const points = results.points;
       expect(results.finished).toBe(true);
       expect(points.map((p) => p.point)).toEqual(procedure.points.map((p) => p.id));
       // Every reading read nominal·(1 + 2e-6) + 0, 1 or 2 × 1e-7 (mean 0.9e-7): that is the error.
@@ -174,7 +174,7 @@ export function jobsSuite(name: string, database: () => Promise<{ databaseUrl?: 
       expect(await code(call("admin-b", "POST", "/api/certificates", request))).toBe("404 TC_ERR_JOB_NOT_FOUND");
       const res = await call("admin", "POST", "/api/certificates", { ...request, data: { ...request.data, people: { calibrator: ids2.technician, checker: ids2.expert } } });
       expect(res.statusCode, res.body).toBe(201);
-      const issued = res.json() as IssuedCertificate;
+      const issued = res.json<IssuedCertificate>();
       const dcc = Buffer.from(issued.dcc, "base64").toString("utf8");
       for (const r of results.records) expect(dcc).toContain(r.hash);
       // The rows are the job's, one per point, the DMM's serial from the registry, the procedure's method.
@@ -200,8 +200,8 @@ export function jobsSuite(name: string, database: () => Promise<{ databaseUrl?: 
         const job = await created("technician", "/api/jobs", jobRequest()) as unknown as Job;
         await driveJob(server, job.id, { technician: "technician", expert: "expert", tamper });
         const res = await call("expert", "GET", `/api/jobs/${job.id}/results`);
-        expect(`${res.statusCode} ${(res.json() as { code: string }).code}`, tamper).toBe("422 TC_ERR_CERT_RESULTS");
-        expect((res.json() as { message: string }).message, tamper).toMatch(reason);
+        expect(`${res.statusCode} ${res.json<{ code: string }>().code}`, tamper).toBe("422 TC_ERR_CERT_RESULTS");
+        expect(res.json<{ message: string }>().message, tamper).toMatch(reason);
       }
     }, 60_000);
 

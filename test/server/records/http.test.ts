@@ -41,14 +41,14 @@ describe("GET /api/records/checkpoint and /api/records/:id/proof", () => {
     expect((await get("/api/records/abc/proof")).json()).toMatchObject({ code: "TC_ERR_VALIDATION" });
     expect((await get("/api/records/0/proof")).statusCode).toBe(400);
     const unknown = await get("/api/records/999/proof");
-    expect([unknown.statusCode, unknown.json().code]).toEqual([404, "TC_ERR_RECORD_NOT_FOUND"]);
+    expect([unknown.statusCode, unknown.json<{ code: string }>().code]).toEqual([404, "TC_ERR_RECORD_NOT_FOUND"]);
     const record = await server.store.records.append({ kind: "approval", stream: "session/s1", actor: "user:expert", payload: {} });
     const newer = await get(`/api/records/${record.id}/proof`);
-    expect([newer.statusCode, newer.json().code]).toEqual([409, "TC_ERR_RECORD_NOT_CHECKPOINTED"]);
+    expect([newer.statusCode, newer.json<{ code: string }>().code]).toEqual([409, "TC_ERR_RECORD_NOT_CHECKPOINTED"]);
   });
 
   it("is in the OpenAPI document with its response schemas", async () => {
-    const doc = (await get("/api/openapi.json")).json() as { paths: Record<string, { get?: { responses?: Record<string, unknown> } }> };
+    const doc = (await get("/api/openapi.json")).json<{ paths: Record<string, { get?: { responses?: Record<string, unknown> } }> }>();
     expect(doc.paths["/api/records/checkpoint"]?.get?.responses?.["200"]).toBeDefined();
     expect(doc.paths["/api/records/{id}/proof"]?.get?.responses?.["200"]).toBeDefined();
   });

@@ -111,8 +111,9 @@ export function recordsSuite(target: RecordsTarget): void {
       const { store } = await open();
       await store.announce(hello("lab-a"), T);
       await store.readings.storeBatch("lab-a", batch(0, 5), T + 1);
-      await store.readings.storeBatch("lab-a", batch(3, 7, { values: Array.from({ length: 7 }, () => 99) }), T + 2);
-      await store.readings.storeBatch("lab-a", batch(0, 10), T + 3); // all stored already: no record
+      // Seqs 3 and 4 repeated as stored (a resend must), 5 to 9 new.
+      await store.readings.storeBatch("lab-a", batch(3, 7, { values: [...batch(3, 7).values.slice(0, 2), 99, 99, 99, 99, 99] }), T + 2);
+      await store.readings.storeBatch("lab-a", batch(0, 5), T + 3); // all stored already: no record
       await expect(store.readings.storeBatch("lab-a", batch(20, 2), T + 4)).rejects.toMatchObject({ code: "TC_ERR_SEQ_GAP" });
       const rows = await records(store);
       expect(rows).toHaveLength(2);
@@ -311,6 +312,27 @@ export function recordsSuite(target: RecordsTarget): void {
         const report = await verify(store);
         expect(report.firstBadRecord).toBeNull();
         expect(report.firstBadCheckpoint).toMatchObject({ treeSize: 6, reason: "root does not match records 1..6" });
+      });
+
+      it("a reading-batch payload that does not parse is TC_ERR_RECORD_PAYLOAD_INVALID naming the record, not a crash", async () => {
+        const { store } = await seeded();
+        const third = (await records(store))[2]!;
+        const payload = JSON.parse(third.payload) as { values: unknown[] };
+        payload.values[2] = "10.5";
+        await exec(store, sql`update records set payload = ${canonicalJson(payload)} where id = 3`);
+        await rechain(store);
+        const report = await verify(store);
+        expect(report.ok).toBe(false);
+        expect(report.firstBadRecord).toMatchObject({
+          id: 3,
+          stream: LAB,
+          seq: 1,
+          code: "TC_ERR_RECORD_PAYLOAD_INVALID",
+          reason: expect.stringMatching(/^TC_ERR_RECORD_PAYLOAD_INVALID: record 3 \(stream lab-a\/dmm1\.dcv, seq 1\): its reading-batch payload is invalid: values\.2: /),
+        });
+        await exec(store, sql`update records set payload = ${"not json"} where id = 3`);
+        await rechain(store);
+        expect((await verify(store)).firstBadRecord).toMatchObject({ id: 3, code: "TC_ERR_RECORD_PAYLOAD_INVALID", reason: expect.stringContaining("payload is invalid: not JSON") });
       });
 
       it("checkpoints re-signed with another key are refused when the server's key is pinned", async () => {

@@ -69,13 +69,13 @@ export function registrySuite(target: RegistryTarget): void {
       expect(await registry.certificates(county, cal.id)).toEqual([cert]);
 
       const records = (await registryRecords()).slice(before);
-      expect(records.map((r) => [r.kind, JSON.parse(r.payload).change, r.actor])).toEqual([
+      expect(records.map((r) => [r.kind, (JSON.parse(r.payload) as { change: string }).change, r.actor])).toEqual([
         ["registry-change", "lab-created", `user:${county.id}`],
         ["registry-change", "instrument-created", `user:${county.id}`],
         ["registry-change", "instrument-created", `user:${countyExpert.id}`],
         ["registry-change", "certificate-added", `user:${county.id}`],
       ]);
-      expect(JSON.parse(records[3]!.payload).item).toEqual(cert);
+      expect((JSON.parse(records[3]!.payload) as { item: unknown }).item).toEqual(cert);
       expect((await verifyLog(store.db)).ok).toBe(true);
     });
 

@@ -36,7 +36,7 @@ describe("registry routes: roles, organisations and bad input", () => {
   const created = async (who: Who, url: string, payload: object) => {
     const res = await call(who, "POST", url, payload);
     if (res.statusCode !== 201) throw new Error(`${who} POST ${url}: ${res.statusCode} ${res.body}`);
-    return res.json() as { id: string };
+    return res.json<{ id: string }>();
   };
   const registryRecords = async () => (await server!.store.records.page(0, 10_000)).filter((r) => r.stream === REGISTRY_STREAM).length;
   const ids = (list: { id: string }[]) => list.map((x) => x.id);
@@ -71,7 +71,7 @@ describe("registry routes: roles, organisations and bad input", () => {
   });
 
   it("the OpenAPI document lists every registry route", async () => {
-    const doc = (await call("none", "GET", "/api/openapi.json")).json() as { paths: Record<string, Record<string, unknown>> };
+    const doc = (await call("none", "GET", "/api/openapi.json")).json<{ paths: Record<string, Record<string, unknown>> }>();
     const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     expect(routes).toEqual(
       expect.arrayContaining([
@@ -95,23 +95,23 @@ describe("registry routes: roles, organisations and bad input", () => {
       const agents = await call(who, "GET", "/api/agents");
       const warnings = await call(who, "GET", "/api/registry/warnings");
       if (who === "none") {
-        for (const res of [labs, instruments, agents, warnings]) expect([res.statusCode, res.json().code]).toEqual([401, "TC_ERR_AUTH_REQUIRED"]);
+        for (const res of [labs, instruments, agents, warnings]) expect([res.statusCode, res.json<{ code: string }>().code]).toEqual([401, "TC_ERR_AUTH_REQUIRED"]);
         continue;
       }
       const seesA = ORG_A.includes(who) || PARENT.includes(who);
-      expect([who, labs.statusCode, ids(labs.json().labs)]).toEqual([who, 200, seesA ? [labA] : who === "admin-b" ? [labB] : []]);
-      expect([who, ids(instruments.json().instruments).sort()]).toEqual([who, seesA ? [calA, uutA].sort() : who === "admin-b" ? [calB] : []]);
-      const agentIds = agents.json().agents.map((a: { agentId: string }) => a.agentId);
+      expect([who, labs.statusCode, ids(labs.json<{ labs: { id: string }[] }>().labs)]).toEqual([who, 200, seesA ? [labA] : who === "admin-b" ? [labB] : []]);
+      expect([who, ids(instruments.json<{ instruments: { id: string }[] }>().instruments).sort()]).toEqual([who, seesA ? [calA, uutA].sort() : who === "admin-b" ? [calB] : []]);
+      const agentIds = agents.json<{ agents: { agentId: string }[] }>().agents.map((a) => a.agentId);
       expect([who, agentIds]).toEqual([who, seesA ? ["bench-a"] : ["bench-b"]]);
-      expect(agents.json().agents[0]).toMatchObject({ online: false, lastSeen: expect.any(Number) });
+      expect(agents.json<{ agents: unknown[] }>().agents[0]).toMatchObject({ online: false, lastSeen: expect.any(Number) });
       // calB has no certificate: a warning too, but only for org-b.
-      const warned = warnings.json().warnings.map((w: { instrumentId: string; status: string }) => [w.instrumentId, w.status]);
+      const warned = warnings.json<{ warnings: { instrumentId: string; status: string }[] }>().warnings.map((w) => [w.instrumentId, w.status]);
       expect([who, warnings.statusCode, warned]).toEqual([who, 200, seesA ? [[calA, "due-soon"]] : [[calB, "no-certificate"]]]);
     }
     const narrow = await call("admin", "GET", "/api/registry/warnings?days=5");
     expect(narrow.json()).toMatchObject({ dueSoonDays: 5, warnings: [] });
     const byRole = await call("trainee", "GET", `/api/instruments?role=uut&labId=${labA}`);
-    expect(ids(byRole.json().instruments)).toEqual([uutA]);
+    expect(ids(byRole.json<{ instruments: { id: string }[] }>().instruments)).toEqual([uutA]);
   });
 
   it("GET /api/instruments/:id and its certificates: own organisation and its supervisor; others get not found", async () => {
@@ -119,11 +119,11 @@ describe("registry routes: roles, organisations and bad input", () => {
       for (const url of [`/api/instruments/${calA}`, `/api/instruments/${calA}/certificates`]) {
         const res = await call(who, "GET", url);
         const expected = who === "none" ? [401, "TC_ERR_AUTH_REQUIRED"] : who === "admin-b" ? [404, "TC_ERR_REGISTRY_NOT_FOUND"] : [200, undefined];
-        expect([who, url, res.statusCode, res.json().code]).toEqual([who, url, ...expected]);
+        expect([who, url, res.statusCode, res.json<{ code: string }>().code]).toEqual([who, url, ...expected]);
       }
     }
-    expect((await call("expert-p", "GET", `/api/instruments/${calA}/certificates`)).json().certificates.map((c: { number: string }) => c.number)).toEqual(["A-1"]);
-    expect((await call("admin", "GET", "/api/instruments/no-such-one")).json().code).toBe("TC_ERR_REGISTRY_NOT_FOUND");
+    expect((await call("expert-p", "GET", `/api/instruments/${calA}/certificates`)).json<{ certificates: { number: string }[] }>().certificates.map((c) => c.number)).toEqual(["A-1"]);
+    expect((await call("admin", "GET", "/api/instruments/no-such-one")).json<{ code: string }>().code).toBe("TC_ERR_REGISTRY_NOT_FOUND");
   });
 
   it("POST /api/labs: admins, each into its own organisation", async () => {
@@ -131,8 +131,8 @@ describe("registry routes: roles, organisations and bad input", () => {
       const res = await call(who, "POST", "/api/labs", { name: `lab of ${who}`, region: "浙江省" });
       const admins: Record<string, string> = { admin: "org-a", "admin-b": "org-b", "admin-p": "org-p" };
       if (who === "none") expect(res.statusCode).toBe(401);
-      else if (who in admins) expect([who, res.statusCode, res.json().organisationId]).toEqual([who, 201, admins[who]]);
-      else expect([who, res.statusCode, res.json().code]).toEqual([who, 403, "TC_ERR_AUTH_FORBIDDEN"]);
+      else if (who in admins) expect([who, res.statusCode, res.json<{ organisationId: string }>().organisationId]).toEqual([who, 201, admins[who]]);
+      else expect([who, res.statusCode, res.json<{ code: string }>().code]).toEqual([who, 403, "TC_ERR_AUTH_FORBIDDEN"]);
     }
   });
 
@@ -150,7 +150,7 @@ describe("registry routes: roles, organisations and bad input", () => {
     };
     for (const who of EVERYONE) {
       const res = await call(who, "POST", "/api/instruments", dmm(labA, `S-${who}`));
-      expect([who, res.statusCode, res.json().code]).toEqual([who, ...expected[who]]);
+      expect([who, res.statusCode, res.json<{ code: string }>().code]).toEqual([who, ...expected[who]]);
     }
   });
 
@@ -168,7 +168,7 @@ describe("registry routes: roles, organisations and bad input", () => {
     };
     for (const who of EVERYONE) {
       const res = await call(who, "POST", `/api/instruments/${calA}/certificates`, certificate(`N-${who}`, "2024-01-01", "2024-12-31"));
-      expect([who, res.statusCode, res.json().code]).toEqual([who, ...expected[who]]);
+      expect([who, res.statusCode, res.json<{ code: string }>().code]).toEqual([who, ...expected[who]]);
     }
   });
 
@@ -203,14 +203,14 @@ describe("registry routes: roles, organisations and bad input", () => {
     ];
     for (const [what, method, url, payload, status, code] of cases) {
       const res = await call("admin", method, url, payload);
-      expect([what, res.statusCode, res.json().code]).toEqual([what, status, code]);
+      expect([what, res.statusCode, res.json<{ code: string }>().code]).toEqual([what, status, code]);
     }
     expect(await registryRecords()).toBe(before);
   });
 
   it("every registry change is a record, and `telecal verify` passes on the data dir", async () => {
     const records = await server!.store.records.page(0, 10_000);
-    const changes = records.filter((r) => r.stream === REGISTRY_STREAM).map((r) => JSON.parse(r.payload).change as string);
+    const changes = records.filter((r) => r.stream === REGISTRY_STREAM).map((r) => (JSON.parse(r.payload) as { change: string }).change);
     expect(changes.slice(0, 6)).toEqual(["lab-created", "lab-created", "instrument-created", "instrument-created", "instrument-created", "certificate-added"]);
     await server!.close();
     server = undefined;

@@ -60,7 +60,7 @@ describe("GET /api/rtc/config", () => {
   it("answers a signed-in user its own credential, never cached; refuses the anonymous", async () => {
     expect((await server.app.inject({ method: "GET", url: "/api/rtc/config" })).json()).toMatchObject({ code: "TC_ERR_AUTH_REQUIRED" });
     const token = await login(server, "expert");
-    const me = (await server.app.inject({ method: "GET", url: "/api/auth/me", headers: { authorization: `Bearer ${token}` } })).json() as { user: { id: string } };
+    const me = (await server.app.inject({ method: "GET", url: "/api/auth/me", headers: { authorization: `Bearer ${token}` } })).json<{ user: { id: string } }>();
     const res = await server.app.inject({ method: "GET", url: "/api/rtc/config", headers: { authorization: `Bearer ${token}` } });
     expect(res.statusCode).toBe(200);
     expect(res.headers["cache-control"]).toBe("no-store");

@@ -18,6 +18,7 @@ import { enrolAgent, login, seedUsers } from "../../fakes/auth";
 import { waitFor } from "../../fakes/bench";
 import { BIN } from "../../fakes/cli";
 import { calibrator, certificate, dmm } from "../../fakes/registry";
+import { emitAck } from "../../fakes/acks";
 
 const DAY = 86_400_000;
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
@@ -72,12 +73,12 @@ export function sessionsSuite(name: string, database: () => Promise<{ databaseUr
     const created = async (who: Who, url: string, payload: object) => {
       const res = await call(who, "POST", url, payload);
       if (res.statusCode !== 201) throw new Error(`${who} POST ${url}: ${res.statusCode} ${res.body}`);
-      return res.json() as { id: string };
+      return res.json<{ id: string }>();
     };
     const replay = async (who: Who = "technician") => {
       const res = await call(who, "GET", `/api/sessions/${jobId}/events`);
       expect(res.statusCode, res.body).toBe(200);
-      return (res.json() as SessionEventsResponse).events;
+      return res.json<SessionEventsResponse>().events;
     };
 
     async function connect(who: Who): Promise<Client> {
@@ -252,7 +253,7 @@ export function sessionsSuite(name: string, database: () => Promise<{ databaseUr
       expect(applied.length).toBe(appliedBefore);
       expect(calSim.property("output")).toBe(1.5);
       const outside = (await replay("expert")).filter((r) => r.payload.event === "refused" && r.payload.error.code === "TC_ERR_COMMAND_OUT_OF_ENVELOPE");
-      expect(outside.map((r) => [r.kind, (r.payload as { request: { command: object } }).request.command])).toEqual([
+      expect(outside.map((r) => [r.kind, (r.payload as unknown as { request: { command: object } }).request.command])).toEqual([
         ["command", { kind: "set", value: 1001, unit: "V" }],
         ["command", { kind: "set", value: 5000, unit: "V" }],
         ["command", { kind: "set", value: 1, unit: "A" }],
@@ -475,7 +476,7 @@ export function sessionsSuite(name: string, database: () => Promise<{ databaseUr
       const token = await login(server, "expert");
       const socket = io(`${server.url}${NAMESPACE.ui}`, { transports: ["websocket"], forceNew: true, reconnection: false, auth: { token } });
       await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
-      expect(codeOf(await socket.timeout(5000).emitWithAck("session:join", { jobId }))).toBe("ok");
+      expect(codeOf(await emitAck<Reply<object>>(socket, 5000, "session:join", { jobId }))).toBe("ok");
       await server.app.inject({ method: "POST", url: "/api/auth/logout", headers: { authorization: `Bearer ${token}` } });
       await waitFor("the logged-out socket closed", () => (socket.connected ? undefined : true));
       socket.close();
@@ -513,15 +514,15 @@ export function sessionsSuite(name: string, database: () => Promise<{ databaseUr
     it("replays the session in pages, and telecal verify passes over the log with the session's records", async () => {
       const all = await replay();
       const first = await call("technician", "GET", `/api/sessions/${jobId}/events?limit=3`);
-      const page = first.json() as SessionEventsResponse;
+      const page = first.json<SessionEventsResponse>();
       expect(page.events.map((r) => r.seq)).toEqual([0, 1, 2]);
       expect(page.next).toBe(2);
-      const rest = (await call("technician", "GET", `/api/sessions/${jobId}/events?after=2&limit=10000`)).json() as SessionEventsResponse;
+      const rest = (await call("technician", "GET", `/api/sessions/${jobId}/events?after=2&limit=10000`)).json<SessionEventsResponse>();
       expect([...page.events, ...rest.events].map((r) => r.id)).toEqual(all.map((r) => r.id));
       expect(rest.next).toBeNull();
       const anonymous = await server.app.inject({ method: "GET", url: `/api/sessions/${jobId}/events` });
-      expect([anonymous.statusCode, anonymous.json().code]).toEqual([401, "TC_ERR_AUTH_REQUIRED"]);
-      expect(((await call("trainee", "GET", "/api/openapi.json")).json() as { paths: object }).paths).toHaveProperty(["/api/sessions/{jobId}/events"]);
+      expect([anonymous.statusCode, anonymous.json<{ code: string }>().code]).toEqual([401, "TC_ERR_AUTH_REQUIRED"]);
+      expect((await call("trainee", "GET", "/api/openapi.json")).json<{ paths: object }>().paths).toHaveProperty(["/api/sessions/{jobId}/events"]);
       expect((await call("technician", "GET", `/api/sessions/${jobId}/events?limit=0`)).statusCode).toBe(400);
       await server.checkpoints.checkpoint();
       const verify = spawnSync(process.execPath, [BIN, "verify", ...verifyArgs], { encoding: "utf8", timeout: 60_000 });

@@ -35,8 +35,9 @@ export const batch = (firstSeq: number, n: number, over: Partial<ReadingBatch> =
   instrumentId: "dmm1",
   firstSeq,
   t: Array.from({ length: n }, (_, i) => 1_795_000_000_000 + (firstSeq + i) * 100),
-  values: Array.from({ length: n }, (_, i) => (i === 1 ? null : 10 + (firstSeq + i) * 1e-6)),
-  flags: Array.from({ length: n }, (_, i) => (i === 1 ? 1 : 0)),
+  // Seq 1, 11, 21 ... is an overload (no value, flag 1): a resend of any seq repeats exactly what was sent.
+  values: Array.from({ length: n }, (_, i) => ((firstSeq + i) % 10 === 1 ? null : 10 + (firstSeq + i) * 1e-6)),
+  flags: Array.from({ length: n }, (_, i) => ((firstSeq + i) % 10 === 1 ? 1 : 0)),
   unit: "V",
   clock: { offsetMs: -3.5, uncertaintyMs: 0.25 },
   historical: false,
@@ -127,15 +128,16 @@ export function storeSuite(target: StoreTarget): void {
       expect(await store.readings.readings(agentId, "dmm1.dcv")).toEqual(rows);
     });
 
-    it("overlapping batches store each seq once, keeping what was stored first", async () => {
+    it("overlapping batches store each seq once; a resend of a stored seq with other content is refused (TC_ERR_SEQ_CONFLICT)", async () => {
       const agentId = await newAgent();
       await store.readings.storeBatch(agentId, batch(0, 5));
-      const overlap = batch(3, 7, { values: Array.from({ length: 7 }, () => 99) });
-      expect(await store.readings.storeBatch(agentId, overlap)).toEqual({ ackedSeq: 9, previousAckedSeq: 4, inserted: 5 });
+      const changed = batch(3, 7, { values: Array.from({ length: 7 }, () => 99) });
+      expect(await refusal(store.readings.storeBatch(agentId, changed))).toBe("TC_ERR_SEQ_CONFLICT");
+      expect((await store.readings.readings(agentId, "dmm1.dcv")).map((r) => r.seq)).toEqual(seqs(0, 4));
+      expect(await store.readings.storeBatch(agentId, batch(3, 7))).toEqual({ ackedSeq: 9, previousAckedSeq: 4, inserted: 5 });
       const rows = await store.readings.readings(agentId, "dmm1.dcv");
       expect(rows.map((r) => r.seq)).toEqual(seqs(0, 9));
       expect(rows[3]?.value).toBe(batch(0, 5).values[3]);
-      expect(rows[5]?.value).toBe(99);
       // Wholly inside what is stored: nothing changes.
       expect(await store.readings.storeBatch(agentId, batch(2, 3))).toMatchObject({ ackedSeq: 9, inserted: 0 });
     });

@@ -1,4 +1,4 @@
-import { streamKey } from "@telecal/protocols";
+import { streamRef } from "@telecal/protocols";
 import type { AgentSummary, LiveValue, ServerToUiEvents, UiSnapshot, UiToServerEvents } from "@telecal/protocols";
 import type { Socket } from "socket.io-client";
 import { History } from "./history";
@@ -106,13 +106,13 @@ export class LiveStore {
 
   applyLive(values: LiveValue[]): void {
     for (const live of values) {
-      const key = streamKey(live.agentId, live.streamId);
+      const key = streamRef(live.agentId, live.streamId);
       let history = this.histories.get(key);
       if (history === undefined) {
         history = new History();
         this.histories.set(key, history);
       }
-      // A volatile value can overtake or repeat one already shown (e.g. around a reconnect).
+      // A live value can repeat one already shown or be older than the snapshot (around a reconnect).
       if (!history.push(live.t, live.value)) continue;
       this.latest.set(key, { t: live.t, value: live.value, flags: live.flags, unit: live.unit });
       this.emitStream(key);

@@ -40,7 +40,7 @@ export const MqttJsonSimDefinition = z.strictObject({
   /** Where the time stamp goes, and how it is written. */
   time: z.strictObject({ path: z.string(), format: z.enum(["iso", "ms", "s"]).default("iso") }).optional(),
   /** Constant members of every message (battery, firmware...). */
-  extra: z.record(z.string(), z.unknown()).default({}),
+  extra: z.record(z.string(), z.json()).default({}),
   fields: z.record(
     z.string(),
     z.strictObject({

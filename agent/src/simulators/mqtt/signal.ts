@@ -2,9 +2,9 @@ import type { MqttSimSignal } from "./definition";
 
 export interface SignalEnvironment {
   /** Milliseconds; injected so that tests can run the clock. */
-  now(): number;
+  now: () => number;
   /** Uniform [0, 1). */
-  random(): number;
+  random: () => number;
 }
 
 export const realSignalEnvironment: SignalEnvironment = { now: () => Date.now(), random: Math.random };

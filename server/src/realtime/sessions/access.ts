@@ -1,5 +1,5 @@
 import { outputEnvelope, Procedure } from "@telecal/metrology";
-import { type JobBinding, type SessionInstrument, type SessionUser, TelecalError, type UserInfo } from "@telecal/protocols";
+import { JobBindings, parseJson, type SessionInstrument, type SessionUser, TelecalError, type UserInfo } from "@telecal/protocols";
 import type { Kysely } from "kysely";
 import { RegistryRepository } from "../../registry/repository";
 import type { Schema } from "../../store/schema";
@@ -62,7 +62,7 @@ export class SessionAccess {
       .where("id", "=", jobId)
       .executeTakeFirst();
     if (!row) return undefined;
-    const binding = JSON.parse(row.binding) as Record<string, JobBinding>;
+    const binding = parseJson(JobBindings, row.binding, `binding of job ${row.id}`, "TC_ERR_STORED_INVALID");
     // The procedure as it was when the job was created: the envelope never moves under a session.
     const procedure = Procedure.parse(JSON.parse(row.procedure));
     const job: SessionJob = {

@@ -16,7 +16,7 @@ export class CommandRelay {
     io: Server,
     private readonly timeoutMs: number,
   ) {
-    this.nsp = io.of(NAMESPACE.agent) as unknown as Namespace<Record<string, never>, ServerToAgentEvents>;
+    this.nsp = io.of(NAMESPACE.agent);
   }
 
   async send(agentId: string, command: AgentCommand): Promise<CommandOutcome> {

@@ -1,5 +1,6 @@
 import { isTelecalError, type SessionEvent, type SessionRecord, type SessionUser, type ServerToUiEvents, TelecalError, type UserInfo } from "@telecal/protocols";
 import type { FastifyBaseLogger } from "fastify";
+import { z } from "zod";
 import { RateLimiter } from "../../auth/rate-limit";
 import { actorOf, type SessionAccess, type SessionJob, sessionUser } from "./access";
 import type { SessionJournal } from "./journal";
@@ -113,7 +114,9 @@ export class SessionContext {
       return await fn();
     } catch (err) {
       if (isTelecalError(err) && err.code !== "TC_ERR_INTERNAL") {
-        await this.record(session, user, { event: "refused", user, what, request, error: err.toBody() });
+        // What socket.io delivered is JSON unless it carried binary, which no session event takes.
+        const json = z.json().safeParse(request);
+        await this.record(session, user, { event: "refused", user, what, request: json.success ? json.data : null, error: err.toBody() });
       }
       throw err;
     }

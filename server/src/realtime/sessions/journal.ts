@@ -1,5 +1,6 @@
-import { type RecordKind, type SessionEvent, type SessionRecord, sessionStream } from "@telecal/protocols";
+import { type RecordKind, SessionEvent, type SessionRecord, sessionStream } from "@telecal/protocols";
 import type { LogRecord, RecordLog } from "../../records/log";
+import { recordPayload } from "../../records/payload";
 import { recordsDb } from "../../records/schema";
 import type { Kysely } from "kysely";
 import type { Schema } from "../../store/schema";
@@ -9,8 +10,8 @@ function kindOf(event: SessionEvent): RecordKind {
   return event.event === "command" || event.event === "command-result" || (event.event === "refused" && event.what === "command") ? "command" : "session-event";
 }
 
-function toSessionRecord(r: Pick<LogRecord, "id" | "seq" | "kind" | "createdAt" | "actor" | "payload">): SessionRecord {
-  return { id: r.id, seq: r.seq, kind: r.kind, at: r.createdAt, actor: r.actor, payload: JSON.parse(r.payload) as SessionEvent };
+function toSessionRecord(r: Pick<LogRecord, "id" | "stream" | "seq" | "kind" | "createdAt" | "actor" | "payload">): SessionRecord {
+  return { id: r.id, seq: r.seq, kind: r.kind, at: r.createdAt, actor: r.actor, payload: recordPayload(SessionEvent, r) };
 }
 
 /**
@@ -31,7 +32,7 @@ export class SessionJournal {
   async page(jobId: string, afterSeq = -1, limit = 1000): Promise<SessionRecord[]> {
     const rows = await recordsDb(this.db)
       .selectFrom("records")
-      .select(["id", "seq", "kind", "created_at", "actor", "payload"])
+      .select(["id", "stream", "seq", "kind", "created_at", "actor", "payload"])
       .where("stream", "=", sessionStream(jobId))
       .where("seq", ">", afterSeq)
       .orderBy("seq")
@@ -44,7 +45,7 @@ export class SessionJournal {
   async latest(jobId: string, count: number): Promise<SessionRecord[]> {
     const rows = await recordsDb(this.db)
       .selectFrom("records")
-      .select(["id", "seq", "kind", "created_at", "actor", "payload"])
+      .select(["id", "stream", "seq", "kind", "created_at", "actor", "payload"])
       .where("stream", "=", sessionStream(jobId))
       .orderBy("seq", "desc")
       .limit(count)
@@ -65,7 +66,7 @@ export class SessionJournal {
   private async latestLike(jobId: string, pattern: string, count: number): Promise<SessionRecord[]> {
     const rows = await recordsDb(this.db)
       .selectFrom("records")
-      .select(["id", "seq", "kind", "created_at", "actor", "payload"])
+      .select(["id", "stream", "seq", "kind", "created_at", "actor", "payload"])
       .where("stream", "=", sessionStream(jobId))
       .where("payload", "like", pattern)
       .orderBy("seq", "desc")

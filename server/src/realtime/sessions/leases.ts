@@ -1,4 +1,4 @@
-import { COMMAND_ROLES, type Lease, type SessionUser, TelecalError } from "@telecal/protocols";
+import { COMMAND_ROLES, type Lease, parseJson, SessionUser, TelecalError } from "@telecal/protocols";
 import { type Kysely, sql } from "kysely";
 import type { Schema } from "../../store/schema";
 import type { InstrumentLeasesTable } from "./schema";
@@ -18,7 +18,7 @@ function toRow(r: InstrumentLeasesTable): LeaseRow {
     instrumentId: r.instrument_id,
     epoch: Number(r.epoch),
     jobId: r.job_id,
-    holder: r.holder === null ? null : (JSON.parse(r.holder) as SessionUser),
+    holder: r.holder === null ? null : parseJson(SessionUser, r.holder, `lease holder of instrument ${r.instrument_id}`, "TC_ERR_STORED_INVALID"),
     grantedBy: r.granted_by,
     at: r.changed_at,
   };

@@ -14,7 +14,7 @@ import {
   validationError,
 } from "@telecal/protocols";
 import type { FastifyBaseLogger } from "fastify";
-import type { Namespace, Server, Socket } from "socket.io";
+import type { Server, Socket } from "socket.io";
 import type { z } from "zod";
 import { socketUser } from "../../auth/socket-auth";
 import { answer, errorBody } from "../reply";
@@ -43,10 +43,12 @@ type Handler<S extends z.ZodType> = (socket: Socket, body: z.infer<S>) => Promis
  * it gets here; each handler parses its payload and the service checks the job's organisation.
  */
 export function attachSessionEvents(io: Server, sessions: SessionService, log: FastifyBaseLogger): void {
-  const nsp = io.of(NAMESPACE.ui) as Namespace;
+  const nsp = io.of(NAMESPACE.ui);
 
   const on = <K extends keyof typeof SESSION_EVENTS>(socket: Socket, event: K, handle: Handler<(typeof SESSION_EVENTS)[K]>) => {
-    socket.on(event as string, (raw: unknown, ack: unknown) => {
+    // Widened to a plain name: socket.io's listener type for a generic event name does not resolve.
+    const name: string = event;
+    socket.on(name, (raw: unknown, ack: unknown) => {
       const problem = (error: ErrorBody) => socket.emit("problem", error);
       void (async (): Promise<Reply<object>> => {
         const parsed = SESSION_EVENTS[event].safeParse(raw);

@@ -42,6 +42,11 @@ export class SessionRegistry {
     return [...this.sessions.values()].filter((s) => s.presence.has(socketId));
   }
 
+  /** The rooms of the open sessions of an agent's jobs: they see its live values. */
+  roomsOfAgent(agentId: string): string[] {
+    return [...this.sessions.values()].filter((s) => s.job.agentId === agentId).map((s) => sessionRoom(s.job.id));
+  }
+
   /** Forgets a session nobody is listed in any more. */
   closeIfEmpty(session: LiveSession): void {
     if (session.presence.list().length === 0) this.sessions.delete(session.job.id);

@@ -26,6 +26,11 @@ export class SessionService {
     this.chatLimit = new RateLimiter(options.chatLimit.max, options.chatLimit.windowMs);
   }
 
+  /** The rooms of the open sessions of an agent's jobs: they see its live values too. */
+  liveRooms(agentId: string): string[] {
+    return this.ctx.registry.roomsOfAgent(agentId);
+  }
+
   /** Joins the socket to the job's session (`enter` puts it in the room) and answers the whole state. */
   async join(socketId: string, info: UserInfo, jobId: string, enter: () => void | Promise<void>): Promise<SessionState> {
     const { job, user } = await this.ctx.admit(info, jobId);

@@ -1,4 +1,4 @@
-import { streamKey } from "@telecal/protocols";
+import { streamRef } from "@telecal/protocols";
 import type { StreamDescriptor } from "@telecal/protocols";
 import { useTranslation } from "react-i18next";
 import { AnnotationLayer } from "../session/AnnotationLayer";
@@ -7,7 +7,7 @@ import { StreamReadout } from "./StreamReadout";
 
 export function StreamPanel({ agentId, stream }: { agentId: string; stream: StreamDescriptor }) {
   const { t } = useTranslation();
-  const key = streamKey(agentId, stream.id);
+  const key = streamRef(agentId, stream.id);
   return (
     <section className="stream" aria-label={stream.quantity}>
       <h4 className="stream-title">

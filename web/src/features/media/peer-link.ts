@@ -178,7 +178,7 @@ export class PeerLink {
     try {
       this.makingOffer = true;
       await this.pc.setLocalDescription();
-      if (this.pc.localDescription) this.send({ description: this.pc.localDescription.toJSON() as RtcDescription });
+      if (this.pc.localDescription) this.send({ description: this.pc.localDescription.toJSON() });
     } catch (err) {
       this.fail("negotiation", String(err));
     } finally {
@@ -203,7 +203,7 @@ export class PeerLink {
       if (description.type === "offer") {
         this.lastRemoteOffer = performance.now();
         await this.pc.setLocalDescription();
-        if (this.pc.localDescription) this.send({ description: this.pc.localDescription.toJSON() as RtcDescription });
+        if (this.pc.localDescription) this.send({ description: this.pc.localDescription.toJSON() });
       }
     } else if (this.pc.remoteDescription === null) {
       this.early.push(signal.candidate);

@@ -12,9 +12,10 @@ export interface LocalMedia {
   cameraId: string | null;
   micOn: boolean;
   cameraOn: boolean;
-  chooseCamera(deviceId: string): void;
-  toggleMic(): void;
-  toggleCamera(): void;
+  // Callbacks, not methods: the panel hands them to onClick unbound.
+  chooseCamera: (deviceId: string) => void;
+  toggleMic: () => void;
+  toggleCamera: () => void;
 }
 
 const VIDEO = { width: { ideal: 1280 }, height: { ideal: 720 } };

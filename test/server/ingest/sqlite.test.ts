@@ -1,0 +1,3 @@
+import { refusalsSuite } from "./refusals-suite";
+
+refusalsSuite("SQLite", async () => ({}), async () => undefined);
