@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { databaseUrlFor, type RtcOptions, rtcOptionsFromEnv, startServer, Store } from "@telecal/server";
+import { type ClusterOptions, databaseUrlFor, isPostgresUrl, type RtcOptions, rtcOptionsFromEnv, startServer, Store } from "@telecal/server";
 import type { Command } from "commander";
 import { refuseDemoPasswords } from "../demo-users";
 import { cliLogger } from "../logger";
@@ -17,6 +17,8 @@ export interface ServerCliOptions {
   trustProxy?: string;
   allowedHosts?: string;
   sessionIdle?: string;
+  redis?: string;
+  redisPrefix?: string;
   /** Serve demo users with the published password (telecal start; `telecal server --demo`). */
   demo?: boolean;
 }
@@ -43,6 +45,16 @@ function idleOf(opts: ServerCliOptions): { sessionIdleMs?: number } {
   return { sessionIdleMs: minutes * 60_000 };
 }
 
+/** Several processes as one platform: Redis from the option or REDIS_URL, on PostgreSQL only. */
+function clusterOf(opts: ServerCliOptions, databaseUrl: string | undefined): { cluster?: ClusterOptions } {
+  const redisUrl = opts.redis ?? (process.env["REDIS_URL"] || undefined);
+  if (redisUrl === undefined) return {};
+  // Each process would open its own SQLite file: they would not be one platform.
+  if (databaseUrl === undefined || !isPostgresUrl(databaseUrl)) throw new Error("--redis: several server processes share one PostgreSQL; give --database postgres://... (or DATABASE_URL)");
+  const prefix = opts.redisPrefix ?? (process.env["TELECAL_REDIS_PREFIX"] || undefined);
+  return { cluster: { redisUrl, ...(prefix === undefined ? {} : { prefix }) } };
+}
+
 export function addServerOptions(command: Command, host = "0.0.0.0"): Command {
   return command
     .option("--port <port>", "HTTP and socket.io port", parsePort, 8080)
@@ -54,6 +66,8 @@ export function addServerOptions(command: Command, host = "0.0.0.0"): Command {
     .option("--ice-relay-only", "browsers send video through TURN only (default: TELECAL_ICE_TRANSPORT_POLICY=relay)")
     .option("--trust-proxy <addresses>", "reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For is believed")
     .option("--session-idle <minutes>", "end a session unused for this long, 0 for never (default: TELECAL_SESSION_IDLE_MINUTES, else 30)")
+    .option("--redis <url>", "redis://... joining other server processes on one PostgreSQL as one platform (default: REDIS_URL)")
+    .option("--redis-prefix <prefix>", "prefix of telecal's keys in Redis, for platforms sharing one (default: TELECAL_REDIS_PREFIX, else telecal)")
     .option("--allowed-hosts <names>", "host names the server answers to, comma-separated (default: TELECAL_ALLOWED_HOSTS, else localhost, TELECAL_PUBLIC_URL's host and --host)");
 }
 
@@ -71,7 +85,7 @@ export async function runServer(opts: ServerCliOptions) {
       await store.close();
     }
   }
-  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl, auth: { allowedOrigins, ...idleOf(opts) }, rtc: rtcOptionsOf(opts), trustProxy: commaList(opts.trustProxy ?? ""), allowedHosts: commaList(opts.allowedHosts ?? process.env["TELECAL_ALLOWED_HOSTS"] ?? "") });
+  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl, auth: { allowedOrigins, ...idleOf(opts) }, rtc: rtcOptionsOf(opts), trustProxy: commaList(opts.trustProxy ?? ""), allowedHosts: commaList(opts.allowedHosts ?? process.env["TELECAL_ALLOWED_HOSTS"] ?? ""), ...clusterOf(opts, databaseUrl) });
   return { server, dataDir, database: server.store.where };
 }
 

@@ -46,6 +46,7 @@ export const ERRORS = {
   TC_ERR_TRANSPORT_CLOSED: { status: 503, message: "{instrument}: link to {target} is down" },
   TC_ERR_STORE_FAILED: { status: 503, message: "the store could not take {what}; nothing of it was stored" },
   TC_ERR_STORE_MIGRATION: { status: 500, message: "migration {name} failed on {database}: {reason}" },
+  TC_ERR_REDIS_UNREACHABLE: { status: 503, message: "Redis at {url} could not be reached: {reason}" },
   TC_ERR_DATABASE_URL: { status: 400, message: "{url} is not a database URL: use postgres://... or sqlite:FILE" },
   TC_ERR_RECORD_NOT_FOUND: { status: 404, message: "record {id} not found" },
   TC_ERR_NO_CHECKPOINT: { status: 404, message: "no signed checkpoint of the record log yet" },

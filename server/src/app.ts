@@ -31,7 +31,10 @@ import { userRoutes } from "./http/users";
 import { registerWeb } from "./http/web";
 import { rtcRoutes } from "./http/rtc";
 import { agentRoom, attachAgentNamespace } from "./realtime/agent-namespace";
+import { AgentsView } from "./realtime/agents-view";
+import { type ClusterOptions, connectCluster } from "./realtime/cluster";
 import { Hub } from "./realtime/hub";
+import { clusterPeers, NO_PEERS } from "./realtime/peers";
 import type { Checkpointer } from "./records/checkpoints";
 import { type RecordsOptions, startRecords } from "./records/service";
 import { attachUiNamespace, type UiNamespace } from "./realtime/ui-namespace";
@@ -87,6 +90,11 @@ export interface ServerOptions {
   trustProxy?: readonly string[];
   /** How often viewers' organisation rooms are read again from the registry (default one minute). */
   roomRefreshMs?: number;
+  /**
+   * Several server processes as one platform: their Redis (and one PostgreSQL as the store). Each
+   * process serves its own sockets; rooms, broadcasts and what one process knows reach the others.
+   */
+  cluster?: ClusterOptions;
 }
 
 /** Changes to the registry that another process made (the CLI) reach viewers' rooms within this. */
@@ -130,6 +138,13 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     // A URL that does not decode (`/..%c0%af`) gets a registry error, not fastify's own body.
     frameworkErrors: (err, request, reply) => answerFrameworkError(err, request.url, reply as unknown as FastifyReply),
   });
+  // A server that cannot join its cluster does not start, rather than run alone beside it.
+  const cluster = options.cluster
+    ? await connectCluster(options.cluster, app.log).catch(async (err: unknown) => {
+        await store.close();
+        throw err;
+      })
+    : null;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.log.info({ database: store.where, migrated: store.migrated }, "store open");
@@ -151,7 +166,9 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   await app.register(authRoutes(auth));
   await app.register(userRoutes(auth));
   await app.register(streamRoutes(auth, store));
-  await app.register(agentRoutes(auth, registry, (id) => hub.summaries().some((a) => a.agentId === id && a.online)));
+  // The listing's `online` asks every process of a cluster, through the view made with socket.io below.
+  let agentsView: AgentsView | undefined;
+  await app.register(agentRoutes(auth, registry, () => agentsView?.onlineIds() ?? Promise.resolve(new Set<string>())));
   await app.register(labRoutes(auth, registry));
   await app.register(instrumentRoutes(auth, registry));
   await app.register(registryWarningRoutes(auth, registry));
@@ -171,7 +188,15 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
 
   // Heartbeats every 10 s, a link silent 10 s more is down: an agent finds a lost server within
   // about 20 s (and puts remotely driven sources in standby), and a session sees a dropped person.
-  const io = new IoServer(app.server, { serveClient: false, maxHttpBufferSize: 4e6, pingInterval: 10_000, pingTimeout: 10_000 });
+  const io = new IoServer(app.server, {
+    serveClient: false,
+    maxHttpBufferSize: 4e6,
+    pingInterval: 10_000,
+    pingTimeout: 10_000,
+    ...(cluster ? { adapter: cluster.adapter } : {}),
+  });
+  const peers = cluster ? clusterPeers(io, app.log) : NO_PEERS;
+  agentsView = new AgentsView(hub, peers);
   // Viewing live data: any signed-in role, the agents of the organisations it may see (viewer-rooms.ts).
   guardUiNamespace(io.of(NAMESPACE.ui), auth, app.log, {});
   guardAgentNamespace(io.of(NAMESPACE.agent), auth, app.log);
@@ -185,8 +210,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
       .then((job) => job && io.of(NAMESPACE.agent).to(agentRoom(agentId)).emit("jobs", [job]))
       .catch((err: unknown) => app.log.warn({ agentId, err: String(err) }, "could not tell the agent of its jobs"));
   });
-  const sessions = attachSessions(io, store, app.log, options.sessions);
-  const ui = attachUiNamespace(io, hub, store, app.log, {
+  const sessions = attachSessions(io, store, app.log, peers, options.sessions);
+  const ui = attachUiNamespace(io, { hub, view: agentsView, peers }, store, app.log, {
     roomRefreshMs: options.roomRefreshMs ?? DEFAULT_ROOM_REFRESH_MS,
     sessionRooms: (agentId) => sessions.liveRooms(agentId),
   });
@@ -204,6 +229,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     // The server never listened: there is no connection to wait for.
     void io.close();
     await app.close().catch(() => undefined);
+    await cluster?.close();
     await checkpoints.stop();
     await store.close();
     throw err;
@@ -233,6 +259,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
       // The callback, not the returned promise, fires once the HTTP server has closed too.
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await app.close().catch(() => undefined);
+      await cluster?.close();
       // Batches taken before the close are stored (and acked, if their socket is still there).
       await hub.drain();
       // The last records get a signed checkpoint before the store closes.

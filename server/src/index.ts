@@ -1,5 +1,6 @@
 export { DEFAULT_WEB_ROOT, type ServerOptions, startServer, type TelecalServer } from "./app";
 export { Hub } from "./realtime/hub";
+export type { ClusterOptions } from "./realtime/cluster";
 export * from "./records/index";
 export type { AgentRecord } from "./store/agents-repository";
 export { DATABASE_FILE, databaseUrlFor, isPostgresUrl, redactUrl } from "./store/db";

@@ -19,7 +19,7 @@ function checkPublicKey(pem: string): void {
  * Agent enrolment: an admin makes a one-time token; the agent spends it to get its credential. And
  * the agents of the caller's visible organisations, online or not (`online` asks the live hub).
  */
-export function agentRoutes(auth: Auth, registry: RegistryService, online: (agentId: string) => boolean): FastifyPluginAsyncZod {
+export function agentRoutes(auth: Auth, registry: RegistryService, online: () => Promise<ReadonlySet<string>>): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       "/api/agents",

@@ -38,8 +38,9 @@ export class LiveFanout {
       else if (writing(socket)) this.hold(socket, this.state(socket), values);
       else ready.push(id);
     }
-    // A socket's own id is a room: one encoding for every viewer that keeps up.
-    if (ready.length > 0) this.nsp.to(ready).emit("live", values);
+    // A socket's own id is a room: one encoding for every viewer that keeps up. Local: in a cluster
+    // every process sends each tick to its own viewers (ui-namespace.ts), none through the adapter.
+    if (ready.length > 0) this.nsp.local.to(ready).emit("live", values);
   }
 
   backlog(socketId: string): ViewerBacklog | undefined {

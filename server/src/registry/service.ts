@@ -153,10 +153,11 @@ export class RegistryService {
     });
   }
 
-  /** Enrolled agents of the organisations the user may see, with `online` from the caller. */
-  async agents(user: UserInfo, online: (agentId: string) => boolean): Promise<AgentListEntry[]> {
+  /** Enrolled agents of the organisations the user may see, `online` if in the caller's set. */
+  async agents(user: UserInfo, online: () => Promise<ReadonlySet<string>>): Promise<AgentListEntry[]> {
     const agents = await this.repo.agents([...(await this.scope(user)).visible]);
-    return agents.map((a) => ({ ...a, online: online(a.agentId) }));
+    const now = await online();
+    return agents.map((a) => ({ ...a, online: now.has(a.agentId) }));
   }
 
   private async scope(user: UserInfo): Promise<Scope> {

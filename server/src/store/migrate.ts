@@ -10,6 +10,7 @@ import { certificates } from "./migrations/0007-certificates";
 import { certificateJob } from "./migrations/0008-certificate-job";
 import { signerKeyLifecycle } from "./migrations/0009-signer-key-lifecycle";
 import { userDisabled } from "./migrations/0010-user-disabled";
+import { leaseRequests } from "./migrations/0011-lease-requests";
 
 /** Every migration, in order of name. A released migration is never edited; a change is a new one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -23,6 +24,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0008-certificate-job": certificateJob,
   "0009-signer-key-lifecycle": signerKeyLifecycle,
   "0010-user-disabled": userDisabled,
+  "0011-lease-requests": leaseRequests,
 };
 
 /**

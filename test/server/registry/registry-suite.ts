@@ -177,7 +177,7 @@ export function registrySuite(target: RegistryTarget): void {
 
     it("lists the enrolled agents of visible organisations with what the hub says of online", async () => {
       await store.auth.issueAgentCredential("chunan-lab2", "淳安 2", "chunan", null, 1_000);
-      const agents = await registry.agents(province, (id) => id === "chunan-lab2");
+      const agents = await registry.agents(province, () => Promise.resolve(new Set(["chunan-lab2"])));
       expect(agents.find((a) => a.agentId === "chunan-lab2")).toEqual({
         agentId: "chunan-lab2",
         name: "淳安 2",
@@ -186,7 +186,7 @@ export function registrySuite(target: RegistryTarget): void {
         firstSeen: 1_000,
         lastSeen: 1_000,
       });
-      expect((await registry.agents(city, () => false)).map((a) => a.agentId)).not.toContain("chunan-lab2");
+      expect((await registry.agents(city, () => Promise.resolve(new Set<string>()))).map((a) => a.agentId)).not.toContain("chunan-lab2");
     });
   });
 }

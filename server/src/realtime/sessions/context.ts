@@ -5,6 +5,7 @@ import { RateLimiter } from "../../auth/rate-limit";
 import { actorOf, type SessionAccess, type SessionJob, sessionUser } from "./access";
 import type { SessionJournal } from "./journal";
 import { type LiveSession, type SessionRegistry, sessionRoom } from "./registry";
+import type { SessionRoster } from "./roster";
 
 export interface SessionOptions {
   /** Session events of any kind per user in each window (each may leave a record). */
@@ -60,6 +61,8 @@ export class SessionContext {
   constructor(
     readonly access: SessionAccess,
     readonly registry: SessionRegistry,
+    /** Who is in a session at every process of a cluster. */
+    readonly roster: SessionRoster,
     readonly journal: SessionJournal,
     readonly broadcast: SessionBroadcast,
     private readonly log: FastifyBaseLogger,

@@ -43,7 +43,7 @@ export class SessionControl {
       const instrument = this.ctx.access.instrument(session.job, body.instrumentId);
       return this.leases.serial(instrument.instrumentId, async () => {
         const row = await this.leases.row(instrument.instrumentId);
-        if (this.leases.request(row, user)) await this.ctx.record(session, user, { event: "lease-requested", user, instrumentId: instrument.instrumentId });
+        if (await this.leases.request(row, user)) await this.ctx.record(session, user, { event: "lease-requested", user, instrumentId: instrument.instrumentId });
         return this.changed(session, row);
       });
     });
@@ -53,7 +53,7 @@ export class SessionControl {
     return this.ctx.act(socketId, info, body.jobId, "lease-grant", body, null, async (session, user) => {
       this.mustGrant(session.job, user, "grant control");
       const instrument = this.ctx.access.instrument(session.job, body.instrumentId);
-      const to = session.presence.connected(body.to);
+      const to = await this.ctx.roster.connected(session, body.to);
       if (!to) throw new TelecalError("TC_ERR_SESSION_NOT_PARTICIPANT", { user: body.to, job: session.job.id });
       return this.leases.serial(instrument.instrumentId, async () => {
         const row = await this.leases.change(instrument.instrumentId, session.job.id, to, actorOf(user));
@@ -131,12 +131,12 @@ export class SessionControl {
    * leases they hold in this job, each release a new epoch like any other.
    */
   async left(session: LiveSession, user: SessionUser): Promise<void> {
-    const forgotten = new Set(this.leases.forget(session.job.instruments.map((i) => i.instrumentId), user.userId));
+    const forgotten = new Set(await this.leases.forget(session.job.instruments.map((i) => i.instrumentId), user.userId));
     for (const instrument of session.job.instruments) {
       await this.leases.serial(instrument.instrumentId, async () => {
         const held = await this.leases.row(instrument.instrumentId);
         if (held.holder?.userId === user.userId && held.jobId === session.job.id) await this.giveBack(session, user, instrument);
-        else if (forgotten.has(instrument.instrumentId)) this.changed(session, held);
+        else if (forgotten.has(instrument.instrumentId)) await this.changed(session, held);
       });
     }
   }
@@ -153,13 +153,13 @@ export class SessionControl {
   }
 
   /** A new epoch: the agent is told (its own fence), then the room. */
-  private moved(session: LiveSession, instrument: SessionInstrument, row: LeaseRow): Lease {
+  private moved(session: LiveSession, instrument: SessionInstrument, row: LeaseRow): Promise<Lease> {
     this.relay.epoch(instrument.agentId, { instrument: instrument.agentInstrumentId, epoch: row.epoch });
     return this.changed(session, row);
   }
 
-  private changed(session: LiveSession, row: LeaseRow): Lease {
-    const lease = this.leases.toLease(row);
+  private async changed(session: LiveSession, row: LeaseRow): Promise<Lease> {
+    const lease = await this.leases.toLease(row);
     this.ctx.broadcast(sessionRoom(session.job.id), "session:lease", { jobId: session.job.id, lease });
     return lease;
   }

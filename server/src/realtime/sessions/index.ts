@@ -11,19 +11,23 @@ import { SessionJournal } from "./journal";
 import { LeaseBook } from "./leases";
 import { attachSessionEvents } from "./namespace";
 import { SessionQuality } from "./quality";
+import type { Peers } from "../peers";
 import { SessionRegistry } from "./registry";
+import { SessionRoster } from "./roster";
 import { SessionService } from "./service";
 
 export { DEFAULT_SESSION_OPTIONS, type SessionOptions } from "./context";
 export { SessionService } from "./service";
 
 /** Live sessions on /ui (docs/protocol.md, Sessions), their commands to agents on /agent. */
-export function attachSessions(io: Server, store: Store, log: FastifyBaseLogger, options: Partial<SessionOptions> = {}): SessionService {
+export function attachSessions(io: Server, store: Store, log: FastifyBaseLogger, peers: Peers, options: Partial<SessionOptions> = {}): SessionService {
   const settings = { ...DEFAULT_SESSION_OPTIONS, ...options };
   const ui = io.of(NAMESPACE.ui) as unknown as Namespace<UiToServerEvents, ServerToUiEvents>;
+  const registry = new SessionRegistry();
   const context = new SessionContext(
     new SessionAccess(store.db),
-    new SessionRegistry(),
+    registry,
+    new SessionRoster(registry, peers),
     new SessionJournal(store.records, store.db),
     (room, event, ...args) => ui.to(room).emit(event, ...args),
     log,

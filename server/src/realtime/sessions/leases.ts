@@ -32,8 +32,6 @@ function toRow(r: InstrumentLeasesTable): LeaseRow {
  */
 export class LeaseBook {
   private readonly queues = new Map<string, Promise<unknown>>();
-  /** Who asked for control of each instrument and has had no answer yet. */
-  private readonly requests = new Map<string, SessionUser[]>();
 
   constructor(private readonly db: Kysely<Schema>) {}
 
@@ -57,26 +55,30 @@ export class LeaseBook {
     return this.toLease(await this.row(instrumentId));
   }
 
-  /** Adds a request; asking again, or asking for what one holds, changes nothing. */
-  request(row: LeaseRow, user: SessionUser): boolean {
+  /**
+   * Adds a request, in the store so that every server process of a cluster sees it; asking again,
+   * or asking for what one holds, changes nothing. Answers whether it was added.
+   */
+  async request(row: LeaseRow, user: SessionUser, now = Date.now()): Promise<boolean> {
     if (row.holder?.userId === user.userId) return false;
-    const list = this.requests.get(row.instrumentId) ?? [];
-    if (list.some((u) => u.userId === user.userId)) return false;
-    list.push(user);
-    this.requests.set(row.instrumentId, list);
-    return true;
+    const added = await this.db
+      .insertInto("lease_requests")
+      .values({ instrument_id: row.instrumentId, user_id: user.userId, user: JSON.stringify(user), asked_at: now })
+      .onConflict((oc) => oc.columns(["instrument_id", "user_id"]).doNothing())
+      .executeTakeFirst();
+    return Number(added.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
-  /** Drops a person's requests in a session they left. */
-  forget(instrumentIds: readonly string[], userId: string): string[] {
-    const changed: string[] = [];
-    for (const id of instrumentIds) {
-      const list = this.requests.get(id);
-      if (!list?.some((u) => u.userId === userId)) continue;
-      this.requests.set(id, list.filter((u) => u.userId !== userId));
-      changed.push(id);
-    }
-    return changed;
+  /** Drops a person's requests in a session they left; answers the instruments whose requests changed. */
+  async forget(instrumentIds: readonly string[], userId: string): Promise<string[]> {
+    if (instrumentIds.length === 0) return [];
+    const gone = await this.db
+      .deleteFrom("lease_requests")
+      .where("instrument_id", "in", [...instrumentIds])
+      .where("user_id", "=", userId)
+      .returning("instrument_id")
+      .execute();
+    return gone.map((r) => r.instrument_id);
   }
 
   /**
@@ -100,18 +102,25 @@ export class LeaseBook {
       .onConflict((oc) => oc.column("instrument_id").doUpdateSet({ epoch: sql<number>`instrument_leases.epoch + 1`, ...values }))
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (holder !== null) this.forget([instrumentId], holder.userId);
+    if (holder !== null) await this.forget([instrumentId], holder.userId);
     return toRow(row);
   }
 
-  toLease(row: LeaseRow): Lease {
+  async toLease(row: LeaseRow): Promise<Lease> {
+    const requests = await this.db
+      .selectFrom("lease_requests")
+      .select(["user", "user_id"])
+      .where("instrument_id", "=", row.instrumentId)
+      .orderBy("asked_at")
+      .orderBy("user_id")
+      .execute();
     return {
       instrumentId: row.instrumentId,
       epoch: row.epoch,
       holder: row.holder,
       grantedBy: row.grantedBy,
       at: row.at,
-      requests: [...(this.requests.get(row.instrumentId) ?? [])],
+      requests: requests.map((r) => parseJson(SessionUser, r.user, `lease request of ${r.user_id} for instrument ${row.instrumentId}`, "TC_ERR_STORED_INVALID")),
     };
   }
 }

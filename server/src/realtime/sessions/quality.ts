@@ -30,7 +30,7 @@ export class SessionQuality {
     jobs.set(job.id, now);
     this.taken.set(socketId, jobs);
     if (session.presence.report(socketId, quality)) {
-      this.ctx.broadcast(sessionRoom(job.id), "session:presence", { jobId: job.id, participants: session.presence.list() });
+      this.ctx.broadcast(sessionRoom(job.id), "session:presence", { jobId: job.id, participants: await this.ctx.roster.participants(session) });
     }
     return quality;
   }

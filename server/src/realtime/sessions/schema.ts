@@ -13,6 +13,16 @@ export interface InstrumentLeasesTable {
   changed_at: number;
 }
 
+/** The table of migration 0011-lease-requests: requests for control not yet answered. */
+export interface LeaseRequestsTable {
+  instrument_id: string;
+  user_id: string;
+  /** SessionUser JSON of who asked. */
+  user: string;
+  asked_at: number;
+}
+
 export interface SessionsSchema {
   instrument_leases: InstrumentLeasesTable;
+  lease_requests: LeaseRequestsTable;
 }

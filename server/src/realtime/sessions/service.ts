@@ -86,7 +86,7 @@ export class SessionService {
       jobId,
       serverTime: Date.now(),
       you,
-      participants: session.presence.list(),
+      participants: await this.ctx.roster.participants(session),
       instruments: session.job.instruments,
       leases: await this.control.leasesOf(session),
       chat: (await this.ctx.journal.latestChat(jobId, this.options.recentChat)).map((r) => chatMessage(jobId, r)),
@@ -100,7 +100,7 @@ export class SessionService {
     const { user } = change;
     await this.ctx.record(session, user, change.kind === "joined" ? { event: "joined", user } : { event: "left", user, dropped: change.kind === "dropped" });
     if (change.kind === "left") await this.control.left(session, user);
-    this.ctx.broadcast(sessionRoom(session.job.id), "session:presence", { jobId: session.job.id, participants: session.presence.list() });
+    this.ctx.broadcast(sessionRoom(session.job.id), "session:presence", { jobId: session.job.id, participants: await this.ctx.roster.participants(session) });
     this.ctx.registry.closeIfEmpty(session);
   }
 }
