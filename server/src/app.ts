@@ -167,8 +167,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   await app.register(userRoutes(auth));
   await app.register(streamRoutes(auth, store));
   // The listing's `online` asks every process of a cluster, through the view made with socket.io below.
-  let agentsView: AgentsView | undefined;
-  await app.register(agentRoutes(auth, registry, () => agentsView?.onlineIds() ?? Promise.resolve(new Set<string>())));
+  const view: { agents?: AgentsView } = {};
+  await app.register(agentRoutes(auth, registry, () => view.agents?.onlineIds() ?? Promise.resolve(new Set<string>())));
   await app.register(labRoutes(auth, registry));
   await app.register(instrumentRoutes(auth, registry));
   await app.register(registryWarningRoutes(auth, registry));
@@ -196,7 +196,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
   const peers = cluster ? clusterPeers(io, app.log) : NO_PEERS;
-  agentsView = new AgentsView(hub, peers);
+  const agentsView = new AgentsView(hub, peers);
+  view.agents = agentsView;
   // Viewing live data: any signed-in role, the agents of the organisations it may see (viewer-rooms.ts).
   guardUiNamespace(io.of(NAMESPACE.ui), auth, app.log, {});
   guardAgentNamespace(io.of(NAMESPACE.agent), auth, app.log);

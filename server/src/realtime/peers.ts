@@ -1,9 +1,6 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Server } from "socket.io";
 
-/** How long a question to the other server processes waits: a process that died is not waited for longer. */
-export const PEER_TIMEOUT_MS = 2000;
-
 /**
  * The other server processes of a cluster, reached through socket.io's server-side events (the Redis
  * adapter carries them). What one process alone knows (the agents connected to it, the people in its
@@ -12,7 +9,10 @@ export const PEER_TIMEOUT_MS = 2000;
  */
 export interface Peers {
   readonly clustered: boolean;
-  /** Every other process's answer that came within the timeout (a silent one is left out). */
+  /**
+   * Every other process's answer. A process that died has left Redis's subscriber count and is not
+   * waited for; one that hangs is waited for 5 s (the cluster adapter's own timeout), then left out.
+   */
   ask<T>(question: string, arg: unknown): Promise<T[]>;
   tell(event: string, arg: unknown): void;
   /** Answers a question of the others; a failure answers null and is logged. */
@@ -32,25 +32,39 @@ type Reply = (answer: unknown) => void;
 
 /** socket.io's server-side events with their types left open: each question checks what it is given. */
 interface PeerServer {
-  serverSideEmit(event: string, ...args: unknown[]): boolean;
-  timeout(ms: number): { serverSideEmit(event: string, arg: unknown, ack: (err: Error | null, answers: unknown[]) => void): boolean };
   on(event: string, listener: (...args: unknown[]) => void): unknown;
 }
 
-export function clusterPeers(io: Server, log: FastifyBaseLogger, timeoutMs = PEER_TIMEOUT_MS): Peers {
+/**
+ * The cluster adapter's own serverSideEmit, whose promise io.serverSideEmit drops: with Redis gone
+ * it rejects, and unhandled that would end the process.
+ */
+interface PeerAdapter {
+  serverSideEmit(packet: unknown[]): Promise<unknown>;
+}
+
+export function clusterPeers(io: Server, log: FastifyBaseLogger): Peers {
   const server = io as unknown as PeerServer;
+  const adapter = () => io.of("/").adapter as unknown as PeerAdapter;
+  const failed = (what: string) => (err: unknown) => log.warn({ what, err: String(err) }, "could not reach the other server processes");
   return {
     clustered: true,
     ask<T>(question: string, arg: unknown): Promise<T[]> {
       return new Promise((resolve) => {
-        server.timeout(timeoutMs).serverSideEmit(question, arg, (err, answers) => {
+        const ack = (err: Error | null, answers: unknown[] | undefined) => {
           if (err) log.warn({ question, err: err.message }, "a server process did not answer in time");
           resolve((answers ?? []).filter((a) => a !== null) as T[]);
-        });
+        };
+        adapter()
+          .serverSideEmit([question, arg, ack])
+          .catch((err: unknown) => {
+            failed(question)(err);
+            resolve([]);
+          });
       });
     },
     tell(event: string, arg: unknown): void {
-      server.serverSideEmit(event, arg);
+      adapter().serverSideEmit([event, arg]).catch(failed(event));
     },
     answer<A, T>(question: string, fn: (arg: A) => T | Promise<T>): void {
       server.on(question, (arg: unknown, reply: unknown) => {

@@ -13,7 +13,14 @@ const isAuthCode = (code: unknown) => typeof code === "string" && code.startsWit
  */
 export function connectUi(store: LiveStore, onAuthLost: () => void): () => void {
   store.setConnection("connecting");
-  const socket: Socket<ServerToUiEvents, UiToServerEvents> = io(NAMESPACE.ui, { path: "/socket.io", withCredentials: true });
+  // WebSocket first: a cluster behind a load balancer needs no sticky sessions for it (polling's
+  // requests must all reach one process). Where a proxy refuses WebSocket, polling is tried next.
+  const socket: Socket<ServerToUiEvents, UiToServerEvents> = io(NAMESPACE.ui, {
+    path: "/socket.io",
+    withCredentials: true,
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
+  });
 
   store.setSocket(socket);
   socket.on("connect", () => store.setConnection("connected"));
