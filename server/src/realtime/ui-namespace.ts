@@ -64,6 +64,9 @@ export function attachUiNamespace(io: Server, agents: UiAgents, store: Store, lo
   });
   const fanout = new LiveFanout(nsp);
   nsp.on("connection", (socket) => {
+    // Which process holds whom: with several behind a load balancer, the line an admin looks for.
+    const { session } = socket.data as { session?: { user: { username: string } } };
+    log.info({ socketId: socket.id, user: session?.user.username }, "viewer connected");
     socket.onAny((event: string) => {
       if (!KNOWN_EVENTS.has(event)) {
         log.warn({ event }, "viewer sent an unknown event");

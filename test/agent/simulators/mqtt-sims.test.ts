@@ -8,7 +8,7 @@ import { SparkplugEdgeSimulator } from "@telecal/agent/simulators/mqtt/sparkplug
 import { MqttTransport } from "@telecal/agent/transports/mqtt";
 import { startEmbeddedBroker } from "@telecal/agent/transports/mqtt-broker";
 import { until } from "../../fakes/mqtt";
-import { freePort } from "../../peers/mosquitto";
+import { freePort } from "../../peers/ports";
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {

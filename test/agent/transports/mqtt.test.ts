@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { MqttTransport, topicMatches } from "@telecal/agent/transports/mqtt";
 import { type EmbeddedBroker, startEmbeddedBroker } from "@telecal/agent/transports/mqtt-broker";
 import { captureLogger, until } from "../../fakes/mqtt";
-import { freePort } from "../../peers/mosquitto";
+import { freePort } from "../../peers/ports";
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {

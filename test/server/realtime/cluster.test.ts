@@ -3,28 +3,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent, AgentConfig, type AppliedCommand, getSimDefinition, InstrumentSimulator, serveTcp, type SimServer, silentLogger } from "@telecal/agent";
-import { type Lease, type LiveValue, NAMESPACE, type Participant, type Reply, type SessionState, streamRef, type UiSnapshot } from "@telecal/protocols";
+import { type Lease, type LiveValue, type Reply, type SessionState, streamRef } from "@telecal/protocols";
 import { startServer, type TelecalServer } from "@telecal/server";
-import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enrolAgent, login, seedUsers } from "../../fakes/auth";
 import { waitFor } from "../../fakes/bench";
+import { connectViewer, type Viewer } from "../../fakes/ui-viewer";
 import { calibrator, certificate, dmm } from "../../fakes/registry";
 import { TestDatabases } from "../../peers/postgres";
 import { dropPrefix, requireRedis, TEST_REDIS_URL } from "../../peers/redis";
 
 const DAY = 86_400_000;
 const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
-
-/** A signed-in /ui client of one process that keeps what it is sent. */
-interface Viewer {
-  socket: Socket;
-  snapshot: UiSnapshot;
-  live: LiveValue[];
-  presence: Participant[][];
-  leases: Lease[];
-  ask<T extends object>(event: string, body?: object): Promise<Reply<T>>;
-}
 
 /**
  * Three server processes as one platform (each a startServer of its own, on one PostgreSQL database
@@ -53,16 +43,7 @@ describe("three server processes on one PostgreSQL and one Redis", () => {
   const server = (i: number) => servers[i]!;
 
   async function viewer(at: number, who: string): Promise<Viewer> {
-    const socket = io(`${server(at).url}${NAMESPACE.ui}`, { transports: ["websocket"], forceNew: true, reconnection: false, auth: { token: tokens[who] } });
-    const v = { socket, live: [] as LiveValue[], presence: [] as Participant[][], leases: [] as Lease[] } as unknown as Viewer;
-    v.ask = (event, body) => (body === undefined ? socket.timeout(10_000).emitWithAck(event) : socket.timeout(10_000).emitWithAck(event, body)) as never;
-    socket.on("live", (values: LiveValue[]) => v.live.push(...values));
-    socket.on("session:presence", (m: { participants: Participant[] }) => v.presence.push(m.participants));
-    socket.on("session:lease", (m: { lease: Lease }) => v.leases.push(m.lease));
-    v.snapshot = await new Promise<UiSnapshot>((resolve, reject) => {
-      socket.once("snapshot", resolve);
-      socket.once("connect_error", reject);
-    });
+    const v = await connectViewer(server(at).url, tokens[who]!);
     viewers.push(v);
     return v;
   }
