@@ -39,7 +39,7 @@ export function startChild<C extends Calls>(file: URL, options: { gc?: boolean }
   return {
     call<K extends keyof C & string>(call: K, arg: C[K][0]): Promise<C[K][1]> {
       return new Promise((resolve, reject) => {
-        waiting.push({ resolve: resolve as (v: unknown) => void, reject });
+        waiting.push({ resolve, reject });
         child.send({ call, arg } satisfies Request);
       });
     },

@@ -36,8 +36,8 @@ serveCalls<MemoryCalls>({
   async start(kind) {
     if (kind === "bare") {
       const bare = await startBareRelay();
-      viewers = bare.viewers;
-      stop = bare.close;
+      viewers = () => bare.viewers();
+      stop = () => bare.close();
       return { url: `${bare.url}${BARE_OUT}` };
     }
     const dataDir = mkdtempSync(join(tmpdir(), "telecal-bench-fanout-mem-"));

@@ -86,7 +86,7 @@ serveCalls<ViewerCalls>({
     }
     return { ms: performance.now() - t0 };
   },
-  async record(arg) {
+  record(arg) {
     from = arg.from;
     to = Infinity;
     repeated = 0;
@@ -95,7 +95,7 @@ serveCalls<ViewerCalls>({
       v.last.clear();
       v.received = 0;
     }
-    return null;
+    return Promise.resolve(null);
   },
   async finish({ to: end, streams, ticks, graceMs }) {
     to = end;
@@ -126,9 +126,9 @@ serveCalls<ViewerCalls>({
     latencies = [];
     return result;
   },
-  async close() {
+  close() {
     for (const v of viewers) v.socket.close();
     viewers = [];
-    return null;
+    return Promise.resolve(null);
   },
 });

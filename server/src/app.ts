@@ -196,6 +196,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     ...(cluster ? { adapter: cluster.adapter } : {}),
   });
   const peers = cluster ? clusterPeers(io, app.log) : NO_PEERS;
+  auth.share(peers);
   const agentsView = new AgentsView(hub, peers);
   view.agents = agentsView;
   // Viewing live data: any signed-in role, the agents of the organisations it may see (viewer-rooms.ts).

@@ -47,9 +47,30 @@ async function storeStep<T>(what: string, step: () => Promise<T>): Promise<T> {
   }
 }
 
+type EndCode = "TC_ERR_AUTH_INVALID_TOKEN" | "TC_ERR_AUTH_EXPIRED";
+
 /** Something bound to a session that must end with it at once: a socket. */
 export interface SessionBound {
-  end(code: "TC_ERR_AUTH_INVALID_TOKEN" | "TC_ERR_AUTH_EXPIRED"): void;
+  end(code: EndCode): void;
+}
+
+/** The other server processes, as auth needs them (realtime/peers.ts gives them). */
+export interface AuthPeers {
+  tell(event: string, arg: unknown): void;
+  hear<A>(event: string, fn: (arg: A) => void): void;
+}
+const ALONE: AuthPeers = { tell: () => undefined, hear: () => undefined };
+
+const LOGIN_FAILED = "auth:login-failed";
+interface LoginFailure {
+  username: string;
+  address: string;
+  at: number;
+}
+const SESSIONS_ENDED = "auth:sessions-ended";
+interface SessionsEnded {
+  idHashes: readonly string[];
+  code: EndCode;
 }
 
 /**
@@ -59,6 +80,7 @@ export interface SessionBound {
 export class Auth {
   private readonly limit: LoginLimit;
   private readonly bound = new Map<string, Set<SessionBound>>();
+  private peers: AuthPeers = ALONE;
 
   constructor(
     readonly repo: AuthRepository,
@@ -74,7 +96,9 @@ export class Auth {
     if (slow > 0) await delay(slow);
     const user = await storeStep("the sign-in", () => this.repo.checkPassword(username, password));
     if (!user) {
-      this.limit.failed(username, ip);
+      const at = Date.now();
+      this.limit.failed(username, ip, at);
+      this.peers.tell(LOGIN_FAILED, { username, address: ip, at } satisfies LoginFailure);
       throw new TelecalError("TC_ERR_AUTH_BAD_PASSWORD");
     }
     return storeStep("the sign-in", async () => {
@@ -105,15 +129,33 @@ export class Auth {
   async changeUser(userId: string, change: { password?: string; disabled?: boolean }): Promise<{ sessionsEnded: number } | undefined> {
     const ended = await storeStep("the change of the user", () => this.repo.changeUser(userId, change));
     if (!ended) return undefined;
-    for (const idHash of ended) this.endBound(idHash, "TC_ERR_AUTH_INVALID_TOKEN");
+    this.ended(ended, "TC_ERR_AUTH_INVALID_TOKEN");
     return { sessionsEnded: ended.length };
   }
 
-  private async end(idHashes: string[], code: "TC_ERR_AUTH_INVALID_TOKEN" | "TC_ERR_AUTH_EXPIRED"): Promise<void> {
-    for (const idHash of idHashes) {
-      await this.repo.endSession(idHash);
-      this.endBound(idHash, code);
-    }
+  private async end(idHashes: string[], code: EndCode): Promise<void> {
+    for (const idHash of idHashes) await this.repo.endSession(idHash);
+    this.ended(idHashes, code);
+  }
+
+  /**
+   * With several server processes, a failed sign-in counts on every one (a guesser dealt round
+   * robin is not let try three times as often), and an ended session ends its sockets wherever
+   * they are: each is told to the others, and theirs heard here.
+   */
+  share(peers: AuthPeers): void {
+    this.peers = peers;
+    peers.hear<LoginFailure>(LOGIN_FAILED, (f) => {
+      if (typeof f.username === "string" && typeof f.address === "string" && typeof f.at === "number") this.limit.failed(f.username, f.address, f.at);
+    });
+    peers.hear<SessionsEnded>(SESSIONS_ENDED, (e) => {
+      if (Array.isArray(e.idHashes)) for (const idHash of e.idHashes) this.endBound(String(idHash), e.code === "TC_ERR_AUTH_EXPIRED" ? e.code : "TC_ERR_AUTH_INVALID_TOKEN");
+    });
+  }
+
+  private ended(idHashes: readonly string[], code: EndCode): void {
+    for (const idHash of idHashes) this.endBound(idHash, code);
+    if (idHashes.length > 0) this.peers.tell(SESSIONS_ENDED, { idHashes, code } satisfies SessionsEnded);
   }
 
   /** Ends a session and everything bound to it. */
@@ -149,7 +191,7 @@ export class Auth {
     };
   }
 
-  private endBound(idHash: string, code: "TC_ERR_AUTH_INVALID_TOKEN" | "TC_ERR_AUTH_EXPIRED"): void {
+  private endBound(idHash: string, code: EndCode): void {
     for (const item of [...(this.bound.get(idHash) ?? [])]) item.end(code);
     this.bound.delete(idHash);
   }

@@ -6,7 +6,7 @@ import { Agent, AgentConfig, type AppliedCommand, getSimDefinition, InstrumentSi
 import { type Lease, type LiveValue, type Reply, type SessionState, streamRef } from "@telecal/protocols";
 import { startServer, type TelecalServer } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enrolAgent, login, seedUsers } from "../../fakes/auth";
+import { enrolAgent, login, seedUsers, TEST_PASSWORD } from "../../fakes/auth";
 import { waitFor } from "../../fakes/bench";
 import { connectViewer, type Viewer } from "../../fakes/ui-viewer";
 import { calibrator, certificate, dmm } from "../../fakes/registry";
@@ -73,13 +73,13 @@ describe("three server processes on one PostgreSQL and one Redis", () => {
           // The keys (record log, certificates) are the platform's, not a process's: one folder.
           dataDir,
           cluster: { redisUrl: TEST_REDIS_URL, prefix },
-          auth: { loginLimit: { max: 1000, windowMs: 60_000 } },
+          auth: { loginLimit: { max: 5, windowMs: 60_000 } },
           sessions: { commandTimeoutMs: 5000 },
         }),
       );
     }
     await seedUsers(server(A));
-    for (const who of ["admin", "expert", "technician", "admin-b"]) {
+    for (const who of ["admin", "expert", "technician", "trainer", "admin-b"]) {
       tokens[who] = await login(server(A), who);
       userIds[who] = (await server(A).store.auth.userByUsername(who))!.id;
     }
@@ -184,4 +184,17 @@ describe("three server processes on one PostgreSQL and one Redis", () => {
     const liveBefore = expert.live.length;
     await waitFor("more live values at the expert", () => (expert.live.length > liveBefore + 10 ? true : undefined), 20_000);
   }, 90_000);
+
+  it("a sign-out at one process ends the person's sockets at another, and failed sign-ins at one lock the others", async () => {
+    const trainer = await viewer(B, "trainer");
+    let reason = "";
+    trainer.socket.once("disconnect", (r) => void (reason = r));
+    expect((await call(A, "trainer", "POST", "/api/auth/logout")).statusCode).toBe(200);
+    expect(await waitFor("the trainer's socket at B ended by the server", () => reason || undefined)).toBe("io server disconnect");
+
+    const signIn = (at: number, password: string) => server(at).app.inject({ method: "POST", url: "/api/auth/login", payload: { username: "trainee", password } });
+    for (let i = 0; i < 5; i++) expect((await signIn(A, "wrong-password")).statusCode).toBe(401);
+    // Told through Redis: B locks the pair (same address, same username) once it has heard.
+    await waitFor("process B refusing trainee after the failures at A", async () => ((await signIn(B, TEST_PASSWORD)).statusCode === 429 ? true : undefined));
+  });
 });
