@@ -3,11 +3,14 @@
 //     of values every 50 ms on its /agent socket's `live` event), beside a bare socket.io relay
 //     (_fanout-bare.ts) of the same payload at the same rate to 300 bare clients. The relay has the
 //     agent's hop too (sender socket -> server -> broadcast), so the ratio is what telecal adds.
-//  2. Memory per idle viewer: server RSS growth / N for N idle viewers, telecal vs the bare relay. Each
-//     server runs in a fresh child process of its own (_fanout-memory.ts, --expose-gc) so that neither
-//     reuses memory the other freed, and the viewers in another (_fanout-viewers.ts) so that their
-//     memory is not counted. Readings after a full GC, before and after N viewers connect, both after
-//     a warm-up wave of viewers has come and gone (lazily compiled code and pools are not per viewer).
+//  2. Memory per idle viewer, telecal vs the bare relay. Each server runs in a fresh child process of
+//     its own (_fanout-memory.ts, --expose-gc) so that neither reuses memory the other freed, and the
+//     viewers in another (_fanout-viewers.ts) so that their memory is not counted. Readings after a
+//     full GC, with 0, N/2 and N idle viewers connected, after a small warm-up wave has come and gone
+//     (lazily compiled code and pools are not per viewer). A fresh server's RSS holds several MB that
+//     start-up touched and GC freed; the first viewers fill that without RSS moving (1000 viewers
+//     may not move it at all), so RSS per viewer is the growth from N/2 to N over N/2, the whole
+//     growth over N shown beside it; V8 heap + external growth over N is exact and shown too.
 //  3. The same 300 viewers spread round-robin over three server processes (three startServer in this
 //     process, one PostgreSQL database, one Redis key prefix; the agent on the first), beside 1.
 //  4. Fan-in: 100 agents x 8 channels x 10 Hz, round-robin over the three (_fanout-agents.ts), 10 s
@@ -45,7 +48,7 @@ const LIVE_TICKS = (QUICK ? 2 : 10) * (1000 / TICK_MS);
 const WARMUP_TICKS = 1000 / TICK_MS;
 /** A value not at its viewer this long after the window's last tick counts as lost. */
 const GRACE_MS = 3000;
-const IDLE_VIEWERS = QUICK ? 50 : 500;
+const IDLE_VIEWERS = QUICK ? 200 : 2000;
 /** Few: the memory they leave behind is reused by the N measured ones, unseen in RSS. */
 const WARMUP_VIEWERS = 10;
 const PROCESSES = 3;
@@ -132,8 +135,17 @@ async function bareLive(viewers: Child<ViewerCalls>): Promise<LiveResult> {
   }
 }
 
+interface PerViewer {
+  /** RSS growth from N/2 to N viewers, per viewer. */
+  rss: number;
+  /** RSS growth from 0 to N, per viewer. */
+  rssWhole: number;
+  /** V8 heap + external growth from 0 to N, per viewer. */
+  heap: number;
+}
+
 /** Server memory growth per idle viewer (bytes), in a fresh server process. */
-async function idleMemory(viewers: Child<ViewerCalls>, kind: "telecal" | "bare"): Promise<{ rss: number; heap: number }> {
+async function idleMemory(viewers: Child<ViewerCalls>, kind: "telecal" | "bare"): Promise<PerViewer> {
   const server = child<MemoryCalls>("memory", true);
   try {
     const { url, auth } = await server.call("start", kind);
@@ -141,11 +153,18 @@ async function idleMemory(viewers: Child<ViewerCalls>, kind: "telecal" | "bare")
     await viewers.call("open", { urls: [url], count: WARMUP_VIEWERS, auth, ready });
     await viewers.call("close", null);
     const before = await server.call("measure", { viewers: 0 });
-    await viewers.call("open", { urls: [url], count: IDLE_VIEWERS, auth, ready });
+    const half = IDLE_VIEWERS / 2;
+    await viewers.call("open", { urls: [url], count: half, auth, ready });
+    const middle = await server.call("measure", { viewers: half });
+    await viewers.call("open", { urls: [url], count: half, auth, ready });
     const after = await server.call("measure", { viewers: IDLE_VIEWERS });
     await viewers.call("close", null);
     await server.call("stop", null);
-    return { rss: (after.rss - before.rss) / IDLE_VIEWERS, heap: (after.heap - before.heap) / IDLE_VIEWERS };
+    return {
+      rss: (after.rss - middle.rss) / half,
+      rssWhole: (after.rss - before.rss) / IDLE_VIEWERS,
+      heap: (after.heap - before.heap) / IDLE_VIEWERS,
+    };
   } finally {
     await server.exit();
   }
@@ -188,7 +207,7 @@ const viewers = child<ViewerCalls>("viewers");
 
 let one: LiveResult & { connectS: number };
 let bare: LiveResult;
-let memory: { telecal: { rss: number; heap: number }; bare: { rss: number; heap: number } };
+let memory: { telecal: PerViewer; bare: PerViewer };
 let three: LiveResult & { connectS: number };
 let fan: Awaited<ReturnType<typeof fanIn>>;
 try {
@@ -252,8 +271,9 @@ console.log(row("figure", "telecal", "baseline", "ratio", "aim"));
 console.log(row("live p50, 1 process (baseline: bare relay)", ms(one.latency.p50), ms(bare.latency.p50), ratio(one.latency.p50, bare.latency.p50), "<= 1.3x bare"));
 console.log(row("live p99, 1 process (baseline: bare relay)", ms(one.latency.p99), ms(bare.latency.p99), ratio(one.latency.p99, bare.latency.p99), "<= 50 ms, <= 1.3x bare"));
 console.log(row("live values lost, 1 process / expected", lost(one), lost(bare), "", "0"));
-console.log(row(`memory per idle viewer, RSS (N = ${IDLE_VIEWERS})`, kb(memory.telecal.rss), kb(memory.bare.rss), ratio(memory.telecal.rss, memory.bare.rss), "<= 25 KB"));
-console.log(row("memory per idle viewer, V8 heap + external", kb(memory.telecal.heap), kb(memory.bare.heap), ratio(memory.telecal.heap, memory.bare.heap), ""));
+console.log(row(`memory/idle viewer, RSS, ${IDLE_VIEWERS / 2}->${IDLE_VIEWERS} (bare)`, kb(memory.telecal.rss), kb(memory.bare.rss), ratio(memory.telecal.rss, memory.bare.rss), "<= 25 KB"));
+console.log(row(`memory/idle viewer, RSS, 0->${IDLE_VIEWERS} (bare)`, kb(memory.telecal.rssWhole), kb(memory.bare.rssWhole), ratio(memory.telecal.rssWhole, memory.bare.rssWhole), ""));
+console.log(row(`memory/idle viewer, V8 heap + external, 0->${IDLE_VIEWERS}`, kb(memory.telecal.heap), kb(memory.bare.heap), ratio(memory.telecal.heap, memory.bare.heap), ""));
 console.log(row(`live p50, ${PROCESSES} processes (baseline: 1 process)`, ms(three.latency.p50), ms(one.latency.p50), ratio(three.latency.p50, one.latency.p50), ""));
 console.log(row(`live p99, ${PROCESSES} processes (baseline: 1 process)`, ms(three.latency.p99), ms(one.latency.p99), ratio(three.latency.p99, one.latency.p99), "<= 50 ms"));
 console.log(row(`live values lost, ${PROCESSES} processes / expected`, lost(three), lost(one), "", "0"));

@@ -23,8 +23,10 @@ export function startCommand(program: Command): void {
     "127.0.0.1",
   ).action(async (opts: ServerCliOptions) => {
     const databaseGiven = opts.database !== undefined || Boolean(process.env["DATABASE_URL"]);
-    const freshDataDir = !databaseGiven && !existsSync(join(resolve(opts.dataDir), DATABASE_FILE));
+    const newDataDir = !existsSync(join(resolve(opts.dataDir), DATABASE_FILE));
     const { server, dataDir, database } = await runServer({ ...opts, demo: true });
+    // The demo people, registry and job: in a new data dir, or in a database (--database) with no users yet.
+    const freshDataDir = databaseGiven ? (await server.store.auth.userCount()) === 0 : newDataDir;
     if (freshDataDir) await createDemoUsers(server);
     // The demo agent runs in this process, enrolled directly through the store with a device key
     // made for this run; its outbox and job journals live in the data dir, so a restart resumes a job.

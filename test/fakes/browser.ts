@@ -9,13 +9,13 @@ export const SCREENSHOTS = join(import.meta.dirname, "..", "output");
  * A new browser context signed in through the sign-in page, at the dashboard, laptop-sized.
  * `prepare` runs on the page before it loads anything (to route its socket, say).
  */
-export async function signIn(browser: Browser, url: string, username: string, prepare?: (page: Page) => Promise<void>): Promise<Page> {
+export async function signIn(browser: Browser, url: string, username: string, prepare?: (page: Page) => Promise<void>, password = TEST_PASSWORD): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
   await prepare?.(page);
   await page.goto(url);
   await page.getByTestId("sign-in-username").fill(username);
-  await page.getByTestId("sign-in-password").fill(TEST_PASSWORD);
+  await page.getByTestId("sign-in-password").fill(password);
   await page.getByTestId("sign-in-submit").click();
   await page.getByTestId("dashboard").waitFor({ timeout: 15_000 });
   return page;
