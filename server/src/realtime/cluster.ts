@@ -20,7 +20,7 @@ export interface ClusterLink {
 }
 
 /**
- * Connects to Redis for socket.io's Redis Streams adapter (ADR 0007): a broadcast from any process
+ * Connects to Redis for socket.io's Redis Streams adapter (docs/adr/0006-cluster-on-redis-streams.md): a broadcast from any process
  * reaches the sockets of all of them, and a process that was away reads on from its offset in the
  * stream rather than losing what was published meanwhile.
  */
