@@ -106,11 +106,10 @@ describe("three telecal server processes behind nginx, one of them killed", () =
     databaseUrl = await databases.fresh();
     // The platform's users, bench and job, made once in the database the processes will share.
     const seed = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null, databaseUrl, dataDir });
-    let credential: string;
-    let deviceKey: Awaited<ReturnType<typeof enrolAgent>>["deviceKey"];
+    let enrolled: Awaited<ReturnType<typeof enrolAgent>> | undefined;
     try {
       await seedUsers(seed);
-      ({ auth: credential, deviceKey } = await enrolAgent(seed, "bench-a", "org-a"));
+      enrolled = await enrolAgent(seed, "bench-a", "org-a");
       const admin = await seed.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: "admin", password: TEST_PASSWORD } });
       const adminToken = admin.json<{ token: string }>().token;
       const created = async (url: string, payload: object, token = adminToken) => {
@@ -149,7 +148,7 @@ describe("three telecal server processes behind nginx, one of them killed", () =
         { id: "dmm1", driver: "keysight-34465a", role: "uut", transport: { type: "tcp", host: "127.0.0.1", port: sims[1]!.port }, intervalMs: 200 },
       ],
     });
-    agent = new Agent(config, silentLogger, undefined, { credential: credential!, deviceKey: deviceKey! });
+    agent = new Agent(config, silentLogger, undefined, { credential: enrolled.auth, deviceKey: enrolled.deviceKey });
     agent.commands.onApplied((a) => applied.push(a));
     agent.start();
     await waitFor("agent bench-a online at a process behind nginx", () => agentAt(), 60_000);
