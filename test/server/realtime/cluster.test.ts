@@ -2,19 +2,17 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Agent, AgentConfig, type AppliedCommand, getSimDefinition, InstrumentSimulator, serveTcp, type SimServer, silentLogger } from "@telecal/agent";
+import type { Agent, AppliedCommand, InstrumentSimulator } from "@telecal/agent";
 import { type Lease, type LiveValue, type Reply, type SessionState, streamRef } from "@telecal/protocols";
 import { startServer, type TelecalServer } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enrolAgent, login, seedUsers, TEST_PASSWORD } from "../../fakes/auth";
 import { waitFor } from "../../fakes/bench";
+import { type BenchA, registerBenchA, startBenchA } from "../../fakes/bench-a";
 import { connectViewer, type Viewer } from "../../fakes/ui-viewer";
-import { calibrator, certificate, dmm } from "../../fakes/registry";
 import { TestDatabases } from "../../peers/postgres";
 import { dropPrefix, requireRedis, TEST_REDIS_URL } from "../../peers/redis";
 
-const DAY = 86_400_000;
-const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
 
 /**
  * Three server processes as one platform (each a startServer of its own, on one PostgreSQL database
@@ -28,11 +26,11 @@ describe("three server processes on one PostgreSQL and one Redis", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "telecal-cluster-"));
   const servers: TelecalServer[] = [];
   const viewers: Viewer[] = [];
-  const sims: SimServer[] = [];
   const tokens: Record<string, string> = {};
   const userIds: Record<string, string> = {};
   const ids: Record<string, string> = {};
-  const applied: AppliedCommand[] = [];
+  let bench: BenchA | undefined;
+  let applied: AppliedCommand[] = [];
   /** What the agent's own process relayed, in order: the values every viewer must get. */
   const relayed: LiveValue[] = [];
   let agent: Agent;
@@ -83,36 +81,20 @@ describe("three server processes on one PostgreSQL and one Redis", () => {
       tokens[who] = await login(server(A), who);
       userIds[who] = (await server(A).store.auth.userByUsername(who))!.id;
     }
-    const { auth: credential, deviceKey } = await enrolAgent(server(A), "bench-a", "org-a");
-    const lab = await created(A, "admin", "/api/labs", { name: "A 电学室" });
-    ids["cal"] = await created(A, "admin", "/api/instruments", calibrator(lab, "A-CAL", { agentId: "bench-a", agentInstrumentId: "cal1" }));
-    ids["dmm"] = await created(A, "admin", "/api/instruments", { ...dmm(lab, "A-DMM"), agentId: "bench-a", agentInstrumentId: "dmm1" });
-    await created(A, "admin", `/api/instruments/${ids["cal"]}/certificates`, certificate("A-1", isoDay(-30), isoDay(300)));
-    jobId = await created(B, "technician", "/api/jobs", { procedureId: "dmm-dcv-jjf1587", agentId: "bench-a", binding: { calibrator: ids["cal"], dmm: ids["dmm"] }, technician: "technician", expert: "expert" });
-
-    calSim = new InstrumentSimulator(getSimDefinition("fluke-5522a"));
-    sims.push(await serveTcp(calSim, "127.0.0.1", 0));
-    sims.push(await serveTcp(new InstrumentSimulator(getSimDefinition("keysight-34465a")), "127.0.0.1", 0));
+    const enrolled = await enrolAgent(server(A), "bench-a", "org-a");
+    // The job is made at B, the rest at A: each process reads what the others wrote.
+    const made = await registerBenchA((who, url, payload) => created(who === "technician" ? B : A, who, url, payload));
+    ids["cal"] = made.cal;
+    jobId = made.jobId;
     server(C).hub.onLive((values) => relayed.push(...values));
-    const config = AgentConfig.parse({
-      version: 1,
-      server: { url: server(C).url },
-      agent: { id: "bench-a", name: "A 县电学室" },
-      instruments: [
-        { id: "cal1", driver: "fluke-5522a", role: "reference", transport: { type: "tcp", host: "127.0.0.1", port: sims[0]!.port }, intervalMs: 200, remoteControl: true },
-        { id: "dmm1", driver: "keysight-34465a", role: "uut", transport: { type: "tcp", host: "127.0.0.1", port: sims[1]!.port }, intervalMs: 200 },
-      ],
-    });
-    agent = new Agent(config, silentLogger, undefined, { credential, deviceKey });
-    agent.commands.onApplied((a) => applied.push(a));
-    agent.start();
+    bench = await startBenchA(server(C).url, enrolled, 200);
+    ({ agent, calSim, applied } = bench);
     await waitFor("agent bench-a online at process C", () => (server(C).hub.summaries().some((a) => a.agentId === "bench-a" && a.online) ? true : undefined), 30_000);
   }, 120_000);
 
   afterAll(async () => {
     for (const v of viewers) v.socket.close();
-    await agent?.stop();
-    for (const s of sims) await s.close();
+    await bench?.close();
     for (const s of servers) await s.close();
     await databases.dropAll();
     await dropPrefix(prefix);

@@ -2,22 +2,20 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Agent, AgentConfig, type AppliedCommand, getSimDefinition, InstrumentSimulator, serveTcp, type SimServer, silentLogger } from "@telecal/agent";
+import type { Agent, InstrumentSimulator } from "@telecal/agent";
 import type { Lease, Reply, SessionState } from "@telecal/protocols";
 import { startServer, Store } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enrolAgent, seedUsers, TEST_PASSWORD } from "../../fakes/auth";
+import { enrolAgent, login, seedUsers, TEST_PASSWORD } from "../../fakes/auth";
 import { waitFor } from "../../fakes/bench";
+import { type BenchA, registerBenchA, startBenchA } from "../../fakes/bench-a";
 import { runTelecal, type Running } from "../../fakes/cli";
-import { calibrator, certificate, dmm } from "../../fakes/registry";
 import { connectViewer, type Viewer } from "../../fakes/ui-viewer";
 import { type Nginx, startNginx } from "../../peers/nginx";
 import { freePort } from "../../peers/ports";
 import { TestDatabases } from "../../peers/postgres";
 import { dropPrefix, requireRedis, TEST_REDIS_URL } from "../../peers/redis";
 
-const DAY = 86_400_000;
-const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
 const READY = /telecal server at (http:\/\/\S+)/;
 
 /** One `telecal server` process of the platform, on its own port. */
@@ -51,9 +49,8 @@ describe("three telecal server processes behind nginx, one of them killed", () =
   const dataDir = mkdtempSync(join(tmpdir(), "telecal-failover-"));
   const procs: Proc[] = [];
   const viewers: Viewer[] = [];
-  const sims: SimServer[] = [];
   const tokens: Record<string, string> = {};
-  const applied: AppliedCommand[] = [];
+  let bench: BenchA | undefined;
   let databaseUrl: string;
   let nginx: Nginx;
   let agent: Agent;
@@ -110,19 +107,12 @@ describe("three telecal server processes behind nginx, one of them killed", () =
     try {
       await seedUsers(seed);
       enrolled = await enrolAgent(seed, "bench-a", "org-a");
-      const admin = await seed.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: "admin", password: TEST_PASSWORD } });
-      const adminToken = admin.json<{ token: string }>().token;
-      const created = async (url: string, payload: object, token = adminToken) => {
-        const res = await seed.app.inject({ method: "POST", url, headers: { authorization: `Bearer ${token}` }, payload });
-        if (res.statusCode !== 201) throw new Error(`POST ${url}: ${res.statusCode} ${res.body}`);
+      const seedTokens = { admin: await login(seed, "admin"), technician: await login(seed, "technician") };
+      ({ cal: calId, jobId } = await registerBenchA(async (who, url, payload) => {
+        const res = await seed.app.inject({ method: "POST", url, headers: { authorization: `Bearer ${seedTokens[who as keyof typeof seedTokens]}` }, payload });
+        if (res.statusCode !== 201) throw new Error(`${who} POST ${url}: ${res.statusCode} ${res.body}`);
         return res.json<{ id: string }>().id;
-      };
-      const lab = await created("/api/labs", { name: "A 电学室" });
-      calId = await created("/api/instruments", calibrator(lab, "A-CAL", { agentId: "bench-a", agentInstrumentId: "cal1" }));
-      const dmmId = await created("/api/instruments", { ...dmm(lab, "A-DMM"), agentId: "bench-a", agentInstrumentId: "dmm1" });
-      await created(`/api/instruments/${calId}/certificates`, certificate("A-1", isoDay(-30), isoDay(300)));
-      const tech = await seed.app.inject({ method: "POST", url: "/api/auth/login", payload: { username: "technician", password: TEST_PASSWORD } });
-      jobId = await created("/api/jobs", { procedureId: "dmm-dcv-jjf1587", agentId: "bench-a", binding: { calibrator: calId, dmm: dmmId }, technician: "technician", expert: "expert" }, tech.json<{ token: string }>().token);
+      }));
       expertId = (await seed.store.auth.userByUsername("expert"))!.id;
     } finally {
       await seed.close();
@@ -136,28 +126,14 @@ describe("three telecal server processes behind nginx, one of them killed", () =
       tokens[who] = ((await res.json()) as { token: string }).token;
     }
 
-    calSim = new InstrumentSimulator(getSimDefinition("fluke-5522a"));
-    sims.push(await serveTcp(calSim, "127.0.0.1", 0));
-    sims.push(await serveTcp(new InstrumentSimulator(getSimDefinition("keysight-34465a")), "127.0.0.1", 0));
-    const config = AgentConfig.parse({
-      version: 1,
-      server: { url: nginx.url },
-      agent: { id: "bench-a", name: "A 县电学室" },
-      instruments: [
-        { id: "cal1", driver: "fluke-5522a", role: "reference", transport: { type: "tcp", host: "127.0.0.1", port: sims[0]!.port }, intervalMs: 200, remoteControl: true },
-        { id: "dmm1", driver: "keysight-34465a", role: "uut", transport: { type: "tcp", host: "127.0.0.1", port: sims[1]!.port }, intervalMs: 200 },
-      ],
-    });
-    agent = new Agent(config, silentLogger, undefined, { credential: enrolled.auth, deviceKey: enrolled.deviceKey });
-    agent.commands.onApplied((a) => applied.push(a));
-    agent.start();
+    bench = await startBenchA(nginx.url, enrolled, 200);
+    ({ agent, calSim } = bench);
     await waitFor("agent bench-a online at a process behind nginx", () => agentAt(), 60_000);
   }, 240_000);
 
   afterAll(async () => {
     for (const v of viewers) v.socket.close();
-    await agent?.stop();
-    for (const s of sims) await s.close();
+    await bench?.close();
     await nginx?.stop();
     for (const p of procs) await p.running.stop();
     await databases.dropAll();

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { Agent, AgentConfig, type AppliedCommand, getSimDefinition, InstrumentSimulator, serveTcp, type SimServer, silentLogger } from "@telecal/agent";
+import type { Agent, AppliedCommand, InstrumentSimulator } from "@telecal/agent";
 import {
   type Annotation,
   type ChatMessage,
@@ -16,12 +16,10 @@ import { io, type Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enrolAgent, login, seedUsers } from "../../fakes/auth";
 import { waitFor } from "../../fakes/bench";
+import { type BenchA, registerBenchA, startBenchA } from "../../fakes/bench-a";
 import { BIN } from "../../fakes/cli";
-import { calibrator, certificate, dmm } from "../../fakes/registry";
 import { emitAck } from "../../fakes/acks";
 
-const DAY = 86_400_000;
-const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * DAY).toISOString().slice(0, 10);
 
 /** Chat messages a user may send in the suite's rate-limit window. */
 const CHAT_MAX = 8;
@@ -55,8 +53,8 @@ export function sessionsSuite(name: string, database: () => Promise<{ databaseUr
   describe(`live sessions on ${name}`, () => {
     let server: TelecalServer;
     let verifyArgs: string[];
+    let bench: BenchA | undefined;
     let agent: Agent;
-    const sims: SimServer[] = [];
     let calSim: InstrumentSimulator;
     const tokens: Partial<Record<Who, string>> = {};
     const userIds: Partial<Record<Who, string>> = {};
@@ -64,7 +62,7 @@ export function sessionsSuite(name: string, database: () => Promise<{ databaseUr
     const clients: Client[] = [];
     /** The latest joined client of each user. */
     const named: Partial<Record<Who, Client>> = {};
-    const applied: AppliedCommand[] = [];
+    let applied: AppliedCommand[] = [];
     let jobId: string;
     let agentStopped = false;
 
@@ -137,35 +135,19 @@ export function sessionsSuite(name: string, database: () => Promise<{ databaseUr
         tokens[who] = await login(server, who);
         userIds[who] = (await server.store.auth.userByUsername(who))!.id;
       }
-      const { auth: credential, deviceKey } = await enrolAgent(server, "bench-a", "org-a");
-      const lab = (await created("admin", "/api/labs", { name: "A 电学室" })).id;
-      ids["cal"] = (await created("admin", "/api/instruments", calibrator(lab, "A-CAL", { agentId: "bench-a", agentInstrumentId: "cal1" }))).id;
-      ids["dmm"] = (await created("admin", "/api/instruments", { ...dmm(lab, "A-DMM"), agentId: "bench-a", agentInstrumentId: "dmm1" })).id;
-      await created("admin", `/api/instruments/${ids["cal"]}/certificates`, certificate("A-1", isoDay(-30), isoDay(300)));
-      jobId = (await created("technician", "/api/jobs", { procedureId: "dmm-dcv-jjf1587", agentId: "bench-a", binding: { calibrator: ids["cal"], dmm: ids["dmm"] }, technician: "technician", expert: "expert" })).id;
-
-      calSim = new InstrumentSimulator(getSimDefinition("fluke-5522a"));
-      sims.push(await serveTcp(calSim, "127.0.0.1", 0));
-      sims.push(await serveTcp(new InstrumentSimulator(getSimDefinition("keysight-34465a")), "127.0.0.1", 0));
-      const config = AgentConfig.parse({
-        version: 1,
-        server: { url: server.url },
-        agent: { id: "bench-a", name: "A 县电学室" },
-        instruments: [
-          { id: "cal1", driver: "fluke-5522a", role: "reference", transport: { type: "tcp", host: "127.0.0.1", port: sims[0]!.port }, intervalMs: 500, remoteControl: true },
-          { id: "dmm1", driver: "keysight-34465a", role: "uut", transport: { type: "tcp", host: "127.0.0.1", port: sims[1]!.port }, intervalMs: 500 },
-        ],
-      });
-      agent = new Agent(config, silentLogger, undefined, { credential, deviceKey });
-      agent.commands.onApplied((a) => applied.push(a));
-      agent.start();
+      const enrolled = await enrolAgent(server, "bench-a", "org-a");
+      const made = await registerBenchA(async (who, url, payload) => (await created(who as Who, url, payload)).id);
+      ids["cal"] = made.cal;
+      ids["dmm"] = made.dmm;
+      jobId = made.jobId;
+      bench = await startBenchA(server.url, enrolled, 500);
+      ({ agent, calSim, applied } = bench);
       await waitFor("agent bench-a online", () => (server.hub.summaries().some((a) => a.agentId === "bench-a" && a.online) ? true : undefined));
     }, 60_000);
 
     afterAll(async () => {
       for (const c of clients) c.socket.close();
-      if (!agentStopped) await agent?.stop();
-      for (const s of sims) await s.close();
+      await bench?.close(agentStopped);
       await server?.close();
       await done();
     });
