@@ -8,7 +8,7 @@ import { batchSigningBytes, type HelloAccepted, NAMESPACE, type ReadingBatch, ty
 import { MAX_BATCH } from "@telecal/agent/uplink/uplink";
 import { io, type Socket } from "socket.io-client";
 import { serveCalls } from "./_fanout-child";
-import { benchHello, instrumentOf, streamOf } from "./_fanout-hello";
+import { benchHello, instrumentOf, streamOf } from "./_hello";
 import { summarise } from "./_stats";
 
 export interface FanInAgent {

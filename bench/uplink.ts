@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AgentHello, NAMESPACE, PROTOCOL_VERSION, ReadingBatch } from "@telecal/protocols";
+import { NAMESPACE, ReadingBatch } from "@telecal/protocols";
 import { MAX_BATCH } from "@telecal/agent/uplink/uplink";
 import { startServer } from "@telecal/server";
 import Database from "better-sqlite3";
@@ -18,29 +18,13 @@ import { agentNow } from "@telecal/agent/uplink/clock-sync";
 import { Outbox } from "@telecal/agent/uplink/outbox";
 import { Uplink } from "@telecal/agent/uplink/uplink";
 import { enrolAgent, login, seedUsers, signBatch } from "../test/fakes/auth";
+import { benchHello } from "./_hello";
 import { summarise } from "./_stats";
 
 const CHANNELS = 8;
 const RATE_HZ = 10;
 const LIVE_SECONDS = 10;
 const BACKLOG = CHANNELS * RATE_HZ * 3600;
-
-const hello = (agentId: string, channels: number): AgentHello => ({
-  protocol: PROTOCOL_VERSION,
-  agentId,
-  name: "bench lab",
-  software: "bench",
-  instruments: Array.from({ length: channels }, (_, i) => ({
-    id: `ch${i}`,
-    driver: "keysight-34465a",
-    role: "uut" as const,
-    maker: "",
-    model: "",
-    serial: "",
-    firmware: "",
-    streams: [{ id: `ch${i}.dcv`, quantity: "voltage", unit: "V" }],
-  })),
-});
 
 const dataDir = mkdtempSync(join(tmpdir(), "telecal-bench-"));
 const server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null, dataDir });
@@ -75,7 +59,7 @@ async function measureLive(ui: Socket, send: (channel: number, t: number) => voi
 async function agentUplink(agentId: string, outboxFile: string, channels: number): Promise<{ uplink: Uplink; outbox: Outbox }> {
   const { auth, deviceKey } = await enrolAgent(server, agentId);
   const outbox = new Outbox({ file: outboxFile, log: silentLogger, onCommit: () => uplink.kick() });
-  const uplink: Uplink = new Uplink({ serverUrl: server.url, hello: () => hello(agentId, channels), log: silentLogger, outbox, auth, deviceKey });
+  const uplink: Uplink = new Uplink({ serverUrl: server.url, hello: () => benchHello(agentId, channels), log: silentLogger, outbox, auth, deviceKey });
   return { uplink, outbox };
 }
 
@@ -120,7 +104,7 @@ progress("ingest");
 // the record log) vs bare SQLite, both in batches of the size the agent sends.
 const ingestAgent = "bench-ingest";
 const { deviceKey: ingestKey } = await enrolAgent(server, ingestAgent);
-await server.store.announce(hello(ingestAgent, CHANNELS));
+await server.store.announce(benchHello(ingestAgent, CHANNELS));
 const BATCH = MAX_BATCH;
 const batches: unknown[] = [];
 for (let first = 0; first < BACKLOG / CHANNELS; first += BATCH) {

@@ -1,4 +1,4 @@
-// The hello of the fanout bench's agents: `channels` DMMs of one DC-voltage stream each, as bench/uplink.ts announces them.
+// The hello of the benches' agents: `channels` DMMs of one DC-voltage stream each.
 import { type AgentHello, PROTOCOL_VERSION } from "@telecal/protocols";
 
 export const instrumentOf = (channel: number) => `ch${channel}`;
