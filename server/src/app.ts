@@ -90,6 +90,8 @@ export interface ServerOptions {
   trustProxy?: readonly string[];
   /** How often viewers' organisation rooms are read again from the registry (default one minute). */
   roomRefreshMs?: number;
+  /** Live messages an agent socket may send per second (default AGENT_LIVE_PER_SECOND); more are dropped. */
+  agentLivePerSecond?: number;
   /**
    * Several server processes as one platform: their Redis (and one PostgreSQL as the store). Each
    * process serves its own sockets; rooms, broadcasts and what one process knows reach the others.
@@ -203,7 +205,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   guardUiNamespace(io.of(NAMESPACE.ui), auth, app.log, {});
   guardAgentNamespace(io.of(NAMESPACE.agent), auth, app.log);
   guardDefaultNamespace(io.of("/"), app.log);
-  attachAgentNamespace(io, hub, app.log, jobs);
+  attachAgentNamespace(io, hub, app.log, jobs, options.agentLivePerSecond);
   // An agent hears of its job as soon as it is created or moves on, not at its next hello.
   // Only the job that changed is read and sent; the whole list goes with each hello.
   const offJobs = jobs.onChange((agentId, jobId) => {

@@ -19,5 +19,5 @@ export * from "./certificates/index";
 export { LeaseBook, checkCommand, type LeaseRow } from "./realtime/sessions/leases";
 export { sessionRoom } from "./realtime/sessions/registry";
 export { currentAnnotations } from "./realtime/sessions/annotations";
-export { agentRoom } from "./realtime/agent-namespace";
+export { AGENT_LIVE_PER_SECOND, agentRoom } from "./realtime/agent-namespace";
 export { checkRtcOptions, DEFAULT_TURN_TTL_SECONDS, type RtcOptions, rtcConfigFor, rtcOptionsFromEnv, turnCredential } from "./realtime/rtc-ice-config";

@@ -16,10 +16,18 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Namespace, Server } from "socket.io";
 import type { JobService } from "../jobs/service";
 import type { Hub } from "./hub";
+import { RateLimiter } from "../auth/rate-limit";
 import { answerClock } from "./clock";
 import { answer, errorBody } from "./reply";
 
 const KNOWN_EVENTS = new Set<string>(["hello", "readings", "clock", "live", "job-event"]);
+
+/**
+ * Live messages one agent socket may send per second: the protocol's one per 100 ms (LIVE_TICK_MS)
+ * twice over, for jitter. Beyond it they are dropped: a faulty or hostile agent cannot make the
+ * server relay at its own rate to every viewer (and to every other process of a cluster).
+ */
+export const AGENT_LIVE_PER_SECOND = 20;
 
 /** The room of one agent's sockets: what is meant for the agent (its jobs) is sent there. */
 export function agentRoom(agentId: string): string {
@@ -30,11 +38,13 @@ export function agentRoom(agentId: string): string {
  * /agent: a lab agent says hello (protocol version, instruments), then streams reading batches.
  * Every payload is parsed here; a bad one is answered with a registry code and the socket stays up.
  */
-export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogger, jobs?: JobService): void {
+export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogger, jobs?: JobService, livePerSecond = AGENT_LIVE_PER_SECOND): void {
   const nsp = io.of(NAMESPACE.agent) as unknown as Namespace<AgentToServerEvents, ServerToAgentEvents>;
+  const liveLimit = new RateLimiter(livePerSecond, 1000);
   nsp.on("connection", (socket) => {
     let agentId: string | null = null;
     const problem = (error: ErrorBody) => socket.emit("problem", error);
+    let refusedUntil = 0;
 
     socket.onAny((event: string) => {
       if (!KNOWN_EVENTS.has(event)) {
@@ -48,6 +58,13 @@ export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogge
     // Live values are unacknowledged: a bad message is answered with a problem and dropped.
     socket.on("live", (raw: unknown) => {
       if (agentId === null) return problem(new TelecalError("TC_ERR_HELLO_REQUIRED", { event: "live" }).toBody());
+      const wait = liveLimit.hit(socket.id);
+      if (wait > 0) {
+        // Dropped, told once per window: a refusal per message would flood back at the same rate.
+        if (Date.now() >= refusedUntil) problem(new TelecalError("TC_ERR_SOCKET_RATE_LIMITED", { what: "live messages", seconds: wait }).toBody());
+        refusedUntil = Date.now() + wait * 1000;
+        return;
+      }
       const parsed = AgentLiveValues.safeParse(raw);
       if (!parsed.success) return problem(validationError("live values", parsed.error).toBody());
       hub.relayLive(agentId, parsed.data);

@@ -49,7 +49,9 @@ describe("live values on loopback", () => {
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null });
+    // The slow-viewer test sends ticks as fast as it can: no drop at the agent's limit here
+    // (agent-live-limit.test.ts tests that limit).
+    server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null, agentLivePerSecond: 1_000_000 });
     await seedUsers(server);
     token = await login(server, "technician");
   });
