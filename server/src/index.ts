@@ -14,7 +14,8 @@ export { getProcedure, loadProcedures, SHIPPED_PROCEDURES_DIR } from "./procedur
 export { DEFAULT_DUE_SOON_DAYS, daysBetween, usabilityOf, utcDay } from "./registry/due-dates";
 export { RegistryRepository } from "./registry/repository";
 export { REGISTRY_STREAM, type RegistryOptions, RegistryService } from "./registry/service";
-export { JobService, jobStream } from "./jobs/service";
+export { JobService } from "./jobs/service";
+export { jobStream } from "./jobs/stream";
 export * from "./certificates/index";
 export { LeaseBook, checkCommand, type LeaseRow } from "./realtime/sessions/leases";
 export { sessionRoom } from "./realtime/sessions/registry";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import {
   canonicalJson,
-  CertificateData,
+  type CertificateData,
   type CertificateSummary,
   type IssueCertificateRequest,
   type IssuedCertificate,
@@ -9,7 +9,6 @@ import {
   type WellKnownKeys,
   TelecalError,
   type UserInfo,
-  validationError,
 } from "@telecal/protocols";
 import type { Kysely } from "kysely";
 import type { AuthRepository } from "../auth/auth-repository";
@@ -18,11 +17,13 @@ import { appendRecord } from "../records/log";
 import { recordsDb } from "../records/schema";
 import type { DialectName } from "../store/db";
 import type { Schema } from "../store/schema";
+import { type CertificateCheckpoint, checkpointCovering, checkpointNow } from "./checkpoint";
 import { documentKindOf } from "./document-kind";
+import { certificateData, type Draft, jobDraft, requestedDraft } from "./draft";
 import { jobCertificateFields } from "./from-job";
-import { issueFiles } from "./issue-files";
+import { type CertificateFiles, issueFiles } from "./issue-files";
 import { checkAgainstIssuer, type IssuerVerdict } from "./issuer-check";
-import { reportedRow } from "./reported-values";
+import { certificatePeople } from "./people";
 import type { CertificatesTable } from "./schema";
 import type { SignerKeys } from "./signer-keys";
 import { sha256Hex as sha } from "./signature";
@@ -62,69 +63,57 @@ export class CertificateService {
   }
 
   private async issueNow(approver: UserInfo, request: IssueCertificateRequest, now: number): Promise<IssuedCertificate> {
-    const old = request.replaces === undefined ? undefined : await this.row(request.replaces);
-    if (request.replaces !== undefined && (!old || old.organisation_id !== approver.organisation.id)) throw new TelecalError("TC_ERR_CERT_NOT_FOUND", { id: request.replaces });
-    if (old && old.status !== "valid") throw new TelecalError("TC_ERR_CERT_STATE", { id: old.id, status: old.status, what: "amended" });
-    // What only the server says is never taken from the request: an amendment is named by `replaces` alone.
-    const { replaces: _claimed, ...given } = request.data;
-    void _claimed;
-    let draft = given as Record<string, unknown> & { people?: Record<string, unknown>; records?: Record<string, unknown>; dates?: Record<string, unknown>; results?: unknown };
-    let jobCheckpoint: { treeSize: number; rootHash: string; keyId: string } | undefined;
-    if (request.job !== undefined) {
-      // One valid certificate per job: another is an amendment of it, and an amendment stays with its job.
-      const current = await this.db.selectFrom("certificates").select(["id", "number"]).where("job_id", "=", request.job).where("status", "=", "valid").executeTakeFirst();
-      if (current && current.id !== old?.id) throw new TelecalError("TC_ERR_CERT_STATE", { id: current.number, status: `the valid certificate of job ${request.job}`, what: "issued again (amend it: give `replaces`)" });
-      if (old && old.job_id !== request.job) throw new TelecalError("TC_ERR_CERT_STATE", { id: old.number, status: old.job_id ? `of job ${old.job_id}` : "not issued from a job", what: `replaced by a certificate of job ${request.job}` });
-      // The checkpoint first, then the results from exactly the records under it: what a verifier reads.
-      await this.checkpoints.checkpoint();
-      const latest = await this.checkpoints.latest();
-      if (!latest) throw new TelecalError("TC_ERR_NO_CHECKPOINT");
-      jobCheckpoint = { treeSize: latest.treeSize, rootHash: latest.rootHash, keyId: latest.keyId };
-      // From a job, what its run and the registry say is never taken from the request.
-      const { job: _j, results: _r, records: _h, method: _m, mode: _o, procedure: _p, standards: _s, ...rest } = draft;
-      void [_j, _r, _h, _m, _o, _p, _s];
-      const f = await jobCertificateFields(this.db, request.job, approver, latest.treeSize);
-      // 校准员 and 核验员 are the job's people: a request may name them only as they are.
-      for (const [part, name, id] of [["calibrator", "校准员 calibrator (the job's technician)", f.calibratorId], ["checker", "核验员 checker (who approved the job's review)", f.checkerId]] as const) {
-        const given = draft.people?.[part];
-        if (given !== undefined && given !== id) throw new TelecalError("TC_ERR_CERT_PEOPLE", { part: name, username: typeof given === "string" ? given : JSON.stringify(given), reason: `a certificate of job ${f.job} names its ${part} from the job` });
-      }
-      draft = {
-        ...rest,
-        job: f.job,
-        mode: f.mode,
-        method: f.method,
-        procedure: f.procedure,
-        standards: f.standards,
-        results: f.results,
-        ...(f.item ? { item: f.item } : {}),
-        ...(f.environment ? { environment: f.environment } : {}),
-        dates: { ...draft.dates, performed: f.performed },
-        people: { calibrator: f.calibratorId, checker: f.checkerId },
-        records: { hashes: f.hashes },
-      };
-    } else if (draft["job"] !== undefined) {
-      throw new TelecalError("TC_ERR_VALIDATION", { what: "certificate data", issues: "job: name the job as the request's `job`, so that the server computes its results" });
-    }
-    const people = await this.people(approver, draft.people ?? {}, request.job !== undefined);
+    const old = await this.amended(approver, request.replaces);
+    let draft = requestedDraft(request);
+    let jobCheckpoint: CertificateCheckpoint | undefined;
+    if (request.job !== undefined) ({ draft, checkpoint: jobCheckpoint } = await this.fromJob(approver, request.job, draft, old));
+    const people = await certificatePeople(this.users, approver, draft.people ?? {}, request.job !== undefined);
     const hashes = Array.isArray(draft.records?.["hashes"]) ? (draft.records["hashes"] as unknown[]) : [];
-    const checkpoint = jobCheckpoint ?? (await this.checkpointCovering(hashes));
+    const checkpoint = jobCheckpoint ?? (await checkpointCovering(this.db, this.checkpoints, hashes));
     const id = `c${randomBytes(8).toString("hex")}`;
-    const candidate = {
-      ...draft,
-      id,
-      number: await this.nextNumber(now),
-      ...(old ? { replaces: { id: old.id, number: old.number } } : {}),
-      dates: { ...draft.dates, issued: today(now) },
-      people,
-      records: { hashes, checkpoint },
-    };
-    const parsed = CertificateData.safeParse(candidate);
-    if (!parsed.success) throw validationError("certificate data", parsed.error);
-    // Rows from a job are stated already (and a verifier recomputes exactly those); given rows are rounded here.
-    const data: CertificateData = request.job !== undefined ? parsed.data : { ...parsed.data, results: parsed.data.results.map(reportedRow) };
+    const number = await this.nextNumber(now);
+    const replaces = old ? { replaces: { id: old.id, number: old.number } } : {};
+    const data = certificateData(draft, { id, number, ...replaces, issued: today(now), people, hashes, checkpoint }, request.job !== undefined);
     const key = await this.signers.keyFor(approver.id, now);
     const files = await issueFiles(data, { person: data.people.approver, key }, this.publicBaseUrl(), now);
+    const row = await this.store(approver, data, files, { old, job: request.job, reason: request.reason, signerKeyId: key.publicKey.keyId, checkpoint, hashes }, now);
+    return { certificate: summaryOf(row), dcc: files.dcc.toString("base64"), pdf: files.pdf.zh.toString("base64"), pdfEn: files.pdf.en.toString("base64") };
+  }
+
+  /** The certificate a request amends (`replaces`): one of the approver's organisation, still valid. */
+  private async amended(approver: UserInfo, replaces: string | undefined): Promise<CertificatesTable | undefined> {
+    const old = replaces === undefined ? undefined : await this.row(replaces);
+    if (replaces !== undefined && (!old || old.organisation_id !== approver.organisation.id)) throw new TelecalError("TC_ERR_CERT_NOT_FOUND", { id: replaces });
+    if (old && old.status !== "valid") throw new TelecalError("TC_ERR_CERT_STATE", { id: old.id, status: old.status, what: "amended" });
+    return old;
+  }
+
+  /** The draft of a certificate of a job, with the checkpoint its results were computed under. */
+  private async fromJob(approver: UserInfo, job: string, draft: Draft, old: CertificatesTable | undefined): Promise<{ draft: Draft; checkpoint: CertificateCheckpoint }> {
+    // One valid certificate per job: another is an amendment of it, and an amendment stays with its job.
+    const current = await this.db.selectFrom("certificates").select(["id", "number"]).where("job_id", "=", job).where("status", "=", "valid").executeTakeFirst();
+    if (current && current.id !== old?.id) throw new TelecalError("TC_ERR_CERT_STATE", { id: current.number, status: `the valid certificate of job ${job}`, what: "issued again (amend it: give `replaces`)" });
+    if (old && old.job_id !== job) throw new TelecalError("TC_ERR_CERT_STATE", { id: old.number, status: old.job_id ? `of job ${old.job_id}` : "not issued from a job", what: `replaced by a certificate of job ${job}` });
+    // The checkpoint first, then the results from exactly the records under it: what a verifier reads.
+    const checkpoint = await checkpointNow(this.checkpoints);
+    const fields = await jobCertificateFields(this.db, job, approver, checkpoint.treeSize);
+    return { draft: jobDraft(draft, fields), checkpoint };
+  }
+
+  /**
+   * Stores the certificate, its files and the `issued` record (and, for an amendment, the old one
+   * marked amended and its `amended` record) in one transaction.
+   */
+  private async store(
+    approver: UserInfo,
+    data: CertificateData,
+    files: CertificateFiles,
+    /** `checkpoint` and `hashes` as given to the data, for the `issued` record. */
+    issue: { old: CertificatesTable | undefined; job: string | undefined; reason: string | undefined; signerKeyId: string; checkpoint: CertificateCheckpoint; hashes: unknown[] },
+    now: number,
+  ): Promise<CertificatesTable> {
+    const { old, checkpoint, hashes } = issue;
+    const id = data.id;
     const row: CertificatesTable = {
       id,
       number: data.number,
@@ -137,7 +126,7 @@ export class CertificateService {
       status: "valid",
       replaces: old?.id ?? null,
       replaced_by: null,
-      job_id: request.job ?? null,
+      job_id: issue.job ?? null,
       revoked_at: null,
       revoked_by: null,
       revoked_reason: null,
@@ -149,7 +138,7 @@ export class CertificateService {
       if (old) {
         const changed = await trx.updateTable("certificates").set({ status: "amended", replaced_by: id }).where("id", "=", old.id).where("status", "=", "valid").executeTakeFirst();
         if (Number(changed.numUpdatedRows) !== 1) throw new TelecalError("TC_ERR_CERT_STATE", { id: old.id, status: "no longer valid", what: "amended" });
-        await appendRecord(recordsDb(trx), this.dialect, { kind: "certificate", stream: certificateStream(old.id), actor: `user:${approver.id}`, payload: { event: "amended", id: old.id, replacedBy: id, reason: request.reason ?? "" } }, now);
+        await appendRecord(recordsDb(trx), this.dialect, { kind: "certificate", stream: certificateStream(old.id), actor: `user:${approver.id}`, payload: { event: "amended", id: old.id, replacedBy: id, reason: issue.reason ?? "" } }, now);
       }
       await trx.insertInto("certificates").values(row).execute();
       await trx
@@ -167,7 +156,7 @@ export class CertificateService {
           kind: "certificate",
           stream: certificateStream(id),
           actor: `user:${approver.id}`,
-          payload: { event: "issued", id, number: row.number, kind: row.kind, replaces: row.replaces, dccSha256: row.dcc_sha256, pdfSha256: row.pdf_sha256, pdfEnSha256: row.pdf_en_sha256, signerKeyId: key.publicKey.keyId, checkpoint, records: hashes },
+          payload: { event: "issued", id, number: row.number, kind: row.kind, replaces: row.replaces, dccSha256: row.dcc_sha256, pdfSha256: row.pdf_sha256, pdfEnSha256: row.pdf_en_sha256, signerKeyId: issue.signerKeyId, checkpoint, records: hashes },
         },
         now,
       );
@@ -175,7 +164,7 @@ export class CertificateService {
       if (err instanceof TelecalError) throw err;
       throw new TelecalError("TC_ERR_STORE_FAILED", { what: `certificate ${row.number}` }, { cause: err });
     });
-    return { certificate: summaryOf(row), dcc: files.dcc.toString("base64"), pdf: files.pdf.zh.toString("base64"), pdfEn: files.pdf.en.toString("base64") };
+    return row;
   }
 
   async revoke(by: UserInfo, id: string, reason: string, now = Date.now()): Promise<CertificateSummary> {
@@ -260,43 +249,6 @@ export class CertificateService {
 
   private async row(id: string): Promise<CertificatesTable | undefined> {
     return this.db.selectFrom("certificates").selectAll().where("id", "=", id).executeTakeFirst();
-  }
-
-  /**
-   * 校准员 and 核验员 are users of the approver's organisation (or, from a job, the job's own people:
-   * its expert may be of the supervising institute); the approver is the caller; three people.
-   */
-  private async people(approver: UserInfo, given: Record<string, unknown>, fromJob: boolean) {
-    const person = async (part: string, value: unknown) => {
-      const id = typeof value === "object" && value !== null ? (value as { id?: unknown }).id : value;
-      if (typeof id !== "string") throw new TelecalError("TC_ERR_CERT_PEOPLE", { part, username: "(none)", reason: "give the user id" });
-      const user = await this.users.user(id);
-      if (!user || (!fromJob && user.organisation.id !== approver.organisation.id)) throw new TelecalError("TC_ERR_CERT_PEOPLE", { part, username: id, reason: "no such user in the approver's organisation" });
-      return { id: user.id, name: user.displayName };
-    };
-    const calibrator = await person("校准员 calibrator", given["calibrator"]);
-    const checker = await person("核验员 checker", given["checker"]);
-    const signer = { id: approver.id, name: approver.displayName };
-    if (new Set([calibrator.id, checker.id, signer.id]).size !== 3) {
-      throw new TelecalError("TC_ERR_CERT_PEOPLE", { part: "校准员, 核验员, 批准人", username: `${calibrator.id}, ${checker.id}, ${signer.id}`, reason: "must be three different people" });
-    }
-    return { calibrator, checker, approver: signer };
-  }
-
-  /** The latest signed checkpoint, made now if it does not yet cover every raw record named. */
-  private async checkpointCovering(hashes: unknown[]) {
-    const wanted = hashes.filter((h): h is string => typeof h === "string");
-    const rows = wanted.length === 0 ? [] : await recordsDb(this.db).selectFrom("records").select(["id", "hash"]).where("hash", "in", wanted).execute();
-    const missing = wanted.find((h) => !rows.some((r) => r.hash === h));
-    if (missing !== undefined) throw new TelecalError("TC_ERR_RECORD_NOT_FOUND", { id: missing });
-    const highest = Math.max(0, ...rows.map((r) => r.id));
-    let latest = await this.checkpoints.latest();
-    if (!latest || latest.treeSize < highest) {
-      await this.checkpoints.checkpoint();
-      latest = await this.checkpoints.latest();
-    }
-    if (!latest) throw new TelecalError("TC_ERR_NO_CHECKPOINT");
-    return { treeSize: latest.treeSize, rootHash: latest.rootHash, keyId: latest.keyId };
   }
 
   /** TC-<year>-<six digits>, counted per server. */

@@ -1,7 +1,6 @@
 import type { Procedure } from "@telecal/metrology";
-import { type CreateJobRequest, type JobBinding, TelecalError, type UserInfo } from "@telecal/protocols";
+import { type CreateJobRequest, type JobBinding, TelecalError } from "@telecal/protocols";
 import type { Kysely } from "kysely";
-import type { AuthRepository } from "../auth/auth-repository";
 import { RegistryRepository } from "../registry/repository";
 import type { Schema } from "../store/schema";
 
@@ -30,11 +29,4 @@ export async function bindEquipment(db: Kysely<Schema>, procedure: Procedure, bo
     binding[e.id] = { instrumentId, agentInstrumentId: onBench ? instrument.agentInstrumentId : null };
   }
   return binding;
-}
-
-export async function jobPerson(users: AuthRepository, part: "technician" | "expert", username: string, roles: string[], organisations: string[]): Promise<UserInfo> {
-const user = await users.userByUsername(username);
-  if (!user || !organisations.includes(user.organisation.id)) throw new TelecalError("TC_ERR_JOB_PEOPLE", { part, username, reason: "no such user in the organisations concerned" });
-  if (!roles.includes(user.role)) throw new TelecalError("TC_ERR_JOB_PEOPLE", { part, username, reason: `is ${user.role}, not ${roles.join(" or ")}` });
-  return user;
 }

@@ -1,10 +1,13 @@
-import type { RunState } from "@telecal/metrology";
-import { JobRecordPayload, type RecordKind, type RunEvent } from "@telecal/protocols";
+import { applyRunEvent, type RunState, runResults, runState } from "@telecal/metrology";
+import { JobRecordPayload, type RecordKind, type RunEvent, TelecalError } from "@telecal/protocols";
 import type { Kysely } from "kysely";
+import { appendRecord, lockLog } from "../records/log";
 import { recordPayload } from "../records/payload";
 import { recordsDb } from "../records/schema";
+import type { DialectName } from "../store/db";
 import type { Schema } from "../store/schema";
 import { jobStream } from "./stream";
+import type { LoadedJob } from "./views";
 
 /** The run's events so far, in order: the `run` records of the job's stream, each parsed with its schema. */
 export async function runEvents(db: Kysely<Schema>, id: string): Promise<RunEvent[]> {
@@ -20,4 +23,33 @@ export function recordKind(before: RunState, event: RunEvent): RecordKind {
   if (event.kind === "approved" || event.kind === "sent-back") return "approval";
   if (event.kind === "completed" && before.next?.step.kind === "manual") return "manual-entry";
   return "procedure-event";
+}
+
+/**
+ * Appends one event to the job's run under the log's lock, so two people answering at once cannot
+ * both take the same step: `check` sees the run's state first and throws to refuse. Returns the state after.
+ */
+export async function appendRunEvent(db: Kysely<Schema>, dialect: DialectName, job: LoadedJob, event: RunEvent, check: (state: RunState) => void): Promise<RunState> {
+  return db.transaction().execute(async (trx) => {
+    await lockLog(recordsDb(trx), dialect);
+    const events = await runEvents(trx, job.row.id);
+    const before = runState(job.plan, events);
+    check(before);
+    const after = applyRunEvent(job.plan, before, event);
+    await appendRecord(recordsDb(trx), dialect, { kind: recordKind(before, event), stream: jobStream(job.row.id), actor: event.by, payload: { event: "run", run: event } }, event.at);
+    if (after.finished && !before.finished) {
+      // The results as computed when the run ended (errors, budgets, decisions per point), kept
+      // beside the events they come from: a later change of the code shows as a difference.
+      // A procedure whose arithmetic fails at a point (a model input no step feeds) must not keep
+      // the run from ending: the failure is what is recorded then.
+      let payload: object;
+      try {
+        payload = { event: "results", points: runResults(job.procedure, [...events, event]).points };
+      } catch (err) {
+        payload = { event: "results", error: err instanceof TelecalError ? err.toBody() : { code: "TC_ERR_INTERNAL", message: String(err) } };
+      }
+      await appendRecord(recordsDb(trx), dialect, { kind: "procedure-event", stream: jobStream(job.row.id), actor: "server", payload }, event.at);
+    }
+    return after;
+  });
 }
