@@ -13,8 +13,13 @@ interface VerifyCliOptions {
 /** One line per finding; the first bad record and the first bad checkpoint, each named. */
 export function describeReport(report: VerifyReport, keys: string): string {
   const counts = `${report.records} records in ${report.streams} streams, ${report.checkpoints} checkpoints, ${report.readings} readings`;
-  if (report.ok) return `telecal verify: OK: ${counts} (checkpoint keys: ${keys})\n`;
-  const lines = [`telecal verify: FAILED: ${counts} (checkpoint keys: ${keys})`];
+  // Readings an agent could not keep are not a fault of the log, but nobody may miss them.
+  const gaps = report.gaps.map(
+    (g) => `gap: stream ${g.stream}: ${g.count} readings missing before seq ${g.firstSeq}, taken ${new Date(g.tFirst).toISOString()} to ${new Date(g.tLast).toISOString()} (${g.reason})`,
+  );
+  const tail = gaps.length > 0 ? `${gaps.join("\n")}\n` : "";
+  if (report.ok) return `telecal verify: OK: ${counts} (checkpoint keys: ${keys})\n${tail}`;
+  const lines = [`telecal verify: FAILED: ${counts} (checkpoint keys: ${keys})`, ...gaps];
   const r = report.firstBadRecord;
   if (r) lines.push(`first bad record: id ${r.id}, stream ${r.stream ?? "(unknown)"}, seq ${r.seq ?? "(unknown)"}: ${r.reason}`);
   const c = report.firstBadCheckpoint;

@@ -1,5 +1,6 @@
 import type { ClockPing, ClockPong } from "./clock";
 import type { ErrorBody } from "./errors";
+import type { GapAck, ReadingGap } from "./gaps";
 import type { AgentHello, HelloAccepted } from "./hello";
 import type { AgentLiveValue, BatchAck, LiveValue, ReadingBatch } from "./readings";
 import type { Ack } from "./reply";
@@ -37,6 +38,8 @@ export const NAMESPACE = { agent: "/agent", ui: "/ui" } as const;
 export interface AgentToServerEvents {
   hello: (msg: AgentHello, ack: Ack<HelloAccepted>) => void;
   readings: (batch: ReadingBatch, ack: Ack<BatchAck>) => void;
+  /** Readings the agent could not keep (its outbox was full), acknowledged once in the record log. */
+  gap: (gap: ReadingGap, ack: Ack<GapAck>) => void;
   /** Readings as they are taken, one message per tick, unacknowledged: for viewers only. */
   live: (values: AgentLiveValue[]) => void;
   /** Clock exchange; allowed before hello. */

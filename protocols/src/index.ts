@@ -14,6 +14,7 @@ export * from "./ui";
 export * from "./version";
 export * from "./canonical";
 export * from "./batch-signature";
+export * from "./gaps";
 export * from "./registry";
 export * from "./jobs";
 export * from "./run-events";

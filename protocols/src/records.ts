@@ -15,6 +15,8 @@ export const RecordKind = z.enum([
   "certificate",
   /** What ingest refused and why (stream `refusals/<agent id>`): shown to the lab admin. */
   "ingest-refusal",
+  /** Readings the agent took but could not keep (gaps.ts), in the stream's own log. */
+  "reading-gap",
 ]);
 export type RecordKind = z.infer<typeof RecordKind>;
 

@@ -1,4 +1,4 @@
-import { ReadingsPage, ReadingsQuery, StreamInfo, StreamRef } from "@telecal/protocols";
+import { parseStreamRef, ReadingGapPayload, ReadingsPage, ReadingsQuery, StreamInfo, StreamRef } from "@telecal/protocols";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Auth } from "../auth/auth";
@@ -42,6 +42,23 @@ export function streamRoutes(auth: Auth, store: Store): FastifyPluginAsyncZod {
           return reply.type("text/csv; charset=utf-8").serializer((payload: unknown) => String(payload)).send(csv as never);
         }
         return page;
+      },
+    );
+
+    app.get(
+      "/api/streams/:id/gaps",
+      {
+        onRequest: authorize(auth, ANY_ROLE, "read readings"),
+        schema: {
+          summary: "Readings the agent took but could not keep (its gap records), oldest first",
+          tags: ["readings"],
+          params: z.strictObject({ id: StreamRef }),
+          response: { 200: z.strictObject({ gaps: z.array(ReadingGapPayload) }) },
+        },
+      },
+      async (request) => {
+        const { agentId, streamId } = parseStreamRef(request.params.id);
+        return { gaps: await store.gaps.list(agentId, streamId) };
       },
     );
   };

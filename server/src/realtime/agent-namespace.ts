@@ -8,6 +8,7 @@ import {
   isTelecalError,
   JobEventReport,
   ReadingBatch,
+  ReadingGap,
   type ServerToAgentEvents,
   TelecalError,
   validationError,
@@ -20,7 +21,7 @@ import { RateLimiter } from "../auth/rate-limit";
 import { answerClock } from "./clock";
 import { answer, errorBody } from "./reply";
 
-const KNOWN_EVENTS = new Set<string>(["hello", "readings", "clock", "live", "job-event"]);
+const KNOWN_EVENTS = new Set<string>(["hello", "readings", "gap", "clock", "live", "job-event"]);
 
 /**
  * Live messages one agent socket may send per second: the protocol's one per 100 ms (LIVE_TICK_MS)
@@ -111,6 +112,21 @@ export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogge
       } catch (err) {
         const cause = isTelecalError(err, "TC_ERR_STORE_FAILED") ? String(err.cause) : undefined;
         log.warn({ agentId, err: String(err), cause }, "reading batch refused");
+        answer(ack, { ok: false, error: errorBody(err, log) }, problem);
+      }
+    });
+
+    socket.on("gap", async (raw: unknown, ack: unknown) => {
+      try {
+        if (agentId === null) throw new TelecalError("TC_ERR_HELLO_REQUIRED", { event: "gap" });
+        const parsed = ReadingGap.safeParse(raw);
+        if (!parsed.success) throw validationError("gap", parsed.error);
+        const gap = parsed.data;
+        const stored = await hub.recordGap(agentId, gap);
+        log.warn({ agentId, streamId: gap.streamId, firstSeq: gap.firstSeq, count: gap.count, reason: gap.reason }, "agent lost readings: gap record stored");
+        answer(ack, { ok: true, ...stored }, problem);
+      } catch (err) {
+        log.warn({ agentId, err: String(err) }, "gap refused");
         answer(ack, { ok: false, error: errorBody(err, log) }, problem);
       }
     });

@@ -4,11 +4,14 @@ import {
   type AgentSummary,
   type BatchAck,
   type ClockStamp,
+  type GapAck,
+  gapSigningBytes,
   type HistoryPoint,
   type LiveValue,
   batchSigningBytes,
   isTelecalError,
   type ReadingBatch,
+  type ReadingGap,
   streamRef,
   TelecalError,
   type UiSnapshot,
@@ -114,6 +117,24 @@ export class Hub {
    * TC_ERR_BAD_SIGNATURE when it is missing or wrong, or when the agent has no key.
    */
   async verifyBatch(agentId: string, batch: ReadingBatch): Promise<void> {
+    const refuse = (reason: string) => new TelecalError("TC_ERR_BAD_SIGNATURE", { stream: batch.streamId, seq: batch.firstSeq, agentId, reason });
+    await this.verifySigned(agentId, batchSigningBytes(batch), batch.signature, refuse);
+  }
+
+  /**
+   * Stores a gap record (readings the agent could not keep) once, after checking its signature as
+   * a batch's; its stream must be one the agent announced.
+   */
+  async recordGap(agentId: string, gap: ReadingGap, now = Date.now()): Promise<GapAck> {
+    const stream = this.agents.get(agentId)?.streams.get(gap.streamId);
+    if (!stream || stream.instrumentId !== gap.instrumentId) throw new TelecalError("TC_ERR_UNKNOWN_STREAM", { stream: gap.streamId });
+    const refuse = (reason: string) => new TelecalError("TC_ERR_BAD_SIGNATURE", { stream: gap.streamId, seq: gap.firstSeq, agentId, reason });
+    await this.verifySigned(agentId, gapSigningBytes(gap), gap.signature, refuse);
+    await this.store.gaps.store(agentId, gap, now);
+    return { streamId: gap.streamId, firstSeq: gap.firstSeq };
+  }
+
+  private async verifySigned(agentId: string, bytes: Uint8Array, signature: string | undefined, refuse: (reason: string) => TelecalError): Promise<void> {
     let cached = this.deviceKeys.get(agentId);
     if (!cached) {
       cached = this.store.agents.publicKey(agentId).then((pem) => (pem === null ? null : createPublicKey(pem)));
@@ -121,13 +142,11 @@ export class Hub {
       cached.catch(() => this.deviceKeys.delete(agentId));
     }
     const key = await cached;
-    const refuse = (reason: string) => new TelecalError("TC_ERR_BAD_SIGNATURE", { stream: batch.streamId, seq: batch.firstSeq, agentId, reason });
     if (key === null) throw refuse("agent has no registered device key");
-    if (batch.signature === undefined) throw refuse("the batch is not signed");
-    const signature = Buffer.from(batch.signature, "base64");
+    if (signature === undefined) throw refuse("it is not signed");
     let good: boolean;
     try {
-      good = verify(null, batchSigningBytes(batch), key, signature);
+      good = verify(null, bytes, key, Buffer.from(signature, "base64"));
     } catch {
       // A signature of the wrong length for Ed25519, say.
       good = false;

@@ -1,10 +1,11 @@
-import type { Checkpoint, RecordsPublicKey } from "@telecal/protocols";
+import { type Checkpoint, ReadingGapPayload, type RecordsPublicKey } from "@telecal/protocols";
 import { type Kysely, PostgresAdapter } from "kysely";
 import { openDatabase } from "../store/db";
 import type { Schema } from "../store/schema";
 import { checkpointSignatureValid, recordLeafHash, toCheckpoint } from "./checkpoints";
 import { chainHash, GENESIS_HASH, sha256Hex } from "./hashing";
 import { Frontier } from "./merkle";
+import { PAYLOAD_INVALID, safeRecordPayload } from "./payload";
 import type { RecordsSchema, RecordsTable } from "./schema";
 import { type Carried, checkReadings, type RecordProblem, strayReadings } from "./verify-readings";
 
@@ -25,6 +26,16 @@ export interface BadCheckpoint {
   reason: string;
 }
 
+/** Readings an agent said it could not keep (a reading-gap record): reported, not a failure. */
+export interface ReportedGap {
+  stream: string;
+  firstSeq: number;
+  count: number;
+  tFirst: number;
+  tLast: number;
+  reason: string;
+}
+
 export interface VerifyReport {
   ok: boolean;
   records: number;
@@ -33,6 +44,8 @@ export interface VerifyReport {
   readings: number;
   firstBadRecord: BadRecord | null;
   firstBadCheckpoint: BadCheckpoint | null;
+  /** Every gap record, in log order. */
+  gaps: ReportedGap[];
 }
 
 export interface VerifyOptions {
@@ -89,6 +102,7 @@ async function verifySnapshot(db: Db, options: VerifyOptions): Promise<VerifyRep
     readings: strays.readings,
     firstBadRecord: walk.firstBadRecord,
     firstBadCheckpoint: walk.firstBadCheckpoint,
+    gaps: walk.gaps,
   };
 }
 
@@ -100,6 +114,7 @@ class LogWalk {
   readonly heads = new Map<string, { id: number; seq: number; hash: string; before: string }>();
   readonly carried: Carried = new Map();
   readonly frontier = new Frontier();
+  readonly gaps: ReportedGap[] = [];
   private cpIndex = 0;
 
   constructor(
@@ -124,7 +139,8 @@ class LogWalk {
     const hash = chainHash({ stream: r.stream, seq: r.seq, kind: r.kind, payloadHash: r.payload_hash, prevHash: r.prev_hash });
     // Counted even for a record that fails below, so that its readings are not taken for strays.
     const readingsProblem = r.kind === "reading-batch" ? await checkReadings(this.db, r, this.carried) : null;
-    const problem: (RecordProblem & { id?: number; seq?: number }) | null = chainProblem(r, head, hash) ?? readingsProblem;
+    const gapProblem = r.kind === "reading-gap" ? this.gap(r) : null;
+    const problem: (RecordProblem & { id?: number; seq?: number }) | null = chainProblem(r, head, hash) ?? readingsProblem ?? gapProblem;
     if (problem) this.badRecord({ id: problem.id ?? r.id, stream: r.stream, seq: problem.seq ?? r.seq, reason: problem.reason, ...(problem.code ? { code: problem.code } : {}) });
     heads.set(r.stream, { id: r.id, seq: r.seq, hash: r.hash, before: head?.hash ?? GENESIS_HASH });
     // Leaves from the recomputed hash: a log rewritten with a fresh chain gives other roots.
@@ -133,6 +149,14 @@ class LogWalk {
       const cp = this.checkpoints[this.cpIndex]!;
       if (cp.rootHash !== frontier.root().toString("hex")) this.badCheckpoint(cp, `root does not match records 1..${cp.treeSize}`);
     }
+  }
+
+  private gap(r: RecordsTable): RecordProblem | null {
+    const parsed = safeRecordPayload(ReadingGapPayload, r);
+    if ("reason" in parsed) return { reason: parsed.reason, code: PAYLOAD_INVALID };
+    const g = parsed.payload;
+    this.gaps.push({ stream: r.stream, firstSeq: g.firstSeq, count: g.count, tFirst: g.tFirst, tLast: g.tLast, reason: g.reason });
+    return null;
   }
 
   /** Checkpoints that cover more records than the log holds. */

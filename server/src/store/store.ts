@@ -5,6 +5,7 @@ import { RecordLog } from "../records/log";
 import { recordsDb } from "../records/schema";
 import { AgentsRepository } from "./agents-repository";
 import { type DialectName, openDatabase } from "./db";
+import { GapsRepository } from "./gaps-repository";
 import { migrate } from "./migrate";
 import { ReadingsRepository, type ReadingsRepositoryOptions } from "./readings-repository";
 import { StreamsRepository } from "./streams-repository";
@@ -19,6 +20,8 @@ export class Store {
   readonly agents: AgentsRepository;
   readonly streams: StreamsRepository;
   readonly readings: ReadingsRepository;
+  /** Readings agents could not keep (gap records). */
+  readonly gaps: GapsRepository;
   /** The append-only record log (records/). */
   readonly records: RecordLog;
   readonly auth: AuthRepository;
@@ -35,6 +38,7 @@ export class Store {
     this.agents = new AgentsRepository(db);
     this.streams = new StreamsRepository(db);
     this.readings = new ReadingsRepository(db, dialect, options.readings);
+    this.gaps = new GapsRepository(db, dialect);
     this.records = new RecordLog(recordsDb(db), dialect);
     this.auth = new AuthRepository(db);
   }
