@@ -1,11 +1,11 @@
 // Child process of bench/fanout.ts: many simulated agents, each one /agent socket with a hello and
-// signed ReadingBatch batches, sent the way agent/src/uplink/uplink.ts sends them (a flush every
+// signed ReadingBatch batches, sent the way agent/src/uplink/batch-sender.ts sends them (a flush every
 // 200 ms, at most MAX_BATCH readings and one batch in flight per stream, the next batch of a stream
 // as soon as the previous is acked), so a slow server gets bigger batches, as from real agents.
 // Only the durable path: the live ticks real agents also send are left out.
 import { createPrivateKey, type KeyObject, sign } from "node:crypto";
 import { batchSigningBytes, type HelloAccepted, NAMESPACE, type ReadingBatch, type Reply, type BatchAck } from "@telecal/protocols";
-import { MAX_BATCH } from "@telecal/agent/uplink/uplink";
+import { MAX_BATCH } from "@telecal/agent/uplink/batch-sender";
 import { io, type Socket } from "socket.io-client";
 import { serveCalls } from "./_fanout-child";
 import { benchHello, instrumentOf, streamOf } from "./_hello";

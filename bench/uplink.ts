@@ -8,7 +8,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NAMESPACE, ReadingBatch } from "@telecal/protocols";
-import { MAX_BATCH } from "@telecal/agent/uplink/uplink";
+import { MAX_BATCH } from "@telecal/agent/uplink/batch-sender";
 import { startServer } from "@telecal/server";
 import Database from "better-sqlite3";
 import { Server } from "socket.io";

@@ -1,11 +1,13 @@
-import type { SimCommand, SimDefinition, SimProperty } from "./definition";
+import type { SimCommand, SimDefinition } from "./definition";
 import { type CompiledCommand, compileCommand } from "./command-matcher";
 import { FaultInjector, type FaultRates } from "./faults";
-import { carriesUnit, parseQuantityParam } from "./quantity-param";
+import { Properties } from "./properties";
+import { carriesUnit } from "./quantity-param";
 import { formatScpiNumber, splitCommand, splitMessage } from "./scpi-header";
 import { type PropertyValue, Signals } from "./signal";
 import { StatusRegisters } from "./status-registers";
 import { renderTemplate } from "./template";
+import { type OutputListener, UnsolicitedOutput } from "./unsolicited-output";
 
 export interface SimEnvironment {
   /** Milliseconds; injected so that tests can run the clock. */
@@ -29,24 +31,21 @@ export interface SimReply {
   close?: boolean;
 }
 
-/** Lines the instrument sends by itself (self-sending readouts) reach servers through `onOutput`. */
-export type OutputListener = (text: string) => void;
-
 /**
- * The state machine of one simulated instrument: settings, current function, error queue, signals
- * and faults. Transport-free: servers feed it lines and write back what it returns. SCPI
- * definitions split messages at ';' and match headers in short or long form; MT-SICS and line
- * definitions match whole commands.
+ * The state machine of one simulated instrument: it dispatches each command of a message to its
+ * action on the settings (properties.ts), current function, status (status-registers.ts), signals
+ * (signal.ts) and faults (faults.ts). Transport-free: servers feed it lines and write back what it
+ * returns. SCPI definitions split messages at ';' and match headers in short or long form; MT-SICS
+ * and line definitions match whole commands.
  */
 export class InstrumentSimulator {
   private readonly commands: CompiledCommand[];
   private fn: string;
   private readonly status: StatusRegisters;
-  private readonly props = new Map<string, PropertyValue>();
+  private readonly props: Properties;
   private readonly signals: Signals;
   private readonly faultInjector: FaultInjector;
-  private readonly outputListeners = new Set<OutputListener>();
-  private autoTimer: NodeJS.Timeout | null = null;
+  private readonly output: UnsolicitedOutput;
   /** Fault probabilities, from the definition; tests and `telecal sim --fault` change them. */
   readonly faults: FaultRates;
 
@@ -60,7 +59,12 @@ export class InstrumentSimulator {
     const startedAt = env.now();
     this.faultInjector = new FaultInjector(definition, () => env.random());
     this.faults = this.faultInjector.rates;
-    this.resetProperties();
+    this.props = new Properties(definition, this.status);
+    this.output = new UnsolicitedOutput(
+      definition.autoSend,
+      (name) => this.props.get(name),
+      (format) => this.read({ header: "", do: "read", format, delayMs: 0 }),
+    );
     // The signals' first targets follow the settings just reset; the start of drift is the time above.
     this.signals = new Signals(definition, this, env, startedAt);
   }
@@ -75,35 +79,24 @@ export class InstrumentSimulator {
 
   /** Sets a property directly, as a hand on the bench would (a weight on the pan); validated. */
   setProperty(name: string, value: PropertyValue): boolean {
-    const spec = this.definition.properties[name];
-    if (!spec) return false;
-    const parsed = this.validate(spec, value);
-    if (parsed === null) return false;
-    this.props.set(name, parsed);
+    if (!this.props.set(name, value)) return false;
     this.propertiesChanged();
     return true;
   }
 
   /** Subscribes to unsolicited output; returns the way to unsubscribe. */
   onOutput(listener: OutputListener): () => void {
-    this.outputListeners.add(listener);
-    this.updateAutoSend();
-    return () => {
-      this.outputListeners.delete(listener);
-      this.updateAutoSend();
-    };
+    return this.output.subscribe(listener);
   }
 
   /** Sends a line by itself, unasked, as a readout in feed mode or a confused instrument does. */
   emit(text: string): void {
-    for (const listener of this.outputListeners) listener(text);
+    this.output.emit(text);
   }
 
   /** Stops the self-sending timer; the simulator can be dropped after this. */
   dispose(): void {
-    if (this.autoTimer) clearInterval(this.autoTimer);
-    this.autoTimer = null;
-    this.outputListeners.clear();
+    this.output.dispose();
   }
 
   /** Handles one line (for SCPI possibly several ';'-separated commands). */
@@ -145,7 +138,8 @@ export class InstrumentSimulator {
       case "reset":
         this.fn = this.definition.initialFunction;
         this.status.clearQueue();
-        this.resetProperties();
+        this.props.reset();
+        this.output.update();
         return command.format ?? null;
       case "clear":
         this.status.clear();
@@ -156,7 +150,7 @@ export class InstrumentSimulator {
         // The *ESE mask is the property "ese".
         return String(this.status.statusByte(Number(this.props.get("ese") ?? 255)));
       case "reply":
-        return renderTemplate(command.format ?? "", this.fields());
+        return renderTemplate(command.format ?? "", this.props.fields());
       case "noop":
         return null;
       case "error-next":
@@ -175,7 +169,7 @@ export class InstrumentSimulator {
       case "set":
         return this.set(command, params);
       case "get":
-        return renderTemplate(command.format ?? `{${command.properties?.[0] ?? "value"}:E}`, this.fields());
+        return renderTemplate(command.format ?? `{${command.properties?.[0] ?? "value"}:E}`, this.props.fields());
       default: {
         const never: never = command.do;
         throw new Error(`unhandled action ${String(never)}`);
@@ -184,56 +178,10 @@ export class InstrumentSimulator {
   }
 
   private set(command: SimCommand, params: string[]): string | null {
-    const names = command.properties ?? [];
     const values: PropertyValue[] = command.value !== undefined ? [command.value] : params;
-    const staged = new Map<string, PropertyValue>(Object.entries(command.defaults ?? {}));
-    for (let i = 0; i < names.length && i < values.length; i++) {
-      const name = names[i]!;
-      const parsed = this.validate(this.definition.properties[name]!, values[i]!);
-      if (parsed === null) return this.rangeReply();
-      staged.set(name, parsed);
-    }
-    for (const [name, value] of staged) {
-      if (!this.withinLinkedLimits(name, value, staged)) {
-        this.pushError(-222, "Data out of range");
-        return this.rangeReply();
-      }
-    }
-    // All or nothing: a command with one bad parameter changes no setting.
-    for (const [name, value] of staged) this.props.set(name, value);
+    if (!this.props.setAll(command.properties ?? [], values, command.defaults)) return this.rangeReply();
     this.propertiesChanged();
-    return command.format !== undefined ? renderTemplate(command.format, this.fields()) : null;
-  }
-
-  private validate(spec: SimProperty, raw: PropertyValue): PropertyValue | null {
-    if (spec.values) {
-      const word = String(raw).trim().toUpperCase();
-      if (!spec.values.includes(word)) {
-        this.pushError(-224, "Illegal parameter value");
-        return null;
-      }
-      return word;
-    }
-    const value = typeof raw === "number" ? raw : parseQuantityParam(raw, spec.unit);
-    if (value === null || !Number.isFinite(value)) {
-      this.pushError(-104, "Data type error");
-      return null;
-    }
-    if ((spec.min !== undefined && value < spec.min) || (spec.max !== undefined && value > spec.max)) {
-      this.pushError(-222, "Data out of range");
-      return null;
-    }
-    return value;
-  }
-
-  private withinLinkedLimits(name: string, value: PropertyValue, staged: Map<string, PropertyValue>): boolean {
-    const spec = this.definition.properties[name];
-    if (!spec || typeof value !== "number") return true;
-    const limit = (from: string | undefined) =>
-      from === undefined ? undefined : Number(staged.get(from) ?? this.props.get(from));
-    const min = limit(spec.minFrom);
-    const max = limit(spec.maxFrom);
-    return !((min !== undefined && value < min) || (max !== undefined && value > max));
+    return command.format !== undefined ? renderTemplate(command.format, this.props.fields()) : null;
   }
 
   private rangeReply(): string | null {
@@ -266,7 +214,7 @@ export class InstrumentSimulator {
     if (over && command.overloadFormat !== undefined) return renderTemplate(command.overloadFormat, { sign: value > 0 ? "+" : "-" });
     const shown = over ? 9.9e37 : value;
     if (command.format === undefined) return formatScpiNumber(shown);
-    return renderTemplate(command.format, { ...this.fields(), value: shown, stability: stable ? "S" : "D", unit: fn.unit });
+    return renderTemplate(command.format, { ...this.props.fields(), value: shown, stability: stable ? "S" : "D", unit: fn.unit });
   }
 
   /**
@@ -282,33 +230,10 @@ export class InstrumentSimulator {
     return `#${length.length}${length}${bytes.toString("latin1")}`;
   }
 
-  private fields(): Record<string, number | string> {
-    return Object.fromEntries(this.props);
-  }
-
   /** A setting that moves a signal's true value starts its settling now, not at the next read. */
   private propertiesChanged(): void {
     this.signals.retarget();
-    this.updateAutoSend();
-  }
-
-  private resetProperties(): void {
-    for (const [name, spec] of Object.entries(this.definition.properties)) this.props.set(name, spec.initial);
-    this.updateAutoSend();
-  }
-
-  private updateAutoSend(): void {
-    const auto = this.definition.autoSend;
-    const on = auto !== undefined && this.outputListeners.size > 0 && this.props.get(auto.property) === auto.equals;
-    if (on && !this.autoTimer) {
-      this.autoTimer = setInterval(() => {
-        this.emit(this.read({ header: "", do: "read", format: auto.format, delayMs: 0 }));
-      }, auto.intervalMs);
-      this.autoTimer.unref();
-    } else if (!on && this.autoTimer) {
-      clearInterval(this.autoTimer);
-      this.autoTimer = null;
-    }
+    this.output.update();
   }
 
   private pushError(code: number, text: string): void {

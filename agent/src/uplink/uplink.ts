@@ -4,22 +4,20 @@ import {
   type JobEventReport,
   TelecalError,
   type AgentToServerEvents,
-  type BatchAck,
   CLOCK_INSTRUMENT_ID,
   CLOCK_STREAM_ID,
   type ClockStamp,
   type HelloAccepted,
   NAMESPACE,
-  type ReadingBatch,
   ReadingFlag,
   type Reply,
   type ServerToAgentEvents,
-  batchSigningBytes,
 } from "@telecal/protocols";
-import { type KeyObject, sign } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { io, type Socket } from "socket.io-client";
 import type { Logger } from "../log";
 import { ask } from "./ask";
+import { BatchSender } from "./batch-sender";
 import { agentNow, ClockSync } from "./clock-sync";
 import { LiveTicks } from "./live-ticks";
 import type { Outbox, OutboxReading } from "./outbox";
@@ -50,16 +48,6 @@ export interface UplinkOptions extends UplinkTuning {
   deviceKey?: KeyObject;
 }
 
-/** A batch whose newest reading is older than this is sent as history, not shown as live. */
-const LIVE_WINDOW_MS = 2000;
-/**
- * Readings per batch: small enough that storing one (a single SQLite transaction on the server)
- * never holds up live values for long while a backlog drains; bench/uplink.ts measures both.
- */
-export const MAX_BATCH = 250;
-/** A stream whose batch the server refused is tried again after this. */
-const REFUSED_RETRY_MS = 1000;
-
 /**
  * The agent's link to the server on /agent: hello, then reading batches with acks. At-least-once:
  * a reading stays in the outbox until the server acks its seq; after a reconnect, sending resumes
@@ -68,12 +56,10 @@ const REFUSED_RETRY_MS = 1000;
 export class Uplink {
   private readonly socket: Socket<ServerToAgentEvents, AgentToServerEvents>;
   private readonly outbox: Outbox;
-  /** Streams with a batch in flight, and the connection it was sent on. */
-  private readonly inFlight = new Map<string, number>();
-  /** Counts connections, so that an answer from an earlier one is not taken for the current. */
+  /** Counts connections, so that a hello answer from an earlier one is not taken for the current. */
   private connection = 0;
-  /** Streams whose last batch the server refused, and when to try again (or at the next hello). */
-  private readonly parked = new Map<string, number>();
+  /** Reading batches and their acks (batch-sender.ts). */
+  private readonly batches: BatchSender;
   private timer: NodeJS.Timeout | null = null;
   private ready = false;
   private stopped = false;
@@ -82,7 +68,6 @@ export class Uplink {
   private readonly linkLost: ((reason: string) => void)[] = [];
   /** Last hello refusal, e.g. a protocol mismatch; the agent reports it and keeps trying. */
   lastRefusal: string | null = null;
-  private warnedUnsigned = false;
   /** The live path: one message per tick (live-ticks.ts). */
   readonly live: LiveTicks;
 
@@ -97,6 +82,15 @@ export class Uplink {
       reconnectionDelayMax: options.reconnectionDelayMaxMs ?? 10_000,
       timeout: options.connectTimeoutMs ?? 20_000,
     });
+    this.batches = new BatchSender({
+      outbox: this.outbox,
+      log: this.log,
+      emit: (batch) => ask(this.socket, this.options.ackTimeoutMs ?? 10_000, "readings", batch),
+      now: () => this.now(),
+      onUnanswered: (why) => this.reconnect(why),
+      maxBatch: options.maxBatch,
+      deviceKey: options.deviceKey,
+    });
     this.live = new LiveTicks({
       connected: () => this.ready,
       writing: () => (this.socket.io.engine?.writeBuffer.length ?? 0) > 0,
@@ -108,7 +102,7 @@ export class Uplink {
       this.ready = false;
       this.live.reset();
       this.connection++;
-      this.inFlight.clear();
+      this.batches.lost();
       // Our own disconnect (stop) is no fault.
       this.log[reason === "io client disconnect" ? "info" : "warn"]({ reason }, "server link down");
       if (reason !== "io client disconnect") for (const handler of this.linkLost) handler(reason);
@@ -155,11 +149,12 @@ export class Uplink {
 
   start(): void {
     this.socket.connect();
-    this.timer = setInterval(() => this.flush(), this.options.flushIntervalMs ?? 200);
+    this.timer = setInterval(() => this.batches.flush(), this.options.flushIntervalMs ?? 200);
   }
 
   stop(): Promise<void> {
     this.stopped = true;
+    this.batches.stop();
     this.clock.stop();
     if (this.timer) clearInterval(this.timer);
     this.live.reset();
@@ -212,7 +207,7 @@ export class Uplink {
 
   /** Sends what the outbox holds now rather than at the next flush tick. */
   kick(): void {
-    this.flush();
+    this.batches.flush();
   }
 
   /** Gives up the current connection and connects again, as after a dead link. */
@@ -242,64 +237,8 @@ export class Uplink {
     this.clock.start();
     this.outbox.commit();
     for (const [streamId, seq] of Object.entries(reply.acked)) this.outbox.resume(streamId, seq);
-    this.parked.clear();
     this.ready = true;
     this.log.info({ agentId: reply.agentId }, "server accepted hello");
-    this.flush();
-  }
-
-  private flush(): void {
-    if (!this.ready || this.stopped) return;
-    for (const streamId of this.outbox.pendingStreams()) {
-      if (!this.inFlight.has(streamId) && (this.parked.get(streamId) ?? 0) <= Date.now()) void this.send(streamId);
-    }
-  }
-
-  private async send(streamId: string): Promise<void> {
-    const pending = this.outbox.peek(streamId, this.options.maxBatch ?? MAX_BATCH);
-    const last = pending?.readings[pending.readings.length - 1];
-    if (!pending || !last) return;
-    const batch: ReadingBatch = {
-      streamId,
-      instrumentId: pending.instrumentId,
-      firstSeq: pending.firstSeq,
-      t: pending.readings.map((r) => r.t),
-      values: pending.readings.map((r) => r.value),
-      flags: pending.readings.map((r) => r.flags),
-      unit: pending.unit,
-      clock: pending.clock,
-      historical: this.now() - last.t > LIVE_WINDOW_MS,
-    };
-    if (this.options.deviceKey) {
-      batch.signature = sign(null, batchSigningBytes(batch), this.options.deviceKey).toString("base64");
-    } else if (!this.warnedUnsigned) {
-      this.warnedUnsigned = true;
-      this.log.warn({}, "agent not enrolled with a device key: batches go unsigned and the server will refuse them");
-    }
-    const connection = this.connection;
-    this.inFlight.set(streamId, connection);
-    let reply: Reply<BatchAck>;
-    try {
-      reply = await ask(this.socket, this.options.ackTimeoutMs ?? 10_000, "readings", batch);
-    } catch {
-      if (connection === this.connection && !this.stopped) {
-        this.reconnect(`batch ${streamId}#${batch.firstSeq} not acknowledged in time`);
-      }
-      return;
-    } finally {
-      if (this.inFlight.get(streamId) === connection) this.inFlight.delete(streamId);
-    }
-    if (this.stopped) return;
-    if (!reply.ok) {
-      // A refused stream waits a while (or for the next hello) rather than hammering the server.
-      if (!this.parked.has(streamId)) this.log.error({ error: reply.error, streamId }, "batch refused; retrying later");
-      this.parked.set(streamId, Date.now() + REFUSED_RETRY_MS);
-      return;
-    }
-    this.parked.delete(streamId);
-    // An ack is the server's word whichever connection it came on: what it holds is held.
-    this.outbox.ack(streamId, reply.ackedSeq);
-    // A backlog drains batch after batch, not one per flush tick.
-    if (connection === this.connection) this.flush();
+    this.batches.open();
   }
 }
