@@ -16,6 +16,7 @@ const PLANTS: Record<string, string> = {
   [`test/lint/${tag}_relative.ts`]: `import { AGENT_VERSION } from "../../agent/src/version";\nexport const v = AGENT_VERSION;\n`,
   [`agent/src/${tag}_floating.ts`]: `function later(): Promise<number> {\n  return Promise.resolve(1);\n}\nexport function start(): void {\n  later();\n}\n`,
   [`metrology/src/${tag}_switch.ts`]: `type Kind = "set" | "read" | "manual";\nexport function cost(kind: Kind): number {\n  switch (kind) {\n    case "set":\n      return 1;\n    case "read":\n      return 2;\n  }\n  return 0;\n}\n`,
+  [`server/src/${tag}_long.ts`]: Array.from({ length: 301 }, (_, i) => `export const line${i} = ${i};\n`).join(""),
   [`agent/src/${tag}_layer.ts`]: `import { SERVER_VERSION } from "@telecal/server/version";\nexport const v = SERVER_VERSION;\n`,
   [`server/src/${tag}_layer.ts`]: `import { AGENT_VERSION } from "@telecal/agent/version";\nexport const v = AGENT_VERSION;\n`,
   [`protocols/src/${tag}_layer.ts`]: `import { formatEngineering } from "@telecal/metrology/si-prefix";\nexport const f = formatEngineering;\n`,
@@ -66,6 +67,10 @@ describe("lint on the real tree reports each planted violation by its rule", () 
   it("a promise nobody awaits (no-floating-promises) and a switch missing a case of its union (switch-exhaustiveness-check)", () => {
     expect(reported(`agent/src/${tag}_floating.ts`)).toEqual([{ rule: "@typescript-eslint/no-floating-promises", message: expect.stringContaining("Promises must be awaited") }]);
     expect(reported(`metrology/src/${tag}_switch.ts`)).toEqual([{ rule: "@typescript-eslint/switch-exhaustiveness-check", message: expect.stringContaining('"manual"') }]);
+  });
+
+  it("a source file of more than 300 lines (max-lines)", () => {
+    expect(reported(`server/src/${tag}_long.ts`)).toEqual([{ rule: "max-lines", message: expect.stringContaining("Maximum allowed is 300") }]);
   });
 
   it("an import DESIGN.md's layering forbids (no-restricted-imports), in each package that has a rule", () => {
