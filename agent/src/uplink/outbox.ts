@@ -228,7 +228,15 @@ export class Outbox {
     return this.gapRecords.list(options.all ?? false);
   }
 
-  /** Marks gap records as delivered (once the protocol carries them). */
+  /** Gap records not yet reported and no longer growing (a reading was kept after them), with their instrument. */
+  closedGaps(): (OutboxGap & { instrumentId: string })[] {
+    return this.gapRecords.list(false).flatMap((g) => {
+      const state = this.streams.get(g.streamId);
+      return !state || state.openGap?.id === g.id ? [] : [{ ...g, instrumentId: state.instrumentId }];
+    });
+  }
+
+  /** Marks gap records as delivered to the server. */
   markGapsReported(ids: number[]): void {
     this.db.transaction(() => this.gapRecords.markReported(ids))();
   }

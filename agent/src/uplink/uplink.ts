@@ -19,6 +19,7 @@ import type { Logger } from "../log";
 import { ask } from "./ask";
 import { BatchSender } from "./batch-sender";
 import { agentNow, ClockSync } from "./clock-sync";
+import { GapReporter } from "./gap-reporter";
 import { LiveTicks } from "./live-ticks";
 import type { Outbox, OutboxReading } from "./outbox";
 
@@ -60,6 +61,7 @@ export class Uplink {
   private connection = 0;
   /** Reading batches and their acks (batch-sender.ts). */
   private readonly batches: BatchSender;
+  private readonly gaps: GapReporter;
   private timer: NodeJS.Timeout | null = null;
   private ready = false;
   private stopped = false;
@@ -91,6 +93,12 @@ export class Uplink {
       maxBatch: options.maxBatch,
       deviceKey: options.deviceKey,
     });
+    this.gaps = new GapReporter({
+      outbox: this.outbox,
+      log: this.log,
+      emit: (gap) => ask(this.socket, this.options.ackTimeoutMs ?? 10_000, "gap", gap),
+      deviceKey: options.deviceKey,
+    });
     this.live = new LiveTicks({
       connected: () => this.ready,
       writing: () => (this.socket.io.engine?.writeBuffer.length ?? 0) > 0,
@@ -103,6 +111,7 @@ export class Uplink {
       this.live.reset();
       this.connection++;
       this.batches.lost();
+      this.gaps.lost();
       // Our own disconnect (stop) is no fault.
       this.log[reason === "io client disconnect" ? "info" : "warn"]({ reason }, "server link down");
       if (reason !== "io client disconnect") for (const handler of this.linkLost) handler(reason);
@@ -149,12 +158,16 @@ export class Uplink {
 
   start(): void {
     this.socket.connect();
-    this.timer = setInterval(() => this.batches.flush(), this.options.flushIntervalMs ?? 200);
+    this.timer = setInterval(() => {
+      this.batches.flush();
+      void this.gaps.flush();
+    }, this.options.flushIntervalMs ?? 200);
   }
 
   stop(): Promise<void> {
     this.stopped = true;
     this.batches.stop();
+    this.gaps.lost();
     this.clock.stop();
     if (this.timer) clearInterval(this.timer);
     this.live.reset();
@@ -240,5 +253,6 @@ export class Uplink {
     this.ready = true;
     this.log.info({ agentId: reply.agentId }, "server accepted hello");
     this.batches.open();
+    this.gaps.open();
   }
 }

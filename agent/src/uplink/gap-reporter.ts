@@ -1,0 +1,73 @@
+import { type GapAck, gapSigningBytes, type ReadingGap, type Reply } from "@telecal/protocols";
+import { type KeyObject, sign } from "node:crypto";
+import type { Logger } from "../log";
+import type { Outbox } from "./outbox";
+
+export interface GapReporterOptions {
+  outbox: Outbox;
+  log: Logger;
+  /** Emits a gap and resolves with the server's answer; rejects when none came in time. */
+  emit: (gap: ReadingGap) => Promise<Reply<GapAck>>;
+  /** The agent's device key: a gap is signed like a batch. Without one nothing is sent (the server would refuse it). */
+  deviceKey?: KeyObject;
+}
+
+/**
+ * Tells the server of readings the outbox could not keep: every complete gap record it has not
+ * acked, one at a time, after each hello and at each flush tick. An acked gap is marked reported
+ * and never sent again; a refused one waits for the next hello.
+ */
+export class GapReporter {
+  private sending = false;
+  private busy = false;
+  private readonly refused = new Set<number>();
+  private warnedUnsigned = false;
+
+  constructor(private readonly options: GapReporterOptions) {}
+
+  /** A hello was accepted: refused gaps get another try. */
+  open(): void {
+    this.sending = true;
+    this.refused.clear();
+    void this.flush();
+  }
+
+  /** The connection is gone, or the uplink stopped. */
+  lost(): void {
+    this.sending = false;
+  }
+
+  async flush(): Promise<void> {
+    if (!this.sending || this.busy) return;
+    const key = this.options.deviceKey;
+    if (!key) {
+      if (!this.warnedUnsigned && this.options.outbox.closedGaps().length > 0) this.options.log.error({}, "readings were lost but the agent has no device key: the gap records cannot be sent");
+      this.warnedUnsigned = true;
+      return;
+    }
+    this.busy = true;
+    try {
+      for (const gap of this.options.outbox.closedGaps()) {
+        if (!this.sending) return;
+        if (this.refused.has(gap.id)) continue;
+        const unsigned = { streamId: gap.streamId, instrumentId: gap.instrumentId, firstSeq: gap.firstSeq, count: gap.count, tFirst: gap.tFirst, tLast: gap.tLast, reason: gap.reason };
+        const signed: ReadingGap = { ...unsigned, signature: sign(null, gapSigningBytes(unsigned), key).toString("base64") };
+        let reply: Reply<GapAck>;
+        try {
+          reply = await this.options.emit(signed);
+        } catch {
+          return; // Not answered: the next tick (or hello) tries again.
+        }
+        if (reply.ok) {
+          this.options.outbox.markGapsReported([gap.id]);
+          this.options.log.info({ streamId: gap.streamId, firstSeq: gap.firstSeq, count: gap.count }, "gap record delivered to the server");
+        } else {
+          this.refused.add(gap.id);
+          this.options.log.error({ error: reply.error, streamId: gap.streamId, firstSeq: gap.firstSeq }, "server refused a gap record; retrying after the next hello");
+        }
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+}
