@@ -72,6 +72,8 @@ export function gapsSuite(name: string, database: () => Promise<{ databaseUrl?: 
       uplink.start();
       try {
         await waitFor("the 20 kept readings acked", async () => ((await server.store.streams.ackedSeqs("lab-g"))["dmm1.dcv"] === CAPACITY - 1 ? true : undefined), 20_000);
+        // And the agent has taken the ack (its outbox let them go): a reading now finds room.
+        await waitFor("the outbox emptied of the DMM's readings", () => (outbox.pendingStreams().includes("dmm1.dcv") ? undefined : true), 20_000);
         // Room again: the next reading is kept (seq 20) and closes the gap, which then goes to the server.
         push(CAPACITY + LOST);
         outbox.commit();
