@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { loadProcedures } from "@telecal/server";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { BIN } from "../fakes/cli";
 
 const run = promisify(execFile);
@@ -33,10 +33,24 @@ interface Curve {
   points: { point: string; x: number; y: number; fitted: number; u: number }[];
 }
 
-async function demo(id: string): Promise<{ procedure: string; decisionRule: string; binding: Record<string, string>; points: Row[]; curve?: Curve }> {
-  const { stdout } = await run(process.execPath, [BIN, "calibrate", "--procedure", id, "--demo", "--json"], { timeout: 120_000, maxBuffer: 1 << 24 });
-  return JSON.parse(stdout) as Awaited<ReturnType<typeof demo>>;
+type Demo = { procedure: string; decisionRule: string; binding: Record<string, string>; points: Row[]; curve?: Curve };
+
+const runs = new Map<string, Promise<Demo>>();
+/** One `calibrate --demo --json` run per procedure, started at most once. */
+function demo(id: string): Promise<Demo> {
+  let d = runs.get(id);
+  if (!d) {
+    d = run(process.execPath, [BIN, "calibrate", "--procedure", id, "--demo", "--json"], { timeout: 240_000, maxBuffer: 1 << 24 }).then(({ stdout }) => JSON.parse(stdout) as Demo);
+    runs.set(id, d);
+  }
+  return d;
 }
+
+// The four runs wait on simulated settling more than they compute: started together, they overlap.
+// Each test awaits its own run and sees its failure; the catch only keeps an early one from being unhandled.
+beforeAll(() => {
+  for (const id of ["dmm-dcv-jjf1587", "balance-jjg1036", "pressure-gauge-jjg52", "thermometer-bath"]) void demo(id).catch(() => undefined);
+});
 
 /** Five standard deviations of the mean of `n` readings with noise `sigma`: a bound a test can trust. */
 function fiveSigma(sigma: number, n: number): number {
