@@ -167,7 +167,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   await app.register(recordsRoutes(checkpoints));
   await app.register(authRoutes(auth));
   await app.register(userRoutes(auth));
-  await app.register(streamRoutes(auth, store));
+  await app.register(streamRoutes(auth, store, registry));
   // The listing's `online` asks every process of a cluster, through the view made with socket.io below.
   const view: { agents?: AgentsView } = {};
   await app.register(agentRoutes(auth, registry, () => view.agents?.onlineIds() ?? Promise.resolve(new Set<string>())));

@@ -1,16 +1,23 @@
-import { parseStreamRef, ReadingGapPayload, ReadingsPage, ReadingsQuery, StreamInfo, StreamRef } from "@telecal/protocols";
+import { parseStreamRef, ReadingGapPayload, ReadingsPage, ReadingsQuery, StreamInfo, StreamRef, TelecalError } from "@telecal/protocols";
+import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { Auth } from "../auth/auth";
-import { ANY_ROLE, authorize } from "../auth/authorize";
+import { ANY_ROLE, authorize, principalOf } from "../auth/authorize";
+import type { RegistryService } from "../registry/service";
 import { CSV_HEADER, csvRows, listStreams, readingsPage } from "../store/readings-export";
 import type { Store } from "../store/store";
 
 /**
  * The stored readings, read-only: the same pages `telecal export` writes. `Accept: text/csv`
- * answers CSV. Every signed-in role may read; per-organisation visibility comes with the registry.
+ * answers CSV. Every signed-in role may read the streams of the agents of the organisations it may
+ * see (its own and those it supervises); another's stream is not found, as if it did not exist.
  */
-export function streamRoutes(auth: Auth, store: Store): FastifyPluginAsyncZod {
+export function streamRoutes(auth: Auth, store: Store, registry: RegistryService): FastifyPluginAsyncZod {
+  const visible = (request: FastifyRequest) => registry.visibleAgentIds(principalOf(request).user);
+  const mustSee = async (request: FastifyRequest, ref: string) => {
+    if (!(await visible(request)).has(parseStreamRef(ref).agentId)) throw new TelecalError("TC_ERR_UNKNOWN_STREAM", { stream: ref });
+  };
   return async (app) => {
     app.get(
       "/api/streams",
@@ -18,7 +25,10 @@ export function streamRoutes(auth: Auth, store: Store): FastifyPluginAsyncZod {
         onRequest: authorize(auth, ANY_ROLE, "list streams"),
         schema: { summary: "Streams with stored readings", tags: ["readings"], response: { 200: z.strictObject({ streams: z.array(StreamInfo) }) } },
       },
-      async () => ({ streams: await listStreams(store) }),
+      async (request) => {
+        const agents = await visible(request);
+        return { streams: (await listStreams(store)).filter((s) => agents.has(s.agentId)) };
+      },
     );
 
     app.get(
@@ -34,6 +44,7 @@ export function streamRoutes(auth: Auth, store: Store): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
+        await mustSee(request, request.params.id);
         const page = await readingsPage(store, request.params.id, request.query.after, request.query.limit);
         if ((request.headers.accept ?? "").includes("text/csv")) {
           if (page.next !== null) void reply.header("link", `<?after=${page.next}&limit=${request.query.limit}>; rel="next"`);
@@ -57,6 +68,7 @@ export function streamRoutes(auth: Auth, store: Store): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
+        await mustSee(request, request.params.id);
         const { agentId, streamId } = parseStreamRef(request.params.id);
         return { gaps: await store.gaps.list(agentId, streamId) };
       },

@@ -160,6 +160,11 @@ export class RegistryService {
     return agents.map((a) => ({ ...a, online: now.has(a.agentId) }));
   }
 
+  /** The ids of the agents whose data the user may read: those of the organisations it may see. */
+  async visibleAgentIds(user: UserInfo): Promise<Set<string>> {
+    return new Set((await this.repo.agents([...(await this.scope(user)).visible])).map((a) => a.agentId));
+  }
+
   private async scope(user: UserInfo): Promise<Scope> {
     return { user, visible: new Set(await this.repo.visibleOrganisations(user.organisation.id)) };
   }

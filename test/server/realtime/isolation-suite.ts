@@ -77,6 +77,8 @@ export function isolationSuite(name: string, database: () => Promise<string | un
       expect(res.statusCode, res.body).toBe(200);
       return res.json<{ agents: { agentId: string }[] }>().agents.map((a) => a.agentId);
     };
+    const rest = (who: string, url: string) => stack.server.app.inject({ method: "GET", url, headers: { authorization: `Bearer ${tokens[who]}` } });
+    const streamsOverRest = async (who: string) => (await rest(who, "/api/streams")).json<{ streams: { id: string }[] }>().streams.map((s) => s.id);
     const snapshotAgents = async (v: Viewer) => {
       const reply = await v.ask<{ snapshot: UiSnapshot }>("snapshot");
       if (!reply.ok) throw new Error(reply.error.code);
@@ -99,6 +101,15 @@ export function isolationSuite(name: string, database: () => Promise<string | un
       expect(city.snapshot.history).toEqual({});
       expect(await agentsOverRest("technician")).toContain(DEMO_AGENT.id);
       expect(await agentsOverRest("city-admin")).not.toContain(DEMO_AGENT.id);
+      // Nor its stored readings or gaps: another organisation's stream is not found, as if it did not exist.
+      const dcv = streamRef(DEMO_AGENT.id, "dmm1.dcv");
+      await waitFor("a stored reading of the lab's DMM", async () => ((await streamsOverRest("technician")).includes(dcv) ? true : undefined), 20_000);
+      expect(await streamsOverRest("city-admin")).toEqual([]);
+      for (const url of [`/api/streams/${dcv}/readings`, `/api/streams/${dcv}/gaps`]) {
+        expect((await rest("technician", url)).statusCode).toBe(200);
+        const foreign = await rest("city-admin", url);
+        expect([foreign.statusCode, foreign.json<{ code: string }>().code]).toEqual([404, "TC_ERR_UNKNOWN_STREAM"]);
+      }
 
       // Presence: a second agent of the demo station comes online and goes.
       const { auth } = await enrolAgent(stack.server, "demo-lab-2", DEMO_ORGANISATION.id);
