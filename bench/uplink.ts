@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { NAMESPACE, ReadingBatch } from "@telecal/protocols";
 import { MAX_BATCH } from "@telecal/agent/uplink/batch-sender";
 import { startServer } from "@telecal/server";
-import Database from "better-sqlite3";
+import { Database } from "@telecal/server/store/sqlite-driver";
 import { Server } from "socket.io";
 import { io, type Socket } from "socket.io-client";
 import { silentLogger } from "@telecal/agent/log";

@@ -6,7 +6,8 @@ import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import type { SignatureManifest } from "@telecal/protocols";
 import { chainHash, DATABASE_FILE, ephemeralSigningKey, issueFiles, loadOrCreateSigningKey, startServer, type TelecalServer, verifyCertificateFile } from "@telecal/server";
-import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import { Database } from "@telecal/server/store/sqlite-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN } from "../fakes/cli";
 import { certificateDataFor, PEOPLE } from "../server/certificates/fixtures";
@@ -33,7 +34,7 @@ function write(name: string, bytes: Buffer): string {
 }
 
 /** A copy of a demo's data dir in which `edit` changed the record log, as a forger with the database file would. */
-function tamperedCopy(dataDir: string, name: string, edit: (db: Database.Database) => void): string {
+function tamperedCopy(dataDir: string, name: string, edit: (db: BetterSqlite3.Database) => void): string {
   const copy = join(dir, name);
   cpSync(dataDir, copy, { recursive: true });
   const db = new Database(join(copy, DATABASE_FILE));
@@ -55,7 +56,7 @@ interface RecordRow {
 }
 
 /** The first read step of the job's run in the log, and the reading-batch record holding its first reading. */
-function firstReading(db: Database.Database): { event: RecordRow; batch: RecordRow; t: number } {
+function firstReading(db: BetterSqlite3.Database): { event: RecordRow; batch: RecordRow; t: number } {
   const events = db.prepare("SELECT id, stream, seq, kind, payload, prev_hash FROM records WHERE stream LIKE 'job/%' ORDER BY id").all() as RecordRow[];
   const event = events.find((r) => (JSON.parse(r.payload) as { run?: { from?: unknown } }).run?.from !== undefined)!;
   const from = (JSON.parse(event.payload) as { run: { from: { stream: string; t: number[] } } }).run.from;

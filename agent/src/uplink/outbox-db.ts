@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { TelecalError } from "@telecal/protocols";
-import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import { Database } from "./sqlite-driver";
 
 const SCHEMA_VERSION = 2;
 
@@ -42,7 +43,7 @@ const MIGRATIONS: Record<number, string> = {
  * Opens (creating if missing) an outbox file: WAL, synchronous=FULL, held exclusively by this
  * process, schema migrated one version at a time. ":memory:" opens a throw-away one.
  */
-export function openOutboxDatabase(file: string): Database.Database {
+export function openOutboxDatabase(file: string): BetterSqlite3.Database {
   try {
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
     const db = new Database(file, { timeout: 1000 });

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { TelecalError } from "@telecal/protocols";
-import Database from "better-sqlite3";
+import { Database } from "./sqlite-driver";
 import { cachePreparedStatements } from "./statement-cache";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";

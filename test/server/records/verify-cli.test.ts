@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isTelecalError } from "@telecal/protocols";
 import { DATABASE_FILE, loadOrCreateSigningKey, RECORDS_KEY_FILE, startServer } from "@telecal/server";
-import Database from "better-sqlite3";
+import { Database } from "@telecal/server/store/sqlite-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, CLI_START_MS } from "../../fakes/cli";
 import { batch, hello } from "../store/store-suite";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isTelecalError } from "@telecal/protocols";
 import { DATABASE_FILE, databaseUrlFor, Store } from "@telecal/server";
-import Database from "better-sqlite3";
+import { Database } from "@telecal/server/store/sqlite-driver";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { storeSuite } from "./store-suite";

@@ -1,4 +1,4 @@
-import Database from "better-sqlite3";
+import { Database } from "@telecal/server/store/sqlite-driver";
 import { describe, expect, it } from "vitest";
 import { cachePreparedStatements } from "@telecal/server/store/statement-cache";
 
