@@ -8,7 +8,8 @@ const require = createRequire(import.meta.url);
  * does not support. 12.x keeps its statements as node::ObjectWrap objects, and Node 24.19 made
  * destroying one outside a JS context abort the process (a statement collected at exit or by an
  * idle GC): on Node 24 every CLI run ended in SIGABRT. 13 is an optional dependency that npm
- * installs only where its `engines` allow (Node 22+).
+ * installs only where its `engines` allow (Node 22+). agent/ and server/ each keep this file: they
+ * share nothing but protocols/ and metrology/, which load nothing native.
  */
 export const Database: typeof BetterSqlite3 =
   Number(process.versions.node.split(".")[0]) >= 22 ? (require("better-sqlite3-13") as typeof BetterSqlite3) : (require("better-sqlite3") as typeof BetterSqlite3);
