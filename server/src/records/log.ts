@@ -77,14 +77,16 @@ export async function appendRecord(
   now = Date.now(),
 ): Promise<LogRecord> {
   await lockLog(trx, dialect);
-  const last = await trx.selectFrom("records").select("id").orderBy("id", "desc").limit(1).executeTakeFirst();
-  const head = await trx
-    .selectFrom("records")
-    .select(["seq", "hash"])
-    .where("stream", "=", input.stream)
-    .orderBy("seq", "desc")
-    .limit(1)
-    .executeTakeFirst();
+  // The log's last id and the stream's head in one round trip: the lock is held until the commit.
+  const found = await trx
+    .selectNoFrom((eb) => [
+      eb.selectFrom("records").select("id").orderBy("id", "desc").limit(1).as("last_id"),
+      eb.selectFrom("records").select("seq").where("stream", "=", input.stream).orderBy("seq", "desc").limit(1).as("head_seq"),
+      eb.selectFrom("records").select("hash").where("stream", "=", input.stream).orderBy("seq", "desc").limit(1).as("head_hash"),
+    ])
+    .executeTakeFirstOrThrow();
+  const last = found.last_id === null ? undefined : { id: Number(found.last_id) };
+  const head = found.head_seq === null || found.head_hash === null ? undefined : { seq: Number(found.head_seq), hash: found.head_hash };
   const payload = canonicalJson(input.payload);
   const row: RecordsTable = {
     id: (last?.id ?? 0) + 1,

@@ -84,6 +84,17 @@ export class ReadingsRepository {
             .onConflict((oc) => oc.columns(["agent_id", "stream_id", "seq"]).doNothing())
             .execute();
         }
+        const acked = Math.max(previous, batch.firstSeq + batch.t.length - 1);
+        if (acked !== stream.acked_seq) {
+          await trx
+            .updateTable("streams")
+            .set({ acked_seq: acked })
+            .where("agent_id", "=", agentId)
+            .where("stream_id", "=", batch.streamId)
+            .execute();
+        }
+        // The record last: appending takes the log's lock (one writer across every process, the
+        // order of ids), held until the commit; nothing else of the batch waits under it.
         if (rows.length > 0) {
           // The log carries exactly the readings stored now, committed with them or not at all.
           const payload: ReadingBatchPayload = {
@@ -108,15 +119,6 @@ export class ReadingsRepository {
             { kind: "reading-batch", stream: readingsRecordStream(agentId, batch.streamId), actor: `agent:${agentId}`, payload },
             receivedAt,
           );
-        }
-        const acked = Math.max(previous, batch.firstSeq + batch.t.length - 1);
-        if (acked !== stream.acked_seq) {
-          await trx
-            .updateTable("streams")
-            .set({ acked_seq: acked })
-            .where("agent_id", "=", agentId)
-            .where("stream_id", "=", batch.streamId)
-            .execute();
         }
         return { ackedSeq: acked, previousAckedSeq: previous, inserted: rows.length };
       });
