@@ -30,8 +30,11 @@ export function readingsRecordStream(agentId: string, streamId: string): string 
 }
 
 /**
- * The payload of a reading-batch record: exactly the readings that batch newly stored, with the
- * batch's clock, unit and (when it carries the whole batch) the agent's signature.
+ * The payload of a reading-batch record: the batch as the agent sent and signed it, with its clock,
+ * unit and signature. Its readings from index `storedFrom` on are the ones this batch stored; those
+ * before were stored by an earlier batch (a resend overlapping them, checked equal) and are kept
+ * here only so that the signature still covers what the record holds. Records written before
+ * `storedFrom` existed carry only the readings they stored (then unsigned when the batch overlapped).
  */
 export const ReadingBatchPayload = ReadingBatchFields.extend({
   agentId: Id,
@@ -39,7 +42,11 @@ export const ReadingBatchPayload = ReadingBatchFields.extend({
   unit: z.string(),
   /** UTC milliseconds at which the server stored it. */
   receivedAt: z.number(),
-}).refine(sameLengths, SAME_LENGTHS);
+  /** Index of the first reading this batch stored; absent: 0. */
+  storedFrom: z.number().int().positive().optional(),
+})
+  .refine(sameLengths, SAME_LENGTHS)
+  .refine((p) => (p.storedFrom ?? 0) < p.t.length, { message: "storedFrom is past the last reading", path: ["storedFrom"] });
 export type ReadingBatchPayload = z.infer<typeof ReadingBatchPayload>;
 
 /** A correction: a new record in the corrected record's stream, pointing to it by id and hash. */

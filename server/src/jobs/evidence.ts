@@ -191,7 +191,8 @@ async function rawReadings(db: Kysely<Schema>, agentId: string, streamId: string
     let used = false;
     payload.t.forEach((t, i) => {
       const v = payload.values[i];
-      if (!wanted.has(t) || v === null || v === undefined) return;
+      // A reading before `storedFrom` is an earlier record's, found there: not counted twice.
+      if (i < (payload.storedFrom ?? 0) || !wanted.has(t) || v === null || v === undefined) return;
       values.set(t, [...(values.get(t) ?? []), v]);
       used = true;
     });

@@ -24,20 +24,22 @@ export async function checkReadings(db: Kysely<Schema & RecordsSchema>, r: Recor
   const p = parseReadingBatchPayload(r);
   if ("reason" in p) return p;
   const n = p.t.length;
+  // Readings before `storedFrom` were stored, and are counted, by the batch that stored them.
+  const from = p.storedFrom ?? 0;
   const key = readingsRecordStream(p.agentId, p.streamId);
   const c = carried.get(key) ?? { count: 0, lastRecord: r };
-  carried.set(key, { count: c.count + n, lastRecord: r });
+  carried.set(key, { count: c.count + n - from, lastRecord: r });
   const rows = await db
     .selectFrom("readings")
     .selectAll()
     .where("agent_id", "=", p.agentId)
     .where("stream_id", "=", p.streamId)
-    .where("seq", ">=", p.firstSeq)
+    .where("seq", ">=", p.firstSeq + from)
     .where("seq", "<", p.firstSeq + n)
     .orderBy("seq")
     .execute();
   const bySeq = new Map(rows.map((x) => [x.seq, x]));
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < n; i++) {
     const seq = p.firstSeq + i;
     const row = bySeq.get(seq);
     if (!row) return { reason: `reading seq ${seq} it carries is not in the readings table` };

@@ -97,21 +97,22 @@ export class ReadingsRepository {
         // order of ids), held until the commit; nothing else of the batch waits under it.
         if (rows.length > 0) {
           // The log carries exactly the readings stored now, committed with them or not at all.
+          // The whole batch as signed, so that every reading stays attributable to the agent's
+          // signature; `storedFrom` says which of them this batch stored (the rest were, earlier).
           const payload: ReadingBatchPayload = {
             agentId,
             streamId: batch.streamId,
             instrumentId: batch.instrumentId,
-            firstSeq: rows[0]!.seq,
-            t: rows.map((r) => r.t),
-            values: rows.map((r) => r.value),
-            flags: rows.map((r) => r.flags),
+            firstSeq: batch.firstSeq,
+            t: batch.t,
+            values: batch.values.map((v) => v ?? null),
+            flags: batch.flags,
             unit: batch.unit,
             clock: batch.clock,
             historical: batch.historical,
             receivedAt,
-            // The agent's signature covers the batch as sent; it is kept when the record carries all
-            // of it (a resend that overlaps stored readings carries only the new ones, unsigned).
-            ...(batch.signature !== undefined && rows.length === batch.t.length ? { signature: batch.signature } : {}),
+            ...(overlap > 0 ? { storedFrom: overlap } : {}),
+            ...(batch.signature !== undefined ? { signature: batch.signature } : {}),
           };
           await appendRecord(
             recordsDb(trx),

@@ -1,5 +1,5 @@
 import { type AgentHello, CLOCK_INSTRUMENT, PROTOCOL_VERSION, type ReadingBatch } from "@telecal/protocols";
-import { startServer, type TelecalServer } from "@telecal/server";
+import { startServer, type TelecalServer, verifyLog } from "@telecal/server";
 import type { KeyObject } from "node:crypto";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -94,7 +94,13 @@ export function refusalsSuite(name: string, database: () => Promise<{ databaseUr
       expect(await server.store.readings.readings("lab-r", "dmm1.dcv")).toEqual(before);
       expect((await refusals()).at(-1)).toMatchObject({ kind: "ingest-refusal", code: "TC_ERR_SEQ_CONFLICT", alarm: true, streamId: "dmm1.dcv", firstSeq: 1, count: 4 });
       // An honest resend of the same overlap is still taken and acked.
-      expect(await s.timeout(5000).emitWithAck("readings", batch(1, 4))).toEqual({ ok: true, streamId: "dmm1.dcv", ackedSeq: 4 });
+      const honest = batch(1, 4);
+      expect(await s.timeout(5000).emitWithAck("readings", honest)).toEqual({ ok: true, streamId: "dmm1.dcv", ackedSeq: 4 });
+      // Its record keeps the whole batch and the agent's signature: seqs 3 and 4, stored by it, stay
+      // attributable to a signed batch; 1 and 2 were stored by the first one.
+      const record = (await server.store.records.page(0, 10_000)).filter((r) => r.stream === "lab-r/dmm1.dcv" && r.kind === "reading-batch").at(-1)!;
+      expect(JSON.parse(record.payload)).toMatchObject({ firstSeq: 1, storedFrom: 2, t: honest.t, values: honest.values, signature: honest.signature });
+      expect((await verifyLog(server.store.db)).ok).toBe(true);
     });
   });
 }

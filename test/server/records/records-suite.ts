@@ -107,7 +107,7 @@ export function recordsSuite(target: RecordsTarget): void {
       });
     });
 
-    it("a reading batch appends one record, in the same transaction, carrying exactly the readings stored now", async () => {
+    it("a reading batch appends one record, in the same transaction, carrying the batch as sent and saying which readings it stored", async () => {
       const { store } = await open();
       await store.announce(hello("lab-a"), T);
       await store.readings.storeBatch("lab-a", batch(0, 5), T + 1);
@@ -118,14 +118,16 @@ export function recordsSuite(target: RecordsTarget): void {
       const rows = await records(store);
       expect(rows).toHaveLength(2);
       const second = JSON.parse(rows[1]!.payload) as Record<string, unknown>;
+      // The whole batch as the agent signed it; seqs 3 and 4 were stored by the first record.
       expect(second).toEqual({
         agentId: "lab-a",
         streamId: "dmm1.dcv",
         instrumentId: "dmm1",
-        firstSeq: 5,
-        t: batch(3, 7).t.slice(2),
-        values: [99, 99, 99, 99, 99],
-        flags: [0, 0, 0, 0, 0],
+        firstSeq: 3,
+        storedFrom: 2,
+        t: batch(3, 7).t,
+        values: [...batch(3, 7).values.slice(0, 2), 99, 99, 99, 99, 99],
+        flags: [0, 0, 0, 0, 0, 0, 0],
         unit: "V",
         clock: { offsetMs: -3.5, uncertaintyMs: 0.25 },
         historical: false,
