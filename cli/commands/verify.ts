@@ -17,6 +17,7 @@ export function describeReport(report: VerifyReport, keys: string): string {
   const gaps = report.gaps.map(
     (g) => `gap: stream ${g.stream}: ${g.count} readings missing before seq ${g.firstSeq}, taken ${new Date(g.tFirst).toISOString()} to ${new Date(g.tLast).toISOString()} (${g.reason})`,
   );
+  if (report.unsignedBatches > 0) gaps.push(`unsigned: ${report.unsignedBatches} reading batches carry no agent signature (overlapping resends stored before records kept it)`);
   const tail = gaps.length > 0 ? `${gaps.join("\n")}\n` : "";
   if (report.ok) return `telecal verify: OK: ${counts} (checkpoint keys: ${keys})\n${tail}`;
   const lines = [`telecal verify: FAILED: ${counts} (checkpoint keys: ${keys})`, ...gaps];

@@ -337,7 +337,7 @@ def check_rows(rows, proofs, agent_key):
             leaf = hashlib.sha256(b"\x00" + fields("telecal/leaf/v1", rid, chain, row["createdAt"], row["actor"])).hexdigest()
             check(leaf == proofs[rid]["leafHash"] and chain == proofs[rid]["recordHash"], f"record {rid}: Merkle leaf {leaf} != {proofs[rid]['leafHash']}")
         if row["kind"] == "reading-batch" and agent_key is not None and row["actor"] == "agent:" + payload["agentId"] and "signature" in payload:
-            unsigned = {k: v for k, v in payload.items() if k not in ("agentId", "receivedAt", "signature")}
+            unsigned = {k: v for k, v in payload.items() if k not in ("agentId", "receivedAt", "storedFrom", "signature")}
             agent_key.verify(base64.b64decode(payload["signature"]), BATCH_DOMAIN + canonical(unsigned).encode("utf-8"))
             signed_batches += 1
     return signed_batches

@@ -204,7 +204,20 @@ export class AuthRepository {
       .values({ id: agentId, name, first_seen: now, last_seen: now, ...enrolled })
       .onConflict((oc) => oc.column("id").doUpdateSet(enrolled))
       .execute();
+    if (publicKey !== null) await this.keepKey(agentId, publicKey, now);
     return credential;
+  }
+
+  /** A new device key closes the one before in the agent's key history (agent_keys) and opens its own. */
+  private async keepKey(agentId: string, publicKey: string, now: number): Promise<void> {
+    const current = await this.db.selectFrom("agent_keys").select("public_key").where("agent_id", "=", agentId).where("valid_to", "is", null).executeTakeFirst();
+    if (current?.public_key === publicKey) return;
+    await this.db.updateTable("agent_keys").set({ valid_to: now }).where("agent_id", "=", agentId).where("valid_to", "is", null).execute();
+    await this.db
+      .insertInto("agent_keys")
+      .values({ agent_id: agentId, public_key: publicKey, valid_from: now, valid_to: null })
+      .onConflict((oc) => oc.columns(["agent_id", "valid_from"]).doUpdateSet({ public_key: publicKey, valid_to: null }))
+      .execute();
   }
 
   /** True when the agent is enrolled and this is its credential. */

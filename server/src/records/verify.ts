@@ -7,7 +7,8 @@ import { chainHash, GENESIS_HASH, sha256Hex } from "./hashing";
 import { Frontier } from "./merkle";
 import { PAYLOAD_INVALID, safeRecordPayload } from "./payload";
 import type { RecordsSchema, RecordsTable } from "./schema";
-import { type Carried, checkReadings, type RecordProblem, strayReadings } from "./verify-readings";
+import { type Carried, checkReadings, parseReadingBatchPayload, type RecordProblem, strayReadings } from "./verify-readings";
+import { AgentKeyHistory } from "./verify-signatures";
 
 export interface BadRecord {
   /** The record's id; for a missing record, the id that is not there. */
@@ -46,6 +47,8 @@ export interface VerifyReport {
   firstBadCheckpoint: BadCheckpoint | null;
   /** Every gap record, in log order. */
   gaps: ReportedGap[];
+  /** Reading-batch records without the agent's signature (older records of overlapping resends). */
+  unsignedBatches: number;
 }
 
 export interface VerifyOptions {
@@ -78,7 +81,7 @@ async function verifySnapshot(db: Db, options: VerifyOptions): Promise<VerifyRep
   if (options.trustedKeys) for (const k of options.trustedKeys) keys.set(k.keyId, k.spki);
   else for (const k of await db.selectFrom("record_keys").selectAll().execute()) keys.set(k.key_id, k.public_key);
   const checkpoints = (await db.selectFrom("record_checkpoints").selectAll().orderBy("tree_size").execute()).map(toCheckpoint);
-  const walk = new LogWalk(db, checkpoints);
+  const walk = new LogWalk(db, checkpoints, await AgentKeyHistory.load(db as unknown as Kysely<Schema>));
   for (const cp of checkpoints) {
     const spki = keys.get(cp.keyId);
     if (spki === undefined) walk.badCheckpoint(cp, `signed with key ${cp.keyId}, which is not a trusted key`);
@@ -103,6 +106,7 @@ async function verifySnapshot(db: Db, options: VerifyOptions): Promise<VerifyRep
     firstBadRecord: walk.firstBadRecord,
     firstBadCheckpoint: walk.firstBadCheckpoint,
     gaps: walk.gaps,
+    unsignedBatches: walk.signatures.unsigned,
   };
 }
 
@@ -120,6 +124,7 @@ class LogWalk {
   constructor(
     private readonly db: Db,
     private readonly checkpoints: readonly Checkpoint[],
+    readonly signatures: AgentKeyHistory,
   ) {}
 
   badRecord(b: BadRecord): void {
@@ -140,7 +145,8 @@ class LogWalk {
     // Counted even for a record that fails below, so that its readings are not taken for strays.
     const readingsProblem = r.kind === "reading-batch" ? await checkReadings(this.db, r, this.carried) : null;
     const gapProblem = r.kind === "reading-gap" ? this.gap(r) : null;
-    const problem: (RecordProblem & { id?: number; seq?: number }) | null = chainProblem(r, head, hash) ?? readingsProblem ?? gapProblem;
+    const signatureProblem = r.kind === "reading-batch" ? this.signature(r) : null;
+    const problem: (RecordProblem & { id?: number; seq?: number }) | null = chainProblem(r, head, hash) ?? readingsProblem ?? gapProblem ?? signatureProblem;
     if (problem) this.badRecord({ id: problem.id ?? r.id, stream: r.stream, seq: problem.seq ?? r.seq, reason: problem.reason, ...(problem.code ? { code: problem.code } : {}) });
     heads.set(r.stream, { id: r.id, seq: r.seq, hash: r.hash, before: head?.hash ?? GENESIS_HASH });
     // Leaves from the recomputed hash: a log rewritten with a fresh chain gives other roots.
@@ -149,6 +155,11 @@ class LogWalk {
       const cp = this.checkpoints[this.cpIndex]!;
       if (cp.rootHash !== frontier.root().toString("hex")) this.badCheckpoint(cp, `root does not match records 1..${cp.treeSize}`);
     }
+  }
+
+  private signature(r: RecordsTable): RecordProblem | null {
+    const p = parseReadingBatchPayload(r);
+    return "reason" in p ? null : this.signatures.check(r, p);
   }
 
   private gap(r: RecordsTable): RecordProblem | null {

@@ -11,6 +11,7 @@ import { certificateJob } from "./migrations/0008-certificate-job";
 import { signerKeyLifecycle } from "./migrations/0009-signer-key-lifecycle";
 import { userDisabled } from "./migrations/0010-user-disabled";
 import { leaseRequests } from "./migrations/0011-lease-requests";
+import { agentKeys } from "./migrations/0012-agent-keys";
 
 /** Every migration, in order of name. A released migration is never edited; a change is a new one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -25,6 +26,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0009-signer-key-lifecycle": signerKeyLifecycle,
   "0010-user-disabled": userDisabled,
   "0011-lease-requests": leaseRequests,
+  "0012-agent-keys": agentKeys,
 };
 
 /**

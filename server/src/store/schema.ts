@@ -21,6 +21,15 @@ export interface AgentsTable {
   enrolled_at: number | null;
 }
 
+/** A device key of an agent and when it was the agent's (0012-agent-keys). */
+export interface AgentKeysTable {
+  agent_id: string;
+  public_key: string;
+  valid_from: number;
+  /** Null while it is the agent's key. */
+  valid_to: number | null;
+}
+
 export interface StreamsTable {
   agent_id: string;
   stream_id: string;
@@ -46,6 +55,7 @@ export interface ReadingsTable {
 
 export interface Schema extends AuthSchema, RegistrySchema, JobsSchema, SessionsSchema, CertificatesSchema {
   agents: AgentsTable;
+  agent_keys: AgentKeysTable;
   streams: StreamsTable;
   readings: ReadingsTable;
 }
