@@ -13,7 +13,7 @@ export const ERRORS = {
   },
   TC_ERR_HELLO_REQUIRED: { status: 409, message: "send hello before {event}" },
   TC_ERR_UNKNOWN_EVENT: { status: 400, message: "unknown event {event}" },
-  TC_ERR_UNKNOWN_STREAM: { status: 404, message: "stream {stream} was not announced in hello" },
+  TC_ERR_UNKNOWN_STREAM: { status: 404, message: "stream {stream} is not known: its agent did not announce it, or it is not yours to see" },
   TC_ERR_SEQ_GAP: {
     status: 409,
     message: "stream {stream}: batch starts at seq {first}, expected at most {expected}",
@@ -77,7 +77,7 @@ export const ERRORS = {
     status: 500,
     message: "users {users} still have the demo password: set theirs with telecal user passwd NAME, or start with --demo",
   },
-  TC_ERR_BAD_SIGNATURE: { status: 401, message: "reading batch {stream}#{seq} of agent {agentId}: {reason}" },
+  TC_ERR_BAD_SIGNATURE: { status: 401, message: "reading batch or gap {stream}#{seq} of agent {agentId}: {reason}" },
   // Procedures and their runs.
   TC_ERR_PROCEDURE_INVALID: { status: 400, message: "procedure {file}: {path}: {reason}" },
   TC_ERR_UNKNOWN_PROCEDURE: { status: 404, message: "no procedure {name}; known: {known}" },
