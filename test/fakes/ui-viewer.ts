@@ -1,6 +1,9 @@
 import { type Lease, type LiveValue, NAMESPACE, type Participant, type Reply, type UiSnapshot } from "@telecal/protocols";
 import { io, type Socket } from "socket.io-client";
 
+/** A reply's outcome as a test compares it: "ok", or the error's code. */
+export const codeOf = (reply: Reply<unknown>) => (reply.ok ? "ok" : reply.error.code);
+
 /** A signed-in /ui client that keeps what it is sent. */
 export interface Viewer {
   socket: Socket;

@@ -20,6 +20,8 @@ export interface GapReporterOptions {
 export class GapReporter {
   private sending = false;
   private busy = false;
+  /** The outbox's gapsClosed when its gap table was last read with nothing left to send; -1: read it. */
+  private seen = -1;
   private readonly refused = new Set<number>();
   private warnedUnsigned = false;
 
@@ -29,6 +31,8 @@ export class GapReporter {
   open(): void {
     this.sending = true;
     this.refused.clear();
+    // Gaps from before a restart (or refused last time) are in the table, not in the count.
+    this.seen = -1;
     void this.flush();
   }
 
@@ -38,7 +42,8 @@ export class GapReporter {
   }
 
   async flush(): Promise<void> {
-    if (!this.sending || this.busy) return;
+    // At every flush tick: the gap table is read only when a gap closed since it was last read.
+    if (!this.sending || this.busy || this.options.outbox.gapsClosed === this.seen) return;
     const key = this.options.deviceKey;
     if (!key) {
       if (!this.warnedUnsigned && this.options.outbox.closedGaps().length > 0) this.options.log.error({}, "readings were lost but the agent has no device key: the gap records cannot be sent");
@@ -46,6 +51,8 @@ export class GapReporter {
       return;
     }
     this.busy = true;
+    const count = this.options.outbox.gapsClosed;
+    let unanswered = false;
     try {
       for (const gap of this.options.outbox.closedGaps()) {
         if (!this.sending) return;
@@ -56,6 +63,7 @@ export class GapReporter {
         try {
           reply = await this.options.emit(signed);
         } catch {
+          unanswered = true;
           return; // Not answered: the next tick (or hello) tries again.
         }
         if (reply.ok) {
@@ -68,6 +76,8 @@ export class GapReporter {
       }
     } finally {
       this.busy = false;
+      // Everything sent or refused (refused ones wait for the next hello): nothing to read until a gap closes.
+      if (!unanswered && this.sending) this.seen = count;
     }
   }
 }

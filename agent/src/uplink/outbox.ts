@@ -70,6 +70,8 @@ export class Outbox {
   private timer: NodeJS.Timeout | null = null;
   private alarmed = false;
   private closed = false;
+  /** Gaps closed since the outbox was opened: the uplink reads the gap table only when this moved. */
+  private gapsClosedCount = 0;
 
   constructor(private readonly options: OutboxOptions) {
     this.log = options.log.child({ ns: "outbox" });
@@ -125,6 +127,7 @@ export class Outbox {
         }
         if (state.openGap) {
           this.gapRecords.close(state.openGap);
+          this.gapsClosedCount++;
           state.openGap = null;
         }
         const clock = q.reading.clock ?? UNSYNCED;
@@ -229,6 +232,10 @@ export class Outbox {
   }
 
   /** Gap records not yet reported and no longer growing (a reading was kept after them), with their instrument. */
+  get gapsClosed(): number {
+    return this.gapsClosedCount;
+  }
+
   closedGaps(): (OutboxGap & { instrumentId: string })[] {
     return this.gapRecords.list(false).flatMap((g) => {
       const state = this.streams.get(g.streamId);

@@ -19,10 +19,8 @@ export function parseReadingBatchPayload(r: NamedRecord): ReadingBatchPayload | 
   return "payload" in p ? p.payload : { code: PAYLOAD_INVALID, reason: p.reason };
 }
 
-/** Compares the readings a reading-batch record carries with the rows; counts them in `carried`. */
-export async function checkReadings(db: Kysely<Schema & RecordsSchema>, r: RecordsTable, carried: Carried): Promise<RecordProblem | null> {
-  const p = parseReadingBatchPayload(r);
-  if ("reason" in p) return p;
+/** Compares the readings a reading-batch record (payload `p`) carries with the rows; counts them in `carried`. */
+export async function checkReadings(db: Kysely<Schema & RecordsSchema>, r: RecordsTable, p: ReadingBatchPayload, carried: Carried): Promise<RecordProblem | null> {
   const n = p.t.length;
   // Readings before `storedFrom` were stored, and are counted, by the batch that stored them.
   const from = p.storedFrom ?? 0;

@@ -143,9 +143,12 @@ class LogWalk {
     const head = heads.get(r.stream);
     const hash = chainHash({ stream: r.stream, seq: r.seq, kind: r.kind, payloadHash: r.payload_hash, prevHash: r.prev_hash });
     // Counted even for a record that fails below, so that its readings are not taken for strays.
-    const readingsProblem = r.kind === "reading-batch" ? await checkReadings(this.db, r, this.carried) : null;
+    // A batch's payload is parsed once, for its readings and for its signature.
+    const batch = r.kind === "reading-batch" ? parseReadingBatchPayload(r) : null;
+    const parsed = batch !== null && !("reason" in batch) ? batch : null;
+    const readingsProblem = parsed ? await checkReadings(this.db, r, parsed, this.carried) : (batch as RecordProblem | null);
+    const signatureProblem = parsed ? this.signatures.check(r, parsed) : null;
     const gapProblem = r.kind === "reading-gap" ? this.gap(r) : null;
-    const signatureProblem = r.kind === "reading-batch" ? this.signature(r) : null;
     const problem: (RecordProblem & { id?: number; seq?: number }) | null = chainProblem(r, head, hash) ?? readingsProblem ?? gapProblem ?? signatureProblem;
     if (problem) this.badRecord({ id: problem.id ?? r.id, stream: r.stream, seq: problem.seq ?? r.seq, reason: problem.reason, ...(problem.code ? { code: problem.code } : {}) });
     heads.set(r.stream, { id: r.id, seq: r.seq, hash: r.hash, before: head?.hash ?? GENESIS_HASH });
@@ -155,11 +158,6 @@ class LogWalk {
       const cp = this.checkpoints[this.cpIndex]!;
       if (cp.rootHash !== frontier.root().toString("hex")) this.badCheckpoint(cp, `root does not match records 1..${cp.treeSize}`);
     }
-  }
-
-  private signature(r: RecordsTable): RecordProblem | null {
-    const p = parseReadingBatchPayload(r);
-    return "reason" in p ? null : this.signatures.check(r, p);
   }
 
   private gap(r: RecordsTable): RecordProblem | null {

@@ -105,7 +105,7 @@ export class ReadingsRepository {
             instrumentId: batch.instrumentId,
             firstSeq: batch.firstSeq,
             t: batch.t,
-            values: batch.values.map((v) => v ?? null),
+            values: batch.values,
             flags: batch.flags,
             unit: batch.unit,
             clock: batch.clock,

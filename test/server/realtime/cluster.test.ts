@@ -3,13 +3,13 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Agent, AppliedCommand, InstrumentSimulator } from "@telecal/agent";
-import { type Lease, type LiveValue, type Reply, type SessionState, streamRef } from "@telecal/protocols";
+import { type Lease, type LiveValue, type SessionState, streamRef } from "@telecal/protocols";
 import { startServer, type TelecalServer } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enrolAgent, login, seedUsers, TEST_PASSWORD } from "../../fakes/auth";
 import { waitFor } from "../../fakes/bench";
 import { type BenchA, registerBenchA, startBenchA } from "../../fakes/bench-a";
-import { connectViewer, type Viewer } from "../../fakes/ui-viewer";
+import { codeOf, connectViewer, type Viewer } from "../../fakes/ui-viewer";
 import { TestDatabases } from "../../peers/postgres";
 import { dropPrefix, requireRedis, TEST_REDIS_URL } from "../../peers/redis";
 
@@ -53,7 +53,6 @@ describe("three server processes on one PostgreSQL and one Redis", () => {
     if (res.statusCode !== 201) throw new Error(`${who} POST ${url}: ${res.statusCode} ${res.body}`);
     return res.json<{ id: string }>().id;
   };
-  const codeOf = (reply: Reply<object>) => (reply.ok ? "ok" : reply.error.code);
   const key = (v: LiveValue) => `${streamRef(v.agentId, v.streamId)}@${v.t}`;
 
   beforeAll(async () => {

@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Agent, InstrumentSimulator } from "@telecal/agent";
-import type { Lease, Reply, SessionState } from "@telecal/protocols";
+import type { Lease, SessionState } from "@telecal/protocols";
 import { startServer, Store } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enrolAgent, login, seedUsers, TEST_PASSWORD } from "../../fakes/auth";
 import { waitFor } from "../../fakes/bench";
 import { type BenchA, registerBenchA, startBenchA } from "../../fakes/bench-a";
 import { runTelecal, type Running } from "../../fakes/cli";
-import { connectViewer, type Viewer } from "../../fakes/ui-viewer";
+import { codeOf, connectViewer, type Viewer } from "../../fakes/ui-viewer";
 import { type Nginx, startNginx } from "../../peers/nginx";
 import { freePort } from "../../peers/ports";
 import { TestDatabases } from "../../peers/postgres";
@@ -95,7 +95,6 @@ describe("three telecal server processes behind nginx, one of them killed", () =
     const newest = Math.max(...at);
     return newest >= since && newest > 0 ? at.indexOf(newest) : undefined;
   };
-  const codeOf = (reply: Reply<object>) => (reply.ok ? "ok" : reply.error.code);
   const calLease = (state: SessionState) => state.leases.find((l) => l.instrumentId === calId);
 
   beforeAll(async () => {
