@@ -164,7 +164,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   // Before the routes: the agents listing asks it who is online.
   const hub = new Hub(store);
   const checkpoints = await startRecords(store, { ...options.records, dataDir: options.dataDir }, app.log);
-  await app.register(recordsRoutes(checkpoints));
+  await app.register(recordsRoutes(checkpoints, store.db));
   await app.register(authRoutes(auth));
   await app.register(userRoutes(auth));
   await app.register(streamRoutes(auth, store, registry));

@@ -34,6 +34,7 @@ describe("REST authentication and the authorisation matrix", () => {
       "POST /api/agents/enroll",
       "GET /api/records/checkpoint",
       "GET /api/records/{id}/proof",
+      "GET /api/records/consistency",
       // Certificates: anyone holding one checks it (docs/certificates.md).
       "GET /api/certificates/{id}",
       "GET /api/certificates/keys",
