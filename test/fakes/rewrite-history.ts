@@ -15,7 +15,7 @@ interface Tables {
  * every checkpoint (same sizes and times) with the lab's key. `telecal verify` on the log alone
  * then finds nothing (for a batch the agent did not sign).
  */
-export async function rewriteReading(db: Kysely<unknown>, key: SigningKey, at: { agentId: string; streamId: string; seq: number; value: number }): Promise<void> {
+export async function rewriteReading(db: object, key: SigningKey, at: { agentId: string; streamId: string; seq: number; value: number }): Promise<void> {
   const t = db as unknown as Kysely<Tables>;
   await t.transaction().execute(async (trx) => {
     await trx.updateTable("readings").set({ value: at.value }).where("agent_id", "=", at.agentId).where("stream_id", "=", at.streamId).where("seq", "=", at.seq).execute();
@@ -39,12 +39,12 @@ export async function rewriteReading(db: Kysely<unknown>, key: SigningKey, at: {
       }
       prev = r.hash;
     }
-    await resignCheckpoints(trx as unknown as Kysely<unknown>, key);
+    await resignCheckpoints(trx, key);
   });
 }
 
 /** Recomputes every checkpoint's root from the records as they are and signs it again with `key`. */
-export async function resignCheckpoints(db: Kysely<unknown>, key: SigningKey): Promise<void> {
+export async function resignCheckpoints(db: object, key: SigningKey): Promise<void> {
   const t = db as unknown as Kysely<Tables>;
   const checkpoints = await t.selectFrom("record_checkpoints").selectAll().orderBy("tree_size").execute();
   const all = await t.selectFrom("records").selectAll().orderBy("id").execute();
@@ -54,4 +54,22 @@ export async function resignCheckpoints(db: Kysely<unknown>, key: SigningKey): P
     const signed = signCheckpoint({ treeSize: cp.tree_size, rootHash: frontier.root().toString("hex"), time: cp.created_at, keyId: key.publicKey.keyId }, key);
     await t.updateTable("record_checkpoints").set({ root_hash: signed.rootHash, key_id: signed.keyId, signature: signed.signature }).where("tree_size", "=", cp.tree_size).execute();
   }
+}
+
+/** The forger's next checkpoint: the root of every record as it is now, signed with `key`. */
+export async function signCheckpointNow(db: object, key: SigningKey, time: number): Promise<number> {
+  const t = db as unknown as Kysely<Tables>;
+  const all = await t.selectFrom("records").selectAll().orderBy("id").execute();
+  const frontier = new Frontier();
+  for (const r of all) frontier.add(recordLeafHash(r));
+  const cp = signCheckpoint({ treeSize: all.length, rootHash: frontier.root().toString("hex"), time, keyId: key.publicKey.keyId }, key);
+  await t.insertInto("record_checkpoints").values({ tree_size: cp.treeSize, root_hash: cp.rootHash, created_at: cp.time, key_id: cp.keyId, signature: cp.signature }).execute();
+  return cp.treeSize;
+}
+
+/** A log cut back to its first `size` records (an older backup put back): later records and checkpoints gone. */
+export async function shrinkLog(db: object, size: number): Promise<void> {
+  const t = db as unknown as Kysely<Tables>;
+  await t.deleteFrom("record_checkpoints").where("tree_size", ">", size).execute();
+  await t.deleteFrom("records").where("id", ">", size).execute();
 }
