@@ -69,6 +69,17 @@ async function prefixRoots(db: Kysely<RecordsSchema>, sizes: readonly number[], 
   return roots;
 }
 
+/** The keys registered as signing the log's checkpoints (table record_keys), to ask a witness about. */
+export async function registeredLogKeys(url: string): Promise<RecordsPublicKey[]> {
+  const { db } = openDatabase(url);
+  try {
+    const rows = await recordsDb(db).selectFrom("record_keys").selectAll().orderBy("created_at").execute();
+    return rows.map((k) => ({ keyId: k.key_id, algorithm: "Ed25519" as const, spki: k.public_key }));
+  } finally {
+    await db.destroy();
+  }
+}
+
 /** Opens `postgres://...` or `sqlite:FILE` without migrating it, checks the checkpoints and closes it. */
 export async function checkpointsAgainstDatabase(url: string, checkpoints: readonly Checkpoint[], options: AgainstLogOptions = {}): Promise<DifferingCheckpoint[]> {
   const { db } = openDatabase(url);

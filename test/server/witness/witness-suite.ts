@@ -5,7 +5,8 @@ import { WitnessCheckpointsResponse } from "@telecal/protocols";
 import { checkpointSignatureValid, cosignatureValid, startServer, type TelecalServer, type WitnessOutcome } from "@telecal/server";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { shrinkLog } from "../../fakes/rewrite-history";
+import { runTelecalToEnd } from "../../fakes/cli";
+import { rewriteReading, shrinkLog, signCheckpointNow } from "../../fakes/rewrite-history";
 import { batch, hello } from "../store/store-suite";
 
 export interface WitnessSuiteOptions {
@@ -22,6 +23,8 @@ export async function startLab(): Promise<{ server: TelecalServer; dataDir: stri
   await server.store.announce(hello("lab-a"));
   return { server, dataDir };
 }
+
+const verify = (...args: string[]) => runTelecalToEnd(["verify", ...args]);
 
 export const statusOf = (outcomes: WitnessOutcome[], lab: TelecalServer) => outcomes.find((o) => o.log === lab.url);
 
@@ -82,6 +85,35 @@ export function witnessSuite(options: WitnessSuiteOptions): void {
       expect([unknown.status, ((await unknown.json()) as { code: string }).code]).toEqual([404, "TC_ERR_WITNESS_UNKNOWN_LOG"]);
       const lab = await fetch(`${labs[0]!.server.url}/api/witness/checkpoints?log=0123456789abcdef`);
       expect([lab.status, ((await lab.json()) as { code: string }).code]).toEqual([404, "TC_ERR_NOT_A_WITNESS"]);
+    });
+
+    it("a history rewritten with the lab's own key: the witness refuses the next checkpoint, and verify --witness names the first differing one (exit 4)", async () => {
+      const { server: lab, dataDir } = labs[0]!;
+      const before = WitnessCheckpointsResponse.parse(await (await checkpointsOf(lab.checkpoints.key.publicKey.keyId)).json());
+      const clean = await verify("--data-dir", dataDir, "--witness", witness.url);
+      expect(clean.stdout).toContain(`witness ${witness.url} (key ${before.witnessKey.keyId}): OK: 2 countersigned checkpoints, up to tree size 3`);
+      expect(clean.status).toBe(0);
+
+      // Reading seq 2 sits in record 1: every checkpoint's root changes, and each is signed again.
+      await rewriteReading(lab.store.db, lab.checkpoints.key, { agentId: "lab-a", streamId: "dmm1.dcv", seq: 2, value: 10.5 });
+      await lab.store.readings.storeBatch("lab-a", batch(15, 5));
+      await signCheckpointNow(lab.store.db, lab.checkpoints.key, Date.now());
+      expect(statusOf(await poll(), lab)).toMatchObject({ status: "alarm", reason: "not consistent with tree size 3 countersigned before: the history under it was rewritten" });
+
+      const res = await verify("--data-dir", dataDir, "--witness", witness.url);
+      // The log alone verifies: the forger recomputed the chain and re-signed every checkpoint.
+      expect(res.stdout).toContain("telecal verify: OK: 4 records");
+      const first = before.checkpoints[0]!;
+      expect(res.stdout).toContain(`FAILED: 2 of 2 countersigned checkpoints differ from the log`);
+      expect(res.stdout).toContain(
+        `first differing checkpoint: tree size 1, made ${new Date(first.checkpoint.time).toISOString()}, countersigned ${new Date(first.witnessedAt).toISOString()}: its root ${first.checkpoint.rootHash.slice(0, 16)}... is not the root of records 1..1`,
+      );
+      expect(res.stdout).toContain("alarm");
+      expect(res.status).toBe(4);
+
+      const unreachable = await verify("--data-dir", dataDir, "--witness", "http://127.0.0.1:9");
+      expect(unreachable.stdout).toContain("witness http://127.0.0.1:9: FAILED: GET http://127.0.0.1:9/api/witness/checkpoints");
+      expect(unreachable.status).toBe(5);
     });
 
     it("flags a lab whose tree shrank: keeps both checkpoints, logs an error, does not countersign", async () => {
