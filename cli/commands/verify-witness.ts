@@ -6,9 +6,9 @@ const WITNESS_TIMEOUT_MS = 30_000;
 
 type Fetched = { ok: true; body: WitnessCheckpointsResponse } | { ok: false; unknown: boolean; reason: string };
 
-/** GET /api/witness/checkpoints?log=KEYID of one witness. */
-async function fetchWitnessed(base: string, logKeyId: string): Promise<Fetched> {
-  const url = `${base}/api/witness/checkpoints?log=${logKeyId}`;
+/** One page of GET /api/witness/checkpoints?log=KEYID&after=N. */
+async function fetchPage(base: string, logKeyId: string, after: number): Promise<Fetched> {
+  const url = `${base}/api/witness/checkpoints?log=${logKeyId}&after=${after}`;
   let res: Response;
   try {
     res = await fetch(url, { signal: AbortSignal.timeout(WITNESS_TIMEOUT_MS) });
@@ -22,6 +22,23 @@ async function fetchWitnessed(base: string, logKeyId: string): Promise<Fetched> 
   const parsed = WitnessCheckpointsResponse.safeParse(json);
   if (!parsed.success) return { ok: false, unknown: false, reason: `GET ${url}: not a witness's answer: ${parsed.error.issues[0]?.message ?? "invalid"}` };
   return { ok: true, body: parsed.data };
+}
+
+/** Every page: the checkpoints of all, the key and alarms of the first (the key must not change). */
+async function fetchWitnessed(base: string, logKeyId: string): Promise<Fetched> {
+  const first = await fetchPage(base, logKeyId, 0);
+  if (!first.ok) return first;
+  const body = { ...first.body, checkpoints: [...first.body.checkpoints] };
+  for (let next = first.body.next; next !== null; ) {
+    const page = await fetchPage(base, logKeyId, next);
+    if (!page.ok) return page;
+    if (page.body.witnessKey.spki !== body.witnessKey.spki) return { ok: false, unknown: false, reason: "the witness key changed between pages" };
+    // A next that does not move on would never end.
+    if (page.body.next !== null && page.body.next <= next) return { ok: false, unknown: false, reason: `the witness's pages do not move on after tree size ${next}` };
+    body.checkpoints.push(...page.body.checkpoints);
+    next = page.body.next;
+  }
+  return { ok: true, body };
 }
 
 const describeWitnessed = (w: WitnessedCheckpoint) => `tree size ${w.checkpoint.treeSize}, made ${iso(w.checkpoint.time)}, countersigned ${iso(w.witnessedAt)}`;

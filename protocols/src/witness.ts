@@ -32,8 +32,15 @@ export const WitnessAlarm = z.strictObject({
 });
 export type WitnessAlarm = z.infer<typeof WitnessAlarm>;
 
-/** GET /api/witness/checkpoints?log=KEYID. */
-export const WitnessCheckpointsQuery = z.strictObject({ log: LogKeyId });
+/** GET /api/witness/checkpoints?log=KEYID&after=TREESIZE&limit=N: a page of checkpoints above `after`. */
+export const WitnessCheckpointsQuery = z.strictObject({
+  log: LogKeyId,
+  after: z.coerce.number().int().nonnegative().default(0),
+  limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+});
+
+/** At most this many alarms in an answer, the newest. */
+export const WITNESS_ALARMS_SHOWN = 100;
 
 /** The answer: public, hashes and signatures only. */
 export const WitnessCheckpointsResponse = z.strictObject({
@@ -41,9 +48,11 @@ export const WitnessCheckpointsResponse = z.strictObject({
   /** The witness's own Ed25519 key, which made every cosignature here. */
   witnessKey: RecordsPublicKey,
   log: LogKeyId,
-  /** Smallest tree size first. */
+  /** Smallest tree size first, above the query's `after`. */
   checkpoints: z.array(WitnessedCheckpoint),
-  /** Newest last. */
+  /** Pass as `after` for the next page; null at the end. */
+  next: z.number().int().nullable(),
+  /** The newest WITNESS_ALARMS_SHOWN, oldest first; in every page. */
   alarms: z.array(WitnessAlarm),
 });
 export type WitnessCheckpointsResponse = z.infer<typeof WitnessCheckpointsResponse>;

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WitnessCheckpointsResponse } from "@telecal/protocols";
 import { loadOrCreateSigningKey, RECORDS_KEY_FILE, startServer, type TelecalServer, WITNESS_KEY_FILE } from "@telecal/server";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Running, runTelecal } from "../fakes/cli";
 import { batch, hello } from "../server/store/store-suite";
@@ -57,5 +58,23 @@ describe("telecal server --records-key FILE --witness-of URL (a real process)", 
     expect(body.witnessKey.keyId).toBe(loadOrCreateSigningKey(join(root, "witness-data", WITNESS_KEY_FILE)).publicKey.keyId);
     // The lab's key stays where the lab keeps it: the witness got only its public half.
     expect(statSync(join(root, "lab", RECORDS_KEY_FILE)).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe("a records key file others may read", () => {
+  it("is warned about at start, naming the file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "telecal-open-key-"));
+    try {
+      const file = join(dir, "records.pem");
+      loadOrCreateSigningKey(file);
+      chmodSync(file, 0o644);
+      const warnings: { msg: string; keyPath: string }[] = [];
+      const logger = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line) as { msg: string; keyPath: string }) });
+      const server = await startServer({ host: "127.0.0.1", port: 0, logger, webRoot: null, records: { keyPath: file } });
+      await server.close();
+      expect(warnings.filter((w) => w.keyPath === file).map((w) => w.msg)).toEqual(["record log signing key is readable by others than its owner: chmod 600 it"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { TelecalError, WitnessCheckpointsQuery, WitnessCheckpointsResponse } from "@telecal/protocols";
+import { TelecalError, WITNESS_ALARMS_SHOWN, WitnessCheckpointsQuery, WitnessCheckpointsResponse } from "@telecal/protocols";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Witness } from "../witness/witness";
 
@@ -17,10 +17,13 @@ export function witnessRoutes(witness: Witness | null): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         if (!witness) throw new TelecalError("TC_ERR_NOT_A_WITNESS");
-        const log = request.query.log;
-        const [checkpoints, alarms] = await Promise.all([witness.repository.checkpointsOf(log), witness.repository.alarmsOf(log)]);
-        if (checkpoints.length === 0 && alarms.length === 0) throw new TelecalError("TC_ERR_WITNESS_UNKNOWN_LOG", { log });
-        return reply.header("cache-control", "no-cache").send({ format: "telecal-witness/v1" as const, witnessKey: witness.key.publicKey, log, checkpoints, alarms });
+        const { log, after, limit } = request.query;
+        // One more than asked tells whether there is a next page.
+        const [page, alarms] = await Promise.all([witness.repository.checkpointsOf(log, after, limit + 1), witness.repository.alarmsOf(log, WITNESS_ALARMS_SHOWN)]);
+        if (after === 0 && page.length === 0 && alarms.length === 0) throw new TelecalError("TC_ERR_WITNESS_UNKNOWN_LOG", { log });
+        const checkpoints = page.slice(0, limit);
+        const next = page.length > limit ? checkpoints.at(-1)!.checkpoint.treeSize : null;
+        return reply.header("cache-control", "no-cache").send({ format: "telecal-witness/v1" as const, witnessKey: witness.key.publicKey, log, checkpoints, next, alarms });
       },
     );
   };

@@ -59,21 +59,30 @@ export class WitnessRepository {
     return true;
   }
 
-  /** Countersigned checkpoints signed by key `logKeyId`, smallest tree size first. */
-  async checkpointsOf(logKeyId: string): Promise<WitnessedCheckpoint[]> {
-    const rows = await this.db.selectFrom("witnessed_checkpoints").selectAll().where("log_key_id", "=", logKeyId).orderBy("tree_size").orderBy("witnessed_at").execute();
+  /** Countersigned checkpoints signed by key `logKeyId` above tree size `after`, smallest first, at most `limit`. */
+  async checkpointsOf(logKeyId: string, after = 0, limit = 1000): Promise<WitnessedCheckpoint[]> {
+    const rows = await this.db
+      .selectFrom("witnessed_checkpoints")
+      .selectAll()
+      .where("log_key_id", "=", logKeyId)
+      .where("tree_size", ">", after)
+      .orderBy("tree_size")
+      .orderBy("witnessed_at")
+      .limit(limit)
+      .execute();
     return rows.map(toWitnessed);
   }
 
-  /** Alarms about the log of key `logKeyId` (its last countersigned checkpoint's key, or the offered one's). */
-  async alarmsOf(logKeyId: string): Promise<WitnessAlarm[]> {
+  /** The newest alarms about the log of key `logKeyId` (its last countersigned checkpoint's key, or the offered one's), oldest first. */
+  async alarmsOf(logKeyId: string, newest: number): Promise<WitnessAlarm[]> {
     const rows = await this.db
       .selectFrom("witness_alarms")
       .selectAll()
       .where((eb) => eb.or([eb("log_key_id", "=", logKeyId), eb("offered_key_id", "=", logKeyId)]))
-      .orderBy("raised_at")
-      .orderBy("id")
+      .orderBy("raised_at", "desc")
+      .orderBy("id", "desc")
+      .limit(newest)
       .execute();
-    return rows.map(toAlarm);
+    return rows.reverse().map(toAlarm);
   }
 }

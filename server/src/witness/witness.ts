@@ -25,6 +25,7 @@ const hex = (h: string) => Buffer.from(h, "hex");
 export class Witness {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
+  private readonly stopping = new AbortController();
 
   constructor(
     readonly logs: readonly string[],
@@ -41,6 +42,7 @@ export class Witness {
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    this.stopping.abort();
     await this.running.catch(() => undefined);
   }
 
@@ -68,7 +70,7 @@ export class Witness {
   }
 
   private async look(url: string, now: number): Promise<WitnessOutcome> {
-    const lab = new LabClient(url);
+    const lab = new LabClient(url, this.stopping.signal);
     const { checkpoint: offered } = await lab.latest();
     const last = await this.repository.last(url);
     const previous = last?.checkpoint ?? null;

@@ -76,6 +76,12 @@ export function witnessSuite(options: WitnessSuiteOptions): void {
         expect(cosignatureValid({ ...w, checkpoint: { ...w.checkpoint, treeSize: 2 } }, body.witnessKey.spki)).toBe(false);
       }
       expect(body.alarms).toEqual([]);
+      expect(body.next).toBeNull();
+      // Pages: `next` is the tree size to ask after.
+      const page1 = WitnessCheckpointsResponse.parse(await (await fetch(`${witness.url}/api/witness/checkpoints?log=${logKey.keyId}&limit=1`)).json());
+      expect([page1.checkpoints.map((w) => w.checkpoint.treeSize), page1.next]).toEqual([[1], 1]);
+      const page2 = WitnessCheckpointsResponse.parse(await (await fetch(`${witness.url}/api/witness/checkpoints?log=${logKey.keyId}&limit=1&after=1`)).json());
+      expect([page2.checkpoints.map((w) => w.checkpoint.treeSize), page2.next]).toEqual([[3], null]);
     });
 
     it("refuses a bad or unknown log id, and answers TC_ERR_NOT_A_WITNESS on a server that witnesses none", async () => {
