@@ -102,6 +102,8 @@ export function witnessSuite(options: WitnessSuiteOptions): void {
 
       // Reading seq 2 sits in record 1: every checkpoint's root changes, and each is signed again.
       await rewriteReading(lab.store.db, lab.checkpoints.key, { agentId: "lab-a", streamId: "dmm1.dcv", seq: 2, value: 10.5 });
+      // The re-signed checkpoint of size 3 has another root: a fork.
+      expect(statusOf(await poll(), lab)).toMatchObject({ status: "alarm", reason: "tree size 3 with another root than the one countersigned before: the history was rewritten" });
       await lab.store.readings.storeBatch("lab-a", batch(15, 5));
       await signCheckpointNow(lab.store.db, lab.checkpoints.key, Date.now());
       expect(statusOf(await poll(), lab)).toMatchObject({ status: "alarm", reason: "not consistent with tree size 3 countersigned before: the history under it was rewritten" });
@@ -114,7 +116,14 @@ export function witnessSuite(options: WitnessSuiteOptions): void {
       expect(res.stdout).toContain(
         `first differing checkpoint: tree size 1, made ${new Date(first.checkpoint.time).toISOString()}, countersigned ${new Date(first.witnessedAt).toISOString()}: its root ${first.checkpoint.rootHash.slice(0, 16)}... is not the root of records 1..1`,
       );
-      expect(res.stdout).toContain("alarm");
+      // Both alarms, each with the witness's evidence, are shown to whoever verifies.
+      expect(res.stdout).toMatch(/alarm \S+Z: tree size 3 with another root/);
+      expect(res.stdout).toMatch(/alarm \S+Z: not consistent with tree size 3 countersigned before: the history under it was rewritten \(offered tree size 4, after 3\)/);
+      const alarms = WitnessCheckpointsResponse.parse(await (await checkpointsOf(lab.checkpoints.key.publicKey.keyId)).json()).alarms;
+      expect(alarms.map((a) => [a.previous?.rootHash, a.offered.treeSize])).toEqual([
+        [before.checkpoints[1]!.checkpoint.rootHash, 3],
+        [before.checkpoints[1]!.checkpoint.rootHash, 4],
+      ]);
       expect(res.status).toBe(4);
 
       const unreachable = await verify("--data-dir", dataDir, "--witness", "http://127.0.0.1:9");
