@@ -22,3 +22,7 @@ export { sessionRoom } from "./realtime/sessions/registry";
 export { currentAnnotations } from "./realtime/sessions/annotations";
 export { AGENT_LIVE_PER_SECOND, agentRoom } from "./realtime/agent-namespace";
 export { checkRtcOptions, DEFAULT_TURN_TTL_SECONDS, type RtcOptions, rtcConfigFor, rtcOptionsFromEnv, turnCredential } from "./realtime/rtc-ice-config";
+export { cosignatureText, cosignatureValid } from "./witness/cosignature";
+export { DEFAULT_WITNESS_INTERVAL_MS, WITNESS_KEY_FILE, type WitnessOptions } from "./witness/service";
+export { LAB_ANSWER_MAX_BYTES, LAB_REQUEST_TIMEOUT_MS } from "./witness/lab-client";
+export { Witness, type WitnessOutcome } from "./witness/witness";
