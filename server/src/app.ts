@@ -24,6 +24,8 @@ import { refuseNul } from "./http/no-nul";
 import { registerOpenApi } from "./http/openapi";
 import { registerSecurityHeaders } from "./http/security-headers";
 import { jobRoutes } from "./http/jobs";
+import { courseRoutes } from "./http/courses";
+import { CourseService } from "./courses/service";
 import { sessionRoutes } from "./http/sessions";
 import { registryWarningRoutes } from "./http/registry-warnings";
 import { streamRoutes } from "./http/streams";
@@ -113,6 +115,8 @@ export interface TelecalServer {
   /** Labs, instruments, reference certificates; `assertUsableForJob` for new jobs. */
   registry: RegistryService;
   jobs: JobService;
+  /** Courses, their lessons and enrolled trainees. */
+  courses: CourseService;
   /** Issue, amend, revoke and verify certificates. */
   certificates: CertificateService;
   /** Live sessions of jobs: presence, chat, control leases, commands. */
@@ -178,6 +182,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   const procedures = loadProcedures(options.procedureDirs);
   const jobs = new JobService(store.db, store.dialect, registry, store.auth, () => procedures);
   await app.register(jobRoutes(auth, jobs));
+  const courses = new CourseService(store.db, store.auth, () => procedures);
+  await app.register(courseRoutes(auth, courses));
   let url = "";
   const signers = new SignerKeys(store.db, options.dataDir === undefined ? undefined : resolve(options.dataDir));
   const certificates = new CertificateService(store.db, store.dialect, store.auth, checkpoints, signers, () => options.publicUrl ?? (process.env["TELECAL_PUBLIC_URL"] || url));
@@ -252,6 +258,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     auth,
     registry,
     jobs,
+    courses,
     certificates,
     sessions,
     viewers: ui,

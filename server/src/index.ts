@@ -22,3 +22,4 @@ export { sessionRoom } from "./realtime/sessions/registry";
 export { currentAnnotations } from "./realtime/sessions/annotations";
 export { AGENT_LIVE_PER_SECOND, agentRoom } from "./realtime/agent-namespace";
 export { checkRtcOptions, DEFAULT_TURN_TTL_SECONDS, type RtcOptions, rtcConfigFor, rtcOptionsFromEnv, turnCredential } from "./realtime/rtc-ice-config";
+export { CourseService } from "./courses/service";
