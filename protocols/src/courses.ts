@@ -115,6 +115,8 @@ export const AttendanceRow = z.strictObject({
   stints: z.array(z.tuple([z.number(), z.number().nullable()])),
   firstJoin: z.number().nullable(),
   lastLeave: z.number().nullable(),
+  /** Time in the room within the lesson's scheduled times. */
+  presentMs: z.number(),
   /** Share of the lesson's scheduled time spent in the room, 0-100, one decimal. */
   presencePercent: z.number(),
   score: z.number(),

@@ -43,6 +43,7 @@ import { attachUiNamespace, type UiNamespace } from "./realtime/ui-namespace";
 import { attachSessions, type SessionOptions, type SessionService } from "./realtime/sessions/index";
 import { checkRtcOptions, type RtcOptions } from "./realtime/rtc-ice-config";
 import { attachRtcSignalling } from "./realtime/rtc-signalling";
+import { attachLessons, type LessonService } from "./realtime/lessons/index";
 import { JobService } from "./jobs/service";
 import { loadProcedures } from "./procedures/catalog";
 import { DEFAULT_DUE_SOON_DAYS } from "./registry/due-dates";
@@ -117,6 +118,8 @@ export interface TelecalServer {
   jobs: JobService;
   /** Courses, their lessons and enrolled trainees. */
   courses: CourseService;
+  /** Live lessons: presence and attendance, hands, chat, quizzes. */
+  lessons: LessonService;
   /** Issue, amend, revoke and verify certificates. */
   certificates: CertificateService;
   /** Live sessions of jobs: presence, chat, control leases, commands. */
@@ -227,6 +230,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   });
   const detachUi = () => ui.detach();
   attachRtcSignalling(io, jobs, app.log);
+  const lessons = attachLessons(io, courses, app.log);
 
   // A job's session hears that its run moved on, whoever moved it (people over REST, the agent).
   const offRuns = jobs.onChange((_agentId, jobId) => sessions.runChanged(jobId));
@@ -259,6 +263,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     registry,
     jobs,
     courses,
+    lessons,
     certificates,
     sessions,
     viewers: ui,

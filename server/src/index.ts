@@ -23,3 +23,7 @@ export { currentAnnotations } from "./realtime/sessions/annotations";
 export { AGENT_LIVE_PER_SECOND, agentRoom } from "./realtime/agent-namespace";
 export { checkRtcOptions, DEFAULT_TURN_TTL_SECONDS, type RtcOptions, rtcConfigFor, rtcOptionsFromEnv, turnCredential } from "./realtime/rtc-ice-config";
 export { CourseService } from "./courses/service";
+export { scoreAnswer } from "./courses/scoring";
+export { attendanceCsv, ATTENDANCE_CSV_HEADER } from "./courses/attendance-csv";
+export { usernamesOfCsv } from "./courses/enrolment-csv";
+export { lessonRoom, LessonService } from "./realtime/lessons/index";

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Procedure } from "@telecal/metrology";
 import {
+  type Attendance,
   type Course,
   type CreateCourseRequest,
   type CreateLessonRequest,
@@ -20,6 +21,9 @@ import type { AuthRepository } from "../auth/auth-repository";
 import { RegistryRepository } from "../registry/repository";
 import type { Schema } from "../store/schema";
 import { CourseAccess, type CoursePart } from "./access";
+import { lessonAttendance } from "./attendance";
+import { LessonLiveRepository } from "./live-repository";
+import { QuizRepository } from "./quiz-repository";
 import { CourseRepository } from "./course-repository";
 import { usernamesOfCsv } from "./enrolment-csv";
 import { newInviteCode, normaliseInviteCode } from "./invite-code";
@@ -34,14 +38,18 @@ import { courseView, lessonView } from "./views";
 export class CourseService {
   readonly repo: CourseRepository;
   readonly access: CourseAccess;
+  readonly live: LessonLiveRepository;
+  readonly quizzes: QuizRepository;
 
   constructor(
-    private readonly db: Kysely<Schema>,
+    readonly db: Kysely<Schema>,
     private readonly users: AuthRepository,
     private readonly procedures: () => Map<string, Procedure>,
   ) {
     this.repo = new CourseRepository(db);
     this.access = new CourseAccess(this.repo);
+    this.live = new LessonLiveRepository(db);
+    this.quizzes = new QuizRepository(db);
   }
 
   async list(user: UserInfo): Promise<Course[]> {
@@ -133,6 +141,14 @@ export class CourseService {
     if (!course) throw new TelecalError("TC_ERR_COURSE_INVITE_CODE");
     await this.repo.enrol(course.id, [user.id], "invite-code", now);
     return this.view(course, "trainee");
+  }
+
+  /** A lesson's attendance, for the course's trainers: every enrolled trainee, with stints, presence and score. */
+  async attendance(user: UserInfo, courseId: string, lessonId: string, now = Date.now()): Promise<Attendance> {
+    const course = await this.access.run(user, courseId, "export attendance");
+    const lesson = await this.repo.lesson(lessonId);
+    if (!lesson || lesson.course_id !== course.id) throw new TelecalError("TC_ERR_LESSON_NOT_FOUND", { lesson: lessonId });
+    return lessonAttendance({ courses: this.repo, live: this.live, quizzes: this.quizzes }, course, lesson, now);
   }
 
   private async view(row: CoursesTable, part: CoursePart): Promise<Course> {

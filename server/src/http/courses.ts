@@ -1,4 +1,5 @@
 import {
+  Attendance,
   Course,
   CourseList,
   CourseParams,
@@ -10,11 +11,13 @@ import {
   InviteCode,
   JoinByCodeRequest,
   Lesson,
+  LessonParams,
   type Role,
 } from "@telecal/protocols";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Auth } from "../auth/auth";
 import { authorize, principalOf } from "../auth/authorize";
+import { attendanceCsv } from "../courses/attendance-csv";
 import type { CourseService } from "../courses/service";
 
 /** Who has courses at all: trainers run them, admins read their organisation's, trainees take them. */
@@ -95,6 +98,32 @@ export function courseRoutes(auth: Auth, courses: CourseService): FastifyPluginA
         schema: { summary: "A new invite code for the course (the previous one stops working)", tags: ["courses"], params: CourseParams, response: { 200: InviteCode } },
       },
       async (request) => courses.newInviteCode(principalOf(request).user, request.params.id),
+    );
+
+    app.get(
+      "/api/courses/:id/lessons/:lessonId/attendance",
+      {
+        onRequest: authorize(auth, TRAINERS, "export attendance"),
+        schema: { summary: "Each enrolled trainee's stints, presence within the lesson's times and quiz score", tags: ["courses"], params: LessonParams, response: { 200: Attendance } },
+      },
+      async (request) => courses.attendance(principalOf(request).user, request.params.id, request.params.lessonId),
+    );
+
+    app.get(
+      "/api/courses/:id/lessons/:lessonId/attendance.csv",
+      {
+        onRequest: authorize(auth, TRAINERS, "export attendance"),
+        schema: { summary: "The attendance as CSV for Excel: UTF-8 with BOM, Chinese headers with English beside", tags: ["courses"], params: LessonParams },
+      },
+      async (request, reply) => {
+        const attendance = await courses.attendance(principalOf(request).user, request.params.id, request.params.lessonId);
+        const name = `attendance-${attendance.lesson.id}.csv`;
+        return reply
+          .type("text/csv; charset=utf-8")
+          .header("content-disposition", `attachment; filename="${name}"`)
+          .serializer((payload: unknown) => String(payload))
+          .send(attendanceCsv(attendance));
+      },
     );
   };
 }
