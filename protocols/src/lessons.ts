@@ -83,8 +83,9 @@ export const QuizAnswer = z.strictObject({
   quizId: z.string(),
   user: CoursePerson,
   response: QuizResponse,
-  correct: z.boolean(),
-  score: z.number(),
+  /** Null to a trainee while the quiz is open: an answer could otherwise be tried until it is right. */
+  correct: z.boolean().nullable(),
+  score: z.number().nullable(),
   at: z.number(),
 });
 export type QuizAnswer = z.infer<typeof QuizAnswer>;
@@ -98,7 +99,7 @@ export type HandRaised = z.infer<typeof HandRaised>;
 export const LessonChatMessage = z.strictObject({ id: z.string(), lessonId: z.string(), from: CoursePerson, text: z.string(), at: z.number() });
 export type LessonChatMessage = z.infer<typeof LessonChatMessage>;
 
-/** A trainee's total over the lesson's closed and open quizzes. */
+/** A trainee's total: over every quiz for a trainer, over the closed ones for the trainee. */
 export const LessonScore = CoursePerson.extend({ score: z.number(), maxScore: z.number(), answered: z.number().int() });
 export type LessonScore = z.infer<typeof LessonScore>;
 

@@ -6,6 +6,6 @@ export function lessonScores(trainees: CoursePerson[], quizzes: StoredQuiz[], an
   const maxScore = quizzes.reduce((sum, q) => sum + q.row.points, 0);
   return trainees.map((t) => {
     const theirs = answers.filter((a) => a.user.userId === t.userId);
-    return { ...t, score: theirs.reduce((sum, a) => sum + a.score, 0), maxScore, answered: theirs.length };
+    return { ...t, score: theirs.reduce((sum, a) => sum + (a.score ?? 0), 0), maxScore, answered: theirs.length };
   });
 }

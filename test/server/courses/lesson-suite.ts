@@ -127,7 +127,13 @@ export function lessonSuite(name: string, database: () => Promise<{ databaseUrl?
         ["t2", numeric.id, { value: 9.95 }],
         ["t3", numeric.id, { value: 10.06 }],
       ];
-      for (const [who, quizId, response] of answers) await ok(who, "lesson:quiz-answer", { quizId, response });
+      for (const [who, quizId, response] of answers) {
+        // Taken, not marked: a trainee could otherwise try answers until one is right.
+        expect((await ok<{ answer: QuizAnswer }>(who, "lesson:quiz-answer", { quizId, response })).answer).toMatchObject({ correct: null, score: null });
+      }
+      const before = await ok<{ state: LessonState }>("t1", "lesson:join");
+      expect(before.state.answers.map((a) => a.correct)).toEqual([null, null, null]);
+      expect(before.state.scores).toEqual([expect.objectContaining({ score: 0, maxScore: 0, answered: 0 })]);
       expect(codeOf(await ask("t3", "lesson:quiz-answer", { quizId: numeric.id, response: { choices: [0] } }))).toBe("TC_ERR_QUIZ_ANSWER");
       expect(codeOf(await ask("t3", "lesson:quiz-answer", { quizId: single.id, response: { choices: [0, 1] } }))).toBe("TC_ERR_QUIZ_ANSWER");
       expect(codeOf(await ask("trainer", "lesson:quiz-answer", { quizId: single.id, response: { choices: [1] } }))).toBe("TC_ERR_QUIZ_ANSWER");

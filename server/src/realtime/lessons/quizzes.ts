@@ -4,6 +4,11 @@ import { quizView, type StoredQuiz } from "../../courses/quiz-repository";
 import { scoreAnswer } from "../../courses/scoring";
 import { type Admitted, type LessonContext, lessonRoom, lessonTrainersRoom } from "./context";
 
+/** An answer as its trainee sees it while the quiz is open: taken, not marked. */
+export function hidden(answer: QuizAnswer): QuizAnswer {
+  return { ...answer, correct: null, score: null };
+}
+
 /**
  * Quizzes and polls of a lesson: a trainer opens and closes them; trainees answer while open (a new
  * answer replaces theirs). Each answer reaches the trainers at once, and nobody else; the room
@@ -37,7 +42,7 @@ export class LessonQuizzes {
     await this.ctx.quizzes.answer({ quizId: body.quizId, userId: a.person.userId, response: body.response, correct, score, at: now });
     const answer: QuizAnswer = { quizId: body.quizId, user: a.person, response: body.response, correct, score, at: now };
     this.ctx.broadcast(lessonTrainersRoom(a.lesson.id), "lesson:answer", answer);
-    return answer;
+    return hidden(answer);
   }
 
   private async quiz(a: Admitted, quizId: string): Promise<StoredQuiz> {

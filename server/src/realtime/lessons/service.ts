@@ -5,7 +5,7 @@ import { quizView } from "../../courses/quiz-repository";
 import { lessonScores } from "../../courses/scores";
 import { lessonView } from "../../courses/views";
 import { type Admitted, type LessonContext, type LessonOptions, lessonRoom } from "./context";
-import { LessonQuizzes } from "./quizzes";
+import { hidden, LessonQuizzes } from "./quizzes";
 
 /**
  * Live lessons: presence with each trainee's stints (attendance), the raised-hand queue, moderated
@@ -48,8 +48,12 @@ export class LessonService {
     const id = a.lesson.id;
     const trainer = a.part === "trainer";
     const quizzes = await this.ctx.quizzes.quizzes(id);
-    const answers = await this.ctx.quizzes.answers(id, trainer ? undefined : a.person.userId);
+    const all = await this.ctx.quizzes.answers(id, trainer ? undefined : a.person.userId);
     const trainees = trainer ? await this.ctx.courses.enrolments(a.course.id) : [a.person];
+    // A trainee learns marks and scores of closed quizzes only.
+    const closed = new Set(quizzes.filter((q) => q.row.closed_at !== null).map((q) => q.row.id));
+    const answers = trainer ? all : all.map((x) => (closed.has(x.quizId) ? x : hidden(x)));
+    const counted = trainer ? quizzes : quizzes.filter((q) => closed.has(q.row.id));
     return {
       lesson: lessonView(a.lesson),
       courseTitle: a.course.title,
@@ -60,7 +64,11 @@ export class LessonService {
       muted: await this.ctx.live.muted(id),
       quizzes: quizzes.map((q) => quizView(q, trainer)),
       answers,
-      scores: lessonScores(trainees.map((t) => ({ userId: t.userId, username: t.username, displayName: t.displayName })), quizzes, answers),
+      scores: lessonScores(
+        trainees.map((t) => ({ userId: t.userId, username: t.username, displayName: t.displayName })),
+        counted,
+        answers.filter((x) => trainer || closed.has(x.quizId)),
+      ),
     };
   }
 
