@@ -34,7 +34,7 @@ export function HandsPanel({ store, state, me }: LessonPanelProps) {
         <>
           {place >= 0 && <p data-testid="hand-place">{t("lesson.handUp", { place: place + 1 })}</p>}
           <button type="button" className="hand-button" onClick={() => void send("lesson:hand", { raised: place < 0 })} data-testid="hand-toggle" data-raised={place >= 0}>
-            {place >= 0 ? t("lesson.lowerOwn") : `✋ ${t("lesson.raise")}`}
+            {place >= 0 ? t("lesson.lowerOwn") : t("lesson.raise")}
           </button>
         </>
       )}

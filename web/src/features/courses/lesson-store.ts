@@ -81,7 +81,12 @@ export class LessonStore {
     m.lessonId === this.lessonId && this.change((s) => ({ ...s, chat: s.chat.filter((c) => c.id !== m.messageId) }));
   private readonly onQuiz = (q: Quiz) => {
     if (q.lessonId !== this.lessonId) return;
-    this.change((s) => ({ ...s, quizzes: s.quizzes.some((x) => x.id === q.id) ? s.quizzes.map((x) => (x.id === q.id ? q : x)) : [...s.quizzes, q] }));
+    this.change((s) => {
+      const quizzes = s.quizzes.some((x) => x.id === q.id) ? s.quizzes.map((x) => (x.id === q.id ? q : x)) : [...s.quizzes, q];
+      // A trainer's totals count every quiz given; a trainee's come with the state (below).
+      const maxScore = quizzes.reduce((sum, x) => sum + x.points, 0);
+      return { ...s, quizzes, scores: s.part === "trainer" ? s.scores.map((sc) => ({ ...sc, maxScore })) : s.scores };
+    });
     // A trainee's marks and score come with the state once the quiz is closed: ask for it again.
     if (q.status === "closed" && this.snapshot.state?.part === "trainee") this.join();
   };
