@@ -274,6 +274,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
       detachUi();
       // The callback, not the returned promise, fires once the HTTP server has closed too.
       await new Promise<void>((resolve) => void io.close(() => resolve()));
+      // Those still in a lesson leave it now: their stints end at the stop, not never.
+      await lessons.drain();
       await app.close().catch(() => undefined);
       await cluster?.close();
       // Batches taken before the close are stored (and acked, if their socket is still there).

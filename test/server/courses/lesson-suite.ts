@@ -22,6 +22,8 @@ export function lessonSuite(name: string, database: () => Promise<{ databaseUrl?
     const joinedBetween: Record<string, [number, number]> = {};
     let course: Course;
     let lesson: Lesson;
+    let db: { databaseUrl?: string; dataDir?: string };
+    const serve = () => startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null, ...db, auth: { loginLimit: { max: 1000, windowMs: 60_000 } } });
 
     const rest = async <T>(who: string, method: "GET" | "POST", url: string, payload?: object): Promise<T> => {
       const res = await server.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
@@ -37,7 +39,8 @@ export function lessonSuite(name: string, database: () => Promise<{ databaseUrl?
     const queue = (hands: HandRaised[]) => hands.map((h) => h.username);
 
     beforeAll(async () => {
-      server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null, ...(await database()), auth: { loginLimit: { max: 1000, windowMs: 60_000 } } });
+      db = await database();
+      server = await serve();
       await seedUsers(server);
       for (const username of [...TRAINEES, "outsider"]) {
         const user = await server.store.auth.createUser({ organisationId: "org-a", username, displayName: `学员 ${username}`, role: "trainee", password: TEST_PASSWORD });
@@ -201,6 +204,23 @@ export function lessonSuite(name: string, database: () => Promise<{ databaseUrl?
       expect(lines[2]!.split(",")[3]).toBe("");
       const refused = await server.app.inject({ method: "GET", url: `/api/courses/${course.id}/lessons/${lesson.id}/attendance.csv`, headers: { authorization: `Bearer ${tokens["t2"]}` } });
       expect([refused.statusCode, refused.json<{ code: string }>().code]).toEqual([403, "TC_ERR_AUTH_FORBIDDEN"]);
+    });
+
+    it("a server that stops ends the stints of those still in the room, and keeps everything said", async () => {
+      const stopping = Date.now();
+      await server.close();
+      for (const who of ["trainer", "t2"]) clients[who]!.close();
+      server = await serve();
+      for (const who of ["trainer", "t2"]) tokens[who] = await login(server, who);
+      const attendance = await rest<Attendance>("trainer", "GET", `/api/courses/${course.id}/lessons/${lesson.id}/attendance`);
+      const t2 = attendance.rows.find((r) => r.username === "t2")!;
+      expect(t2.stints).toHaveLength(1);
+      expect(t2.lastLeave).toBeGreaterThanOrEqual(stopping);
+      clients["trainer"] = await connectLessonClient(server.url, tokens["trainer"]!);
+      const { state } = await ok<{ state: LessonState }>("trainer", "lesson:join");
+      expect(state.present.map((p) => p.username)).toEqual(["trainer"]);
+      expect(state.quizzes).toHaveLength(3);
+      expect(state.chat).toHaveLength(1);
     });
   });
 }

@@ -17,6 +17,7 @@ export class LessonService {
   private readonly chatLimit: RateLimiter;
   /** Joins and leaves of one lesson run one at a time here, so that two tabs never open two stints. */
   private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     readonly ctx: LessonContext,
@@ -36,7 +37,19 @@ export class LessonService {
   }
 
   /** The socket left the room; the person's stint ends unless another of their sockets is still in it. */
-  async left(userId: string, lessonId: string, stillThere: () => Promise<boolean>, now = Date.now()): Promise<void> {
+  left(userId: string, lessonId: string, stillThere: () => Promise<boolean>, now = Date.now()): Promise<void> {
+    const done = this.leaving(userId, lessonId, stillThere, now);
+    this.pending.add(done);
+    void done.catch(() => undefined).finally(() => this.pending.delete(done));
+    return done;
+  }
+
+  /** Waits for the stints being closed: a server that stops closes those of everyone still in a room. */
+  async drain(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  private async leaving(userId: string, lessonId: string, stillThere: () => Promise<boolean>, now: number): Promise<void> {
     await this.serial(lessonId, async () => {
       if (!(await stillThere())) await this.ctx.live.depart(lessonId, userId, now);
     });
