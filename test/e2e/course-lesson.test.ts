@@ -60,7 +60,10 @@ describe("a live lesson in Chromium, trainer console and trainee phone", () => {
 
   it("a raised hand appears on the trainer's page and a quiz answer is scored there", async () => {
     const trainer = await signIn(browser, server.url, "trainer");
-    await trainer.goto(`${server.url}/#/courses/${course.id}/lessons/${lesson.id}`);
+    await trainer.getByTestId("nav-courses").click();
+    await trainer.getByTestId(`course-${course.id}`).locator("a").click();
+    await trainer.getByTestId("enrolment").getByText("(trainee,").waitFor({ timeout: 15_000 });
+    await trainer.getByTestId(`lesson-${lesson.id}`).getByTestId("lesson-enter").click();
     await trainer.locator('[data-testid="lesson-page"][data-part="trainer"]').waitFor({ timeout: 15_000 });
     await trainer.getByTestId("lesson-video-slot").waitFor();
 
