@@ -2,8 +2,9 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DATABASE_FILE, type TelecalServer } from "@telecal/server";
 import type { Command } from "commander";
+import { createDemoCourse } from "../demo-course";
 import { createDemoJob } from "../demo-job";
-import { createDemoUsers, DEMO_PASSWORD, DEMO_ROLES } from "../demo-users";
+import { createDemoUsers, DEMO_PASSWORD, DEMO_ROLES, DEMO_TRAINEES } from "../demo-users";
 import { DEMO_AGENT, DEMO_ORGANISATION, startDemoLab } from "../demo-lab";
 import { createDemoRegistry } from "./demo-registry";
 import { addServerOptions, runServer, type ServerCliOptions } from "./server";
@@ -38,6 +39,8 @@ export function startCommand(program: Command): void {
     const registered = freshDataDir ? await createDemoRegistry(server, DEMO_ORGANISATION.id, DEMO_AGENT.id) : [];
     // The demo job, for technician and expert to meet in its session: a new data dir only.
     const demoJob = freshDataDir ? await createDemoJob(server, await demoToken(server, "technician")) : null;
+    // The demo course, for the trainer and trainee1..5 to hold a lesson on that bench: a new data dir only.
+    const demoCourse = freshDataDir ? await createDemoCourse(server, await demoToken(server, "trainer")) : null;
     process.stdout.write(
       [
         "",
@@ -45,7 +48,7 @@ export function startCommand(program: Command): void {
         `  数据目录 / data dir: ${dataDir}`,
         `  数据库 / database: ${database}`,
         freshDataDir
-          ? `  演示用户 / demo users (new data dir): ${DEMO_ROLES.join(", ")}; 密码 / password: demo`
+          ? `  演示用户 / demo users (new data dir): ${[...DEMO_ROLES, ...DEMO_TRAINEES].join(", ")}; 密码 / password: demo`
           : "  未创建演示用户 / no demo users created (existing data dir)",
         registered.length > 0
           ? `  登记的仪器 / registered instruments (new data dir): ${registered.join(", ")}; PACE5000 证书 12 天后到期 / certificate due in 12 days`
@@ -53,6 +56,9 @@ export function startCommand(program: Command): void {
         demoJob
           ? `  演示任务 / demo job (technician + expert): ${server.url}/#/jobs/${demoJob.id}`
           : "  未创建演示任务 / no demo job created (existing data dir)",
+        demoCourse
+          ? `  演示课程 / demo course (trainer + trainee1..trainee5): ${server.url}/#/courses/${demoCourse.course.id}`
+          : "  未创建演示课程 / no demo course created (existing data dir)",
         `  演示实验室 / demo lab: ${lab.describe()}`,
         "",
       ].join("\n"),

@@ -153,6 +153,21 @@ export const ERRORS = {
   TC_ERR_RTC_PEER_GONE: { status: 404, message: "peer {peer} is not in the video of job {job}" },
   TC_ERR_RTC_FULL: { status: 409, message: "the video of job {job} has {max} people already" },
   TC_ERR_RTC_CONFIG: { status: 400, message: "WebRTC setting {setting}: {reason}" },
+  // Courses and live lessons (protocols/src/courses.ts, lessons.ts).
+  TC_ERR_COURSE_NOT_FOUND: { status: 404, message: "course {course} not found in the courses you may see" },
+  TC_ERR_COURSE_FORBIDDEN: { status: 403, message: "{who} may not {what} in course {course}: only its trainers may" },
+  TC_ERR_COURSE_PEOPLE: { status: 400, message: "{part} {usernames}: {reason}" },
+  TC_ERR_COURSE_INVITE_CODE: { status: 404, message: "the invite code is unknown, or its course has a new one" },
+  TC_ERR_LESSON_NOT_FOUND: { status: 404, message: "lesson {lesson} not found in the courses you may see" },
+  TC_ERR_LESSON_BENCH: { status: 400, message: "lesson bench {agent} / {procedure}: {reason}" },
+  TC_ERR_LESSON_NOT_ENROLLED: { status: 403, message: "{user} is neither a trainer of course {course} nor enrolled in it: lesson {lesson} is not theirs to join" },
+  TC_ERR_LESSON_NOT_JOINED: { status: 409, message: "join lesson {lesson} before {what}" },
+  TC_ERR_LESSON_TRAINER_ONLY: { status: 403, message: "only a trainer of the course may {what} in lesson {lesson}" },
+  TC_ERR_LESSON_MUTED: { status: 403, message: "{user} was muted in lesson {lesson} by a trainer" },
+  TC_ERR_LESSON_MESSAGE_NOT_FOUND: { status: 404, message: "message {message} not found in lesson {lesson}" },
+  TC_ERR_QUIZ_NOT_FOUND: { status: 404, message: "quiz {quiz} not found in lesson {lesson}" },
+  TC_ERR_QUIZ_CLOSED: { status: 409, message: "quiz {quiz} is closed: answers are taken only while it is open" },
+  TC_ERR_QUIZ_ANSWER: { status: 400, message: "answer to quiz {quiz}: {reason}" },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

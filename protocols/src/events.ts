@@ -30,6 +30,23 @@ import type {
   SessionUser,
 } from "./sessions";
 import type { AgentSummary, UiSnapshot } from "./ui";
+import type {
+  HandRaised,
+  LessonChatDelete,
+  LessonChatMessage,
+  LessonChatSend,
+  LessonHand,
+  LessonHandLower,
+  LessonJoin,
+  LessonMute,
+  LessonParticipant,
+  LessonState,
+  Quiz,
+  QuizAnswer,
+  QuizAnswerSend,
+  QuizClose,
+  QuizOpen,
+} from "./lessons";
 
 /** Socket.io namespaces; the event maps below type each side of each. */
 export const NAMESPACE = { agent: "/agent", ui: "/ui" } as const;
@@ -78,6 +95,17 @@ export interface UiToServerEvents {
   "rtc-join": (msg: RtcJoin, ack: Ack<RtcJoined>) => void;
   "rtc-signal": (msg: RtcSignal, ack?: Ack<object>) => void;
   "rtc-leave": (ack?: Ack<object>) => void;
+  /** Live lessons of courses (protocols/src/lessons.ts): each checked against the course's trainers and trainees. */
+  "lesson:join": (msg: LessonJoin, ack: Ack<{ state: LessonState }>) => void;
+  "lesson:leave": (msg: LessonJoin, ack: Ack<object>) => void;
+  "lesson:hand": (msg: LessonHand, ack: Ack<{ hands: HandRaised[] }>) => void;
+  "lesson:hand-lower": (msg: LessonHandLower, ack: Ack<{ hands: HandRaised[] }>) => void;
+  "lesson:chat": (msg: LessonChatSend, ack: Ack<{ message: LessonChatMessage }>) => void;
+  "lesson:chat-delete": (msg: LessonChatDelete, ack: Ack<object>) => void;
+  "lesson:mute": (msg: LessonMute, ack: Ack<{ muted: string[] }>) => void;
+  "lesson:quiz-open": (msg: QuizOpen, ack: Ack<{ quiz: Quiz }>) => void;
+  "lesson:quiz-close": (msg: QuizClose, ack: Ack<{ quiz: Quiz }>) => void;
+  "lesson:quiz-answer": (msg: QuizAnswerSend, ack: Ack<{ answer: QuizAnswer }>) => void;
 }
 
 export interface ServerToUiEvents {
@@ -100,4 +128,13 @@ export interface ServerToUiEvents {
   "rtc-peer-joined": (msg: RtcPeerJoined) => void;
   "rtc-peer-left": (msg: RtcPeerLeft) => void;
   "rtc-signal": (msg: RtcSignalFrom) => void;
+  /** To a lesson's room: who is there, the hand queue in order, chat and its moderation, quizzes. */
+  "lesson:presence": (msg: { lessonId: string; present: LessonParticipant[] }) => void;
+  "lesson:hands": (msg: { lessonId: string; hands: HandRaised[] }) => void;
+  "lesson:chat": (message: LessonChatMessage) => void;
+  "lesson:chat-deleted": (msg: { lessonId: string; messageId: string }) => void;
+  "lesson:muted": (msg: { lessonId: string; muted: string[] }) => void;
+  "lesson:quiz": (quiz: Quiz) => void;
+  /** To the lesson's trainers only: each answer as it comes. */
+  "lesson:answer": (answer: QuizAnswer) => void;
 }

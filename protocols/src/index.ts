@@ -27,3 +27,5 @@ export * from "./point-results";
 export * from "./nul";
 export * from "./json";
 export * from "./job-records";
+export * from "./courses";
+export * from "./lessons";

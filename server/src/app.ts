@@ -25,6 +25,8 @@ import { refuseNul } from "./http/no-nul";
 import { registerOpenApi } from "./http/openapi";
 import { registerSecurityHeaders } from "./http/security-headers";
 import { jobRoutes } from "./http/jobs";
+import { courseRoutes } from "./http/courses";
+import { CourseService } from "./courses/service";
 import { sessionRoutes } from "./http/sessions";
 import { registryWarningRoutes } from "./http/registry-warnings";
 import { streamRoutes } from "./http/streams";
@@ -42,6 +44,7 @@ import { attachUiNamespace, type UiNamespace } from "./realtime/ui-namespace";
 import { attachSessions, type SessionOptions, type SessionService } from "./realtime/sessions/index";
 import { checkRtcOptions, type RtcOptions } from "./realtime/rtc-ice-config";
 import { attachRtcSignalling } from "./realtime/rtc-signalling";
+import { attachLessons, type LessonService } from "./realtime/lessons/index";
 import { JobService } from "./jobs/service";
 import { loadProcedures } from "./procedures/catalog";
 import { DEFAULT_DUE_SOON_DAYS } from "./registry/due-dates";
@@ -120,6 +123,10 @@ export interface TelecalServer {
   /** Labs, instruments, reference certificates; `assertUsableForJob` for new jobs. */
   registry: RegistryService;
   jobs: JobService;
+  /** Courses, their lessons and enrolled trainees. */
+  courses: CourseService;
+  /** Live lessons: presence and attendance, hands, chat, quizzes. */
+  lessons: LessonService;
   /** Issue, amend, revoke and verify certificates. */
   certificates: CertificateService;
   /** Live sessions of jobs: presence, chat, control leases, commands. */
@@ -187,6 +194,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   const procedures = loadProcedures(options.procedureDirs);
   const jobs = new JobService(store.db, store.dialect, registry, store.auth, () => procedures);
   await app.register(jobRoutes(auth, jobs));
+  const courses = new CourseService(store.db, store.auth, () => procedures);
+  await app.register(courseRoutes(auth, courses));
   let url = "";
   const signers = new SignerKeys(store.db, options.dataDir === undefined ? undefined : resolve(options.dataDir));
   const certificates = new CertificateService(store.db, store.dialect, store.auth, checkpoints, signers, () => options.publicUrl ?? (process.env["TELECAL_PUBLIC_URL"] || url));
@@ -230,6 +239,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   });
   const detachUi = () => ui.detach();
   attachRtcSignalling(io, jobs, app.log);
+  const lessons = attachLessons(io, courses, app.log);
 
   // A job's session hears that its run moved on, whoever moved it (people over REST, the agent).
   const offRuns = jobs.onChange((_agentId, jobId) => sessions.runChanged(jobId));
@@ -263,6 +273,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     auth,
     registry,
     jobs,
+    courses,
+    lessons,
     certificates,
     sessions,
     viewers: ui,
@@ -273,6 +285,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
       detachUi();
       // The callback, not the returned promise, fires once the HTTP server has closed too.
       await new Promise<void>((resolve) => void io.close(() => resolve()));
+      // Those still in a lesson leave it now: their stints end at the stop, not never.
+      await lessons.drain();
       await app.close().catch(() => undefined);
       await cluster?.close();
       // Batches taken before the close are stored (and acked, if their socket is still there).

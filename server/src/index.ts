@@ -26,3 +26,8 @@ export { cosignatureText, cosignatureValid } from "./witness/cosignature";
 export { DEFAULT_WITNESS_INTERVAL_MS, WITNESS_KEY_FILE, type WitnessOptions } from "./witness/service";
 export { LAB_ANSWER_MAX_BYTES, LAB_REQUEST_TIMEOUT_MS } from "./witness/lab-client";
 export { Witness, type WitnessOutcome } from "./witness/witness";
+export { CourseService } from "./courses/service";
+export { scoreAnswer } from "./courses/scoring";
+export { attendanceCsv, ATTENDANCE_CSV_HEADER } from "./courses/attendance-csv";
+export { usernamesOfCsv } from "./courses/enrolment-csv";
+export { lessonRoom, LessonService } from "./realtime/lessons/index";

@@ -7,8 +7,8 @@ import { BIN, CLI_START_MS, runTelecal } from "../fakes/cli";
 
 const READY = /is running: (http:\/\/\S+)[\s\S]*demo lab:/;
 
-async function signIn(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "technician", password: "demo" }) });
+async function signIn(url: string, username = "technician"): Promise<string> {
+  const res = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username, password: "demo" }) });
   return ((await res.json()) as { token: string }).token;
 }
 
@@ -49,6 +49,19 @@ describe("telecal start: the demo lab in the registry, and the demo job", () => 
       expect(jobId).toBeDefined();
       const job = await get<{ procedureId: string; status: string; binding: Record<string, { agentInstrumentId: string | null }> }>(`${url}/api/jobs/${jobId}`, token);
       expect(job).toMatchObject({ procedureId: "dmm-dcv-jjf1587", status: "running", binding: { calibrator: { agentInstrumentId: "cal1" }, dmm: { agentInstrumentId: "dmm1" } } });
+      // The demo course: its address on the console; each of trainee1..5 is its own account, enrolled.
+      const courseId = /demo course \(trainer \+ trainee1\.\.trainee5\): \S+\/#\/courses\/(\S+)/.exec(first.stdout())?.[1];
+      expect(courseId).toBeDefined();
+      const seen = new Set<string>();
+      for (const trainee of ["trainee1", "trainee2", "trainee3", "trainee4", "trainee5"]) {
+        const me = await get<{ user: { id: string; role: string } }>(`${url}/api/auth/me`, await signIn(url, trainee));
+        expect(me.user.role).toBe("trainee");
+        seen.add(me.user.id);
+      }
+      expect(seen.size).toBe(5);
+      const courses = await get<{ courses: { id: string; as: string; traineeCount: number; trainers: { username: string }[]; lessons: { bench: unknown }[] }[] }>(`${url}/api/courses`, await signIn(url, "trainee3"));
+      expect(courses.courses).toEqual([expect.objectContaining({ id: courseId, as: "trainee", traineeCount: 6, trainers: [expect.objectContaining({ username: "trainer" })] })]);
+      expect(courses.courses[0]!.lessons).toEqual([expect.objectContaining({ bench: { agentId: "demo-lab", procedureId: "dmm-dcv-jjf1587" } })]);
     } finally {
       await first.stop();
     }
@@ -61,6 +74,7 @@ describe("telecal start: the demo lab in the registry, and the demo job", () => 
       expect(READY.exec(again.stdout())![1]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(again.stdout()).toContain("no demo instruments registered (existing data dir)");
       expect(again.stdout()).toContain("no demo job created (existing data dir)");
+      expect(again.stdout()).toContain("no demo course created (existing data dir)");
       const url = READY.exec(again.stdout())![1]!;
       expect((await get<typeof instruments>(`${url}/api/instruments`, await signIn(url))).instruments).toHaveLength(7);
     } finally {

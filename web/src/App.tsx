@@ -15,6 +15,11 @@ import { useRoute } from "./shell/route";
 // when a job is opened, so that sign-in and the dashboard stay light on a slow county link.
 const JobPage = lazy(() => import("./features/job/JobPage").then((m) => ({ default: m.JobPage })));
 
+// Courses are fetched when first opened, for the same reason.
+const CoursesPage = lazy(() => import("./features/courses/CoursesPage").then((m) => ({ default: m.CoursesPage })));
+const CoursePage = lazy(() => import("./features/courses/CoursePage").then((m) => ({ default: m.CoursePage })));
+const LessonPage = lazy(() => import("./features/courses/LessonPage").then((m) => ({ default: m.LessonPage })));
+
 /** Mounted only while signed in: the /ui socket connects after sign-in and closes at sign-out. */
 function SignedIn({ user, onSignOut, onLost }: { user: UserInfo; onSignOut: () => void; onLost: () => void }) {
   const store = useRealtime(onLost);
@@ -27,6 +32,11 @@ function SignedIn({ user, onSignOut, onLost }: { user: UserInfo; onSignOut: () =
       <main className="app-main">
         {route.page === "dashboard" && <DashboardPage user={user} />}
         {route.page === "live" && <LivePage />}
+        <Suspense fallback={<p className="muted">…</p>}>
+          {route.page === "courses" && <CoursesPage user={user} />}
+          {route.page === "course" && <CoursePage id={route.id} />}
+          {route.page === "lesson" && <LessonPage courseId={route.courseId} lessonId={route.lessonId} me={user.id} />}
+        </Suspense>
         {route.page === "job" && (
           <Suspense fallback={<p className="muted">…</p>}>
             <JobPage id={route.id} user={user} />

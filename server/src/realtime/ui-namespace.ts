@@ -14,11 +14,12 @@ import type { AgentsView } from "./agents-view";
 import type { Hub } from "./hub";
 import { LiveFanout } from "./live-fanout";
 import type { Peers } from "./peers";
+import { LESSON_EVENTS } from "./lessons/namespace";
 import { SESSION_EVENTS } from "./sessions/namespace";
 import { orgRoom, ViewerRooms, viewerVisible } from "./viewer-rooms";
 
-/** Events viewers may send; session events are handled in sessions/, the rtc-* ones in rtc-signalling.ts. */
-const KNOWN_EVENTS: ReadonlySet<string> = new Set(["snapshot", ...Object.keys(SESSION_EVENTS), ...RTC_EVENTS]);
+/** Events viewers may send; session events are handled in sessions/, lesson events in lessons/, the rtc-* ones in rtc-signalling.ts. */
+const KNOWN_EVENTS: ReadonlySet<string> = new Set(["snapshot", ...Object.keys(SESSION_EVENTS), ...Object.keys(LESSON_EVENTS), ...RTC_EVENTS]);
 
 export interface UiNamespaceOptions {
   /** How often every viewer's rooms are read again from the registry (changes made by other processes). */

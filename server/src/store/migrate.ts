@@ -13,6 +13,7 @@ import { userDisabled } from "./migrations/0010-user-disabled";
 import { leaseRequests } from "./migrations/0011-lease-requests";
 import { agentKeys } from "./migrations/0012-agent-keys";
 import { witness } from "./migrations/0013-witness";
+import { courses } from "./migrations/0016-courses";
 
 /** Every migration, in order of name. A released migration is never edited; a change is a new one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -29,6 +30,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0011-lease-requests": leaseRequests,
   "0012-agent-keys": agentKeys,
   "0013-witness": witness,
+  "0016-courses": courses,
 };
 
 /**

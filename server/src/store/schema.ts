@@ -1,5 +1,6 @@
 import type { AuthSchema } from "../auth/schema";
 import type { CertificatesSchema } from "../certificates/schema";
+import type { CoursesSchema } from "../courses/schema";
 import type { JobsSchema } from "../jobs/schema";
 import type { SessionsSchema } from "../realtime/sessions/schema";
 import type { RegistrySchema } from "../registry/schema";
@@ -53,7 +54,7 @@ export interface ReadingsTable {
   received_at: number;
 }
 
-export interface Schema extends AuthSchema, RegistrySchema, JobsSchema, SessionsSchema, CertificatesSchema {
+export interface Schema extends AuthSchema, RegistrySchema, JobsSchema, SessionsSchema, CertificatesSchema, CoursesSchema {
   agents: AgentsTable;
   agent_keys: AgentKeysTable;
   streams: StreamsTable;

@@ -1,3 +1,4 @@
+import { enCourses } from "./en-courses";
 import type { Messages } from "./zh-CN";
 
 export const en: Messages = {
@@ -69,7 +70,7 @@ export const en: Messages = {
   chart: {
     label: "Recent readings of {{quantity}}",
   },
-  nav: { label: "Pages", dashboard: "Dashboard", live: "Live readings" },
+  nav: { label: "Pages", dashboard: "Dashboard", live: "Live readings", courses: "Courses" },
   common: { loading: "Loading…", loadFailed: "Could not load ({{code}})" },
   dashboard: {
     heading: "Dashboard",
@@ -254,4 +255,5 @@ export const en: Messages = {
     failed: "Not issued: {{code}} {{message}}",
     samePerson: "The approver must be a third person: you calibrated or checked this job, so another expert or admin issues it.",
   },
+  ...enCourses,
 };

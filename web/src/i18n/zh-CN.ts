@@ -1,3 +1,5 @@
+import { zhCNCourses } from "./zh-CN-courses";
+
 /** Chinese (Simplified): the default language and the fallback for any missing English string. */
 export const zhCN = {
   app: {
@@ -68,7 +70,7 @@ export const zhCN = {
   chart: {
     label: "{{quantity}} 最近读数曲线",
   },
-  nav: { label: "页面", dashboard: "工作台", live: "实时读数" },
+  nav: { label: "页面", dashboard: "工作台", live: "实时读数", courses: "培训课程" },
   common: { loading: "正在加载…", loadFailed: "加载失败（{{code}}）" },
   dashboard: {
     heading: "工作台",
@@ -253,6 +255,7 @@ export const zhCN = {
     failed: "签发失败：{{code}} {{message}}",
     samePerson: "批准人须是第三人：您是本任务的校准员或核验员，请由另一位专家或管理员签发。",
   },
+  ...zhCNCourses,
 };
 
 /** The shape every language must fill: English is checked against it at compile time. */

@@ -1,11 +1,14 @@
 import { useTranslation } from "react-i18next";
 import { hrefOf, type Route } from "./route";
 
+/** A course and its lessons are under Courses. */
+const same = (route: Route, to: Route) => route.page === to.page || (to.page === "courses" && (route.page === "course" || route.page === "lesson"));
+
 /** The signed-in user's pages; a job's session page is reached from the dashboard. */
 export function Nav({ route }: { route: Route }) {
   const { t } = useTranslation();
   const item = (to: Route, label: string) => (
-    <a className={`nav-item${route.page === to.page ? " nav-item-current" : ""}`} href={hrefOf(to)} data-testid={`nav-${to.page}`} aria-current={route.page === to.page ? "page" : undefined}>
+    <a className={`nav-item${same(route, to) ? " nav-item-current" : ""}`} href={hrefOf(to)} data-testid={`nav-${to.page}`} aria-current={same(route, to) ? "page" : undefined}>
       {label}
     </a>
   );
@@ -13,6 +16,7 @@ export function Nav({ route }: { route: Route }) {
     <nav className="nav" aria-label={t("nav.label")}>
       {item({ page: "dashboard" }, t("nav.dashboard"))}
       {item({ page: "live" }, t("nav.live"))}
+      {item({ page: "courses" }, t("nav.courses"))}
     </nav>
   );
 }

@@ -1,17 +1,41 @@
 import { useEffect, useState } from "react";
 
 /** The pages of the app, addressed by the URL's hash so that a link or a reload lands on the same one. */
-export type Route = { page: "dashboard" } | { page: "live" } | { page: "job"; id: string };
+export type Route =
+  | { page: "dashboard" }
+  | { page: "live" }
+  | { page: "job"; id: string }
+  | { page: "courses" }
+  | { page: "course"; id: string }
+  | { page: "lesson"; courseId: string; lessonId: string };
 
 export function parseRoute(hash: string): Route {
   const job = /^#\/jobs\/([^/]+)$/.exec(hash);
   if (job) return { page: "job", id: decodeURIComponent(job[1]!) };
   if (hash === "#/live") return { page: "live" };
+  const lesson = /^#\/courses\/([^/]+)\/lessons\/([^/]+)$/.exec(hash);
+  if (lesson) return { page: "lesson", courseId: decodeURIComponent(lesson[1]!), lessonId: decodeURIComponent(lesson[2]!) };
+  const course = /^#\/courses\/([^/]+)$/.exec(hash);
+  if (course) return { page: "course", id: decodeURIComponent(course[1]!) };
+  if (hash === "#/courses") return { page: "courses" };
   return { page: "dashboard" };
 }
 
 export function hrefOf(route: Route): string {
-  return route.page === "job" ? `#/jobs/${encodeURIComponent(route.id)}` : route.page === "live" ? "#/live" : "#/";
+  switch (route.page) {
+    case "job":
+      return `#/jobs/${encodeURIComponent(route.id)}`;
+    case "live":
+      return "#/live";
+    case "courses":
+      return "#/courses";
+    case "course":
+      return `#/courses/${encodeURIComponent(route.id)}`;
+    case "lesson":
+      return `#/courses/${encodeURIComponent(route.courseId)}/lessons/${encodeURIComponent(route.lessonId)}`;
+    case "dashboard":
+      return "#/";
+  }
 }
 
 export function useRoute(): Route {

@@ -1,0 +1,129 @@
+import {
+  Attendance,
+  Course,
+  CourseList,
+  CourseParams,
+  CreateCourseRequest,
+  CreateLessonRequest,
+  EnrolmentList,
+  EnrolRequest,
+  EnrolResult,
+  InviteCode,
+  JoinByCodeRequest,
+  Lesson,
+  LessonParams,
+  type Role,
+} from "@telecal/protocols";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import type { Auth } from "../auth/auth";
+import { authorize, principalOf } from "../auth/authorize";
+import { attendanceCsv } from "../courses/attendance-csv";
+import type { CourseService } from "../courses/service";
+
+/** Who has courses at all: trainers run them, admins read their organisation's, trainees take them. */
+export const COURSE_ROLES: ReadonlySet<Role> = new Set<Role>(["trainer", "admin", "trainee"]);
+const TRAINERS: ReadonlySet<Role> = new Set<Role>(["trainer"]);
+const TRAINEES: ReadonlySet<Role> = new Set<Role>(["trainee"]);
+
+/** Courses (docs/courses.md). The service checks the course's organisation, trainers and enrolment itself. */
+export function courseRoutes(auth: Auth, courses: CourseService): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      "/api/courses",
+      {
+        onRequest: authorize(auth, COURSE_ROLES, "list courses"),
+        schema: { summary: "A trainer's or admin's: the organisation's courses; a trainee's: those they are enrolled in", tags: ["courses"], response: { 200: CourseList } },
+      },
+      async (request) => ({ courses: await courses.list(principalOf(request).user) }),
+    );
+
+    app.post(
+      "/api/courses",
+      {
+        onRequest: authorize(auth, TRAINERS, "create courses"),
+        schema: { summary: "A trainer creates a course of their organisation", tags: ["courses"], body: CreateCourseRequest, response: { 201: Course } },
+      },
+      async (request, reply) => reply.status(201).send(await courses.create(principalOf(request).user, request.body)),
+    );
+
+    app.post(
+      "/api/courses/join",
+      {
+        onRequest: authorize(auth, TRAINEES, "join courses"),
+        schema: { summary: "A trainee enrols with the course's invite code", tags: ["courses"], body: JoinByCodeRequest, response: { 200: Course } },
+      },
+      async (request) => courses.joinByCode(principalOf(request).user, request.body.code),
+    );
+
+    app.get(
+      "/api/courses/:id",
+      {
+        onRequest: authorize(auth, COURSE_ROLES, "read courses"),
+        schema: { summary: "One course with its trainers and lessons", tags: ["courses"], params: CourseParams, response: { 200: Course } },
+      },
+      async (request) => courses.get(principalOf(request).user, request.params.id),
+    );
+
+    app.post(
+      "/api/courses/:id/lessons",
+      {
+        onRequest: authorize(auth, TRAINERS, "add lessons"),
+        schema: { summary: "A lesson with its times, optionally on a demonstration bench", tags: ["courses"], params: CourseParams, body: CreateLessonRequest, response: { 201: Lesson } },
+      },
+      async (request, reply) => reply.status(201).send(await courses.addLesson(principalOf(request).user, request.params.id, request.body)),
+    );
+
+    app.get(
+      "/api/courses/:id/enrolments",
+      {
+        onRequest: authorize(auth, TRAINERS, "list trainees"),
+        schema: { summary: "The course's trainees, how and when each was enrolled", tags: ["courses"], params: CourseParams, response: { 200: EnrolmentList } },
+      },
+      async (request) => ({ enrolments: await courses.enrolments(principalOf(request).user, request.params.id) }),
+    );
+
+    app.post(
+      "/api/courses/:id/enrolments",
+      {
+        onRequest: authorize(auth, TRAINERS, "enrol trainees"),
+        schema: { summary: "Enrols trainees by username or by a CSV of usernames, all or none", tags: ["courses"], params: CourseParams, body: EnrolRequest, response: { 200: EnrolResult } },
+      },
+      async (request) => courses.enrol(principalOf(request).user, request.params.id, request.body),
+    );
+
+    app.post(
+      "/api/courses/:id/invite-code",
+      {
+        onRequest: authorize(auth, TRAINERS, "hand out invite codes"),
+        schema: { summary: "A new invite code for the course (the previous one stops working)", tags: ["courses"], params: CourseParams, response: { 200: InviteCode } },
+      },
+      async (request) => courses.newInviteCode(principalOf(request).user, request.params.id),
+    );
+
+    app.get(
+      "/api/courses/:id/lessons/:lessonId/attendance",
+      {
+        onRequest: authorize(auth, TRAINERS, "export attendance"),
+        schema: { summary: "Each enrolled trainee's stints, presence within the lesson's times and quiz score", tags: ["courses"], params: LessonParams, response: { 200: Attendance } },
+      },
+      async (request) => courses.attendance(principalOf(request).user, request.params.id, request.params.lessonId),
+    );
+
+    app.get(
+      "/api/courses/:id/lessons/:lessonId/attendance.csv",
+      {
+        onRequest: authorize(auth, TRAINERS, "export attendance"),
+        schema: { summary: "The attendance as CSV for Excel: UTF-8 with BOM, Chinese headers with English beside", tags: ["courses"], params: LessonParams },
+      },
+      async (request, reply) => {
+        const attendance = await courses.attendance(principalOf(request).user, request.params.id, request.params.lessonId);
+        const name = `attendance-${attendance.lesson.id}.csv`;
+        return reply
+          .type("text/csv; charset=utf-8")
+          .header("content-disposition", `attachment; filename="${name}"`)
+          .serializer((payload: unknown) => String(payload))
+          .send(attendanceCsv(attendance));
+      },
+    );
+  };
+}
