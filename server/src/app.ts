@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { NAMESPACE } from "@telecal/protocols";
 import { Server as IoServer } from "socket.io";
@@ -14,7 +14,7 @@ import { SignerKeys } from "./certificates/signer-keys";
 import { CertificateChecker, type CheckerOptions, DEFAULT_CHECKER_OPTIONS } from "./certificates/verify-pool";
 import { authRoutes } from "./http/auth";
 import { registerErrorHandler } from "./http/errors";
-import { answerFrameworkError, clientErrorHandler } from "./http/framework-errors";
+import { createFastify } from "./http/fastify";
 import { allowedHostsFor, refuseUnknownHosts } from "./http/allowed-hosts";
 import { healthRoutes } from "./http/health";
 import { instrumentRoutes } from "./http/instruments";
@@ -33,7 +33,8 @@ import { streamRoutes } from "./http/streams";
 import { userRoutes } from "./http/users";
 import { registerWeb } from "./http/web";
 import { rtcRoutes } from "./http/rtc";
-import { agentRoom, attachAgentNamespace } from "./realtime/agent-namespace";
+import { attachAgentNamespace } from "./realtime/agent-namespace";
+import { tellAgentsOfJobs } from "./realtime/agent-jobs";
 import { AgentsView } from "./realtime/agents-view";
 import { type ClusterOptions, connectCluster } from "./realtime/cluster";
 import { Hub } from "./realtime/hub";
@@ -144,16 +145,7 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL("../../web/dist", import.m
 export async function startServer(options: ServerOptions = {}): Promise<TelecalServer> {
   checkRtcOptions(options.rtc ?? {});
   const store = await Store.open(databaseUrlFor(options));
-  const app = Fastify({
-    logger: typeof options.logger === "object" ? undefined : (options.logger ?? true),
-    loggerInstance: typeof options.logger === "object" ? options.logger : undefined,
-    // Proxies and slow county links: keep connections honest but not hair-trigger.
-    connectionTimeout: 60_000,
-    ...(options.trustProxy?.length ? { trustProxy: [...options.trustProxy] } : {}),
-    clientErrorHandler,
-    // A URL that does not decode (`/..%c0%af`) gets a registry error, not fastify's own body.
-    frameworkErrors: (err, request, reply) => answerFrameworkError(err, request.url, reply as unknown as FastifyReply),
-  });
+  const app = createFastify(options);
   // A server that cannot join its cluster does not start, rather than run alone beside it.
   const cluster = options.cluster
     ? await connectCluster(options.cluster, app.log).catch(async (err: unknown) => {
@@ -224,14 +216,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   guardAgentNamespace(io.of(NAMESPACE.agent), auth, app.log);
   guardDefaultNamespace(io.of("/"), app.log);
   attachAgentNamespace(io, hub, app.log, jobs, options.agentLivePerSecond);
-  // An agent hears of its job as soon as it is created or moves on, not at its next hello.
-  // Only the job that changed is read and sent; the whole list goes with each hello.
-  const offJobs = jobs.onChange((agentId, jobId) => {
-    void jobs
-      .agentJob(jobId)
-      .then((job) => job && io.of(NAMESPACE.agent).to(agentRoom(agentId)).emit("jobs", [job]))
-      .catch((err: unknown) => app.log.warn({ agentId, err: String(err) }, "could not tell the agent of its jobs"));
-  });
+  const offJobs = tellAgentsOfJobs(io, jobs, app.log);
   const sessions = attachSessions(io, store, app.log, peers, options.sessions);
   const ui = attachUiNamespace(io, { hub, view: agentsView, peers }, store, app.log, {
     roomRefreshMs: options.roomRefreshMs ?? DEFAULT_ROOM_REFRESH_MS,
