@@ -57,6 +57,11 @@ export const ERRORS = {
   TC_ERR_RECORD_PAYLOAD_INVALID: { status: 422, message: "record {id} (stream {stream}, seq {seq}): its {kind} payload is invalid: {issues}" },
   TC_ERR_STORED_INVALID: { status: 500, message: "{what} as stored is invalid: {issues}" },
   TC_ERR_RECORDS_KEY: { status: 500, message: "record signing key {path}: {reason}" },
+  TC_ERR_LOG_REGRESSED: {
+    status: 500,
+    message: "the record log is older than the last checkpoint this server signed: {reason} (kept in {file}); after a deliberate restore from backup, start with --accept-restored-log",
+  },
+  TC_ERR_CHECKPOINT_FILE: { status: 500, message: "checkpoint file {path}: {reason}" },
   TC_ERR_AUTH_REQUIRED: { status: 401, message: "sign in first: {what} needs an authenticated user or agent" },
   TC_ERR_AUTH_BAD_PASSWORD: { status: 401, message: "wrong username or password" },
   TC_ERR_AUTH_INVALID_TOKEN: { status: 401, message: "the session token is unknown or was ended by logout" },

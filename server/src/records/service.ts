@@ -32,6 +32,9 @@ export async function startRecords(
   await checkpoints.start(options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS, (err) =>
     log.error({ err }, "record log checkpoint failed"),
   );
+  // Records a killed server left uncovered get their checkpoint now, before anything is appended:
+  // `telecal verify` takes records uncovered for longer than the interval for deleted checkpoints.
+  await checkpoints.checkpoint();
   log.info({ keyId: key.publicKey.keyId, keyPath: keyPath ?? "(this process only)" }, "record log signing key");
   return checkpoints;
 }
