@@ -21,6 +21,8 @@ export interface ServerCliOptions {
   redisPrefix?: string;
   /** Serve demo users with the published password (telecal start; `telecal server --demo`). */
   demo?: boolean;
+  /** Start on a log restored from a backup older than the last checkpoint, and record it. */
+  acceptRestoredLog?: boolean;
 }
 
 const commaList = (value: string) => value.split(",").map((u) => u.trim()).filter((u) => u !== "");
@@ -68,6 +70,7 @@ export function addServerOptions(command: Command, host = "0.0.0.0"): Command {
     .option("--session-idle <minutes>", "end a session unused for this long, 0 for never (default: TELECAL_SESSION_IDLE_MINUTES, else 30)")
     .option("--redis <url>", "redis://... joining other server processes on one PostgreSQL as one platform (default: REDIS_URL)")
     .option("--redis-prefix <prefix>", "prefix of telecal's keys in Redis, for platforms sharing one (default: TELECAL_REDIS_PREFIX, else telecal)")
+    .option("--accept-restored-log", "start on a record log older than the last checkpoint this server signed (a restore from backup), recording it in the log")
     .option("--allowed-hosts <names>", "host names the server answers to, comma-separated (default: TELECAL_ALLOWED_HOSTS, else localhost, TELECAL_PUBLIC_URL's host and --host)");
 }
 
@@ -85,7 +88,7 @@ export async function runServer(opts: ServerCliOptions) {
       await store.close();
     }
   }
-  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl, auth: { allowedOrigins, ...idleOf(opts) }, rtc: rtcOptionsOf(opts), trustProxy: commaList(opts.trustProxy ?? ""), allowedHosts: commaList(opts.allowedHosts ?? process.env["TELECAL_ALLOWED_HOSTS"] ?? ""), ...clusterOf(opts, databaseUrl) });
+  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl, auth: { allowedOrigins, ...idleOf(opts) }, rtc: rtcOptionsOf(opts), trustProxy: commaList(opts.trustProxy ?? ""), records: { acceptRestoredLog: opts.acceptRestoredLog ?? false }, allowedHosts: commaList(opts.allowedHosts ?? process.env["TELECAL_ALLOWED_HOSTS"] ?? ""), ...clusterOf(opts, databaseUrl) });
   return { server, dataDir, database: server.store.where };
 }
 

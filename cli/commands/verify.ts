@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { RecordsPublicKey } from "@telecal/protocols";
-import { DATABASE_FILE, databaseUrlFor, RECORDS_KEY_FILE, readPublicKey, verifyDatabase, type VerifyReport } from "@telecal/server";
+import { CHECKPOINT_FILE, DATABASE_FILE, databaseUrlFor, RECORDS_KEY_FILE, readCheckpointFile, readPublicKey, verifyDatabase, type VerifyReport } from "@telecal/server";
 import type { Command } from "commander";
 
 interface VerifyCliOptions {
@@ -55,6 +55,9 @@ export function verifyCommand(program: Command): void {
       }
       const keyPath = opts.key ?? (existsSync(join(dataDir, RECORDS_KEY_FILE)) ? join(dataDir, RECORDS_KEY_FILE) : undefined);
       const trustedKeys: RecordsPublicKey[] | undefined = keyPath ? [readPublicKey(keyPath)] : undefined;
+      // The last checkpoint the server kept beside its key: a log cut with its checkpoints shows here.
+      const keptFile = join(dataDir, CHECKPOINT_FILE);
+      const keptCheckpoint = existsSync(keptFile) ? readCheckpointFile(keptFile) : undefined;
       const interval = Number(opts.checkpointInterval);
       if (!Number.isFinite(interval) || interval < 0) {
         process.stderr.write(`telecal verify: --checkpoint-interval ${opts.checkpointInterval}: give seconds, 0 or more\n`);
@@ -63,7 +66,7 @@ export function verifyCommand(program: Command): void {
       }
       let report: Awaited<ReturnType<typeof verifyDatabase>>;
       try {
-        report = await verifyDatabase(databaseUrlFor({ dataDir, databaseUrl }), { trustedKeys, checkpointIntervalMs: interval * 1000 });
+        report = await verifyDatabase(databaseUrlFor({ dataDir, databaseUrl }), { trustedKeys, checkpointIntervalMs: interval * 1000, keptCheckpoint });
       } catch (err) {
         // No records table (a database from before migration 0003), no connection, ...
         process.stderr.write(`telecal verify: cannot read the record log: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,5 +1,6 @@
 export { canonicalJson } from "@telecal/protocols";
-export { Checkpointer, checkpointSignatureValid, checkpointText, recordLeafHash, signCheckpoint } from "./checkpoints";
+export { CHECKPOINT_FILE, checkpointFileFor, readCheckpointFile } from "./checkpoint-file";
+export { Checkpointer, checkpointDigest, checkpointSignatureValid, checkpointText, recordLeafHash, signCheckpoint } from "./checkpoints";
 export { chainHash, GENESIS_HASH, leafData, sha256Hex } from "./hashing";
 export { describePublicKey, ephemeralSigningKey, loadOrCreateSigningKey, RECORDS_KEY_FILE, readPublicKey, type SigningKey } from "./keys";
 export { appendRecord, type AppendInput, type CorrectionInput, type LogRecord, RecordLog } from "./log";

@@ -43,6 +43,22 @@ export function checkpointHistory(checkpoints: readonly Checkpoint[]): HistoryPr
   return problems;
 }
 
+/**
+ * The checkpoint kept outside the database (beside the key): the database must still hold it.
+ * Returns the list to walk (with it, when the database lost it, so its root is checked too) and
+ * what is wrong.
+ */
+export function withKeptCheckpoint(checkpoints: readonly Checkpoint[], kept: Checkpoint | undefined): { walk: Checkpoint[]; problem: HistoryProblem | null } {
+  if (!kept) return { walk: [...checkpoints], problem: null };
+  const same = checkpoints.find((c) => c.treeSize === kept.treeSize);
+  if (same && same.rootHash === kept.rootHash) return { walk: [...checkpoints], problem: null };
+  const reason = same
+    ? `the checkpoint kept beside the key has another root than the database's of this size: the log forked`
+    : `the checkpoint kept beside the key (${kept.seq === undefined ? "" : `seq ${kept.seq}, `}signed ${iso(kept.time)}) is not in the database: checkpoints were deleted, or the log was cut or restored`;
+  const walk = same ? [...checkpoints] : [...checkpoints, kept].sort((a, b) => a.treeSize - b.treeSize);
+  return { walk, problem: { checkpoint: kept, reason } };
+}
+
 /** In signing order (seq), each v2 checkpoint must cover more records than the one before. */
 function shrinks(checkpoints: readonly Checkpoint[]): HistoryProblem[] {
   const bySeq = checkpoints.filter((c) => c.seq !== undefined).sort((a, b) => a.seq! - b.seq! || a.time - b.time);

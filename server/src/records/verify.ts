@@ -3,7 +3,7 @@ import { type Kysely, PostgresAdapter } from "kysely";
 import { openDatabase } from "../store/db";
 import type { Schema } from "../store/schema";
 import { checkpointSignatureValid, recordLeafHash, toCheckpoint } from "./checkpoints";
-import { checkpointHistory, type ReportedRegression, regressionOf, type Uncovered, uncoveredProblem } from "./verify-checkpoints";
+import { checkpointHistory, type ReportedRegression, regressionOf, type Uncovered, uncoveredProblem, withKeptCheckpoint } from "./verify-checkpoints";
 import { SignedLeaves } from "./verify-leaves";
 import { chainHash, GENESIS_HASH, sha256Hex } from "./hashing";
 import { Frontier } from "./merkle";
@@ -68,6 +68,8 @@ export interface VerifyOptions {
    */
   trustedKeys?: readonly RecordsPublicKey[];
   pageSize?: number;
+  /** The last checkpoint the server kept outside the database (records-checkpoint.json), if at hand. */
+  keptCheckpoint?: Checkpoint;
   /** The server's checkpoint interval (default 60 s; 0: none) and the grace on top, for uncovered records. */
   checkpointIntervalMs?: number;
   graceMs?: number;
@@ -92,14 +94,17 @@ async function verifySnapshot(db: Db, options: VerifyOptions): Promise<VerifyRep
   const keys = new Map<string, string>();
   if (options.trustedKeys) for (const k of options.trustedKeys) keys.set(k.keyId, k.spki);
   else for (const k of await db.selectFrom("record_keys").selectAll().execute()) keys.set(k.key_id, k.public_key);
-  const checkpoints = (await db.selectFrom("record_checkpoints").selectAll().orderBy("tree_size").execute()).map(toCheckpoint);
+  const stored = (await db.selectFrom("record_checkpoints").selectAll().orderBy("tree_size").execute()).map(toCheckpoint);
+  const kept = withKeptCheckpoint(stored, options.keptCheckpoint);
+  const checkpoints = kept.walk;
   const walk = new LogWalk(db, checkpoints, await AgentKeyHistory.load(db as unknown as Kysely<Schema>));
   for (const cp of checkpoints) {
     const spki = keys.get(cp.keyId);
     if (spki === undefined) walk.badCheckpoint(cp, `signed with key ${cp.keyId}, which is not a trusted key`);
     else if (!checkpointSignatureValid(cp, spki)) walk.badCheckpoint(cp, "signature does not verify");
   }
-  for (const p of checkpointHistory(checkpoints)) walk.badCheckpoint(p.checkpoint, p.reason);
+  if (kept.problem) walk.badCheckpoint(kept.problem.checkpoint, kept.problem.reason);
+  for (const p of checkpointHistory(stored)) walk.badCheckpoint(p.checkpoint, p.reason);
   const pageSize = options.pageSize ?? 2000;
   for (let next = 0; ; ) {
     const rows = await db.selectFrom("records").selectAll().where("id", ">", next).orderBy("id").limit(pageSize).execute();
@@ -117,7 +122,7 @@ async function verifySnapshot(db: Db, options: VerifyOptions): Promise<VerifyRep
     ok: walk.firstBadRecord === null && walk.firstBadCheckpoint === null,
     records: walk.frontier.size,
     streams: walk.heads.size,
-    checkpoints: checkpoints.length,
+    checkpoints: stored.length,
     readings: strays.readings,
     firstBadRecord: walk.firstBadRecord,
     firstBadCheckpoint: walk.firstBadCheckpoint,
