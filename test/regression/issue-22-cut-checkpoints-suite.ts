@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Checkpointer, recordsDb, startServer, type TelecalServer, verifyLog } from "@telecal/server";
+import { checkpointDigest, Checkpointer, checkpointText, recordsDb, signCheckpoint, startServer, type TelecalServer, verifyLog } from "@telecal/server";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 
@@ -64,6 +64,20 @@ export function cutCheckpointsSuite(name: string, database: () => Promise<string
       const report = await verify(server);
       expect(report.ok).toBe(false);
       expect(report.firstBadCheckpoint).toMatchObject({ treeSize: 12, reason: expect.stringContaining("checkpoint seq 2 is missing from the kept history") });
+    });
+
+    it("version 1 checkpoints still verify, and the first v2 one counts them: a deleted v1 checkpoint is named too", async () => {
+      const server = await start();
+      await append(server, 4, T, 1000);
+      // What a server from before version 2 signed and stored.
+      const v1 = signCheckpoint({ treeSize: 4, rootHash: await server.checkpoints.rootAt(4), time: T + 5000, keyId: server.checkpoints.key.publicKey.keyId }, server.checkpoints.key);
+      expect(checkpointText(v1)).toMatch(/^telecal record log checkpoint v1\n4\n/);
+      await exec(server, sql`insert into record_checkpoints (tree_size, root_hash, created_at, key_id, signature) values (4, ${v1.rootHash}, ${v1.time}, ${v1.keyId}, ${v1.signature})`);
+      await append(server, 4, T + MINUTE, 1000);
+      expect(await server.checkpoints.checkpoint(T + MINUTE + 5000)).toMatchObject({ seq: 2, treeSize: 8, prevHash: checkpointDigest(v1) });
+      expect(await verify(server)).toMatchObject({ ok: true, checkpoints: 2 });
+      await exec(server, sql`delete from record_checkpoints where tree_size = 4`);
+      expect((await verify(server)).firstBadCheckpoint).toMatchObject({ treeSize: 8, reason: expect.stringContaining("checkpoint seq 1 is missing") });
     });
 
     it("records left uncovered for longer than the interval fail, naming the first; a killed server's last seconds are only reported", async () => {

@@ -17,6 +17,9 @@ export function recordLeafHash(r: { id: number; hash: string; created_at: number
 
 const PAGE = 5000;
 
+/** A checkpoint's columns without the leaves it keeps (tens of kB), which only verify reads. */
+export const CHECKPOINT_COLUMNS = ["tree_size", "root_hash", "created_at", "key_id", "signature", "seq", "prev_hash"] as const;
+
 /**
  * Makes signed checkpoints of the log: at a fixed interval when there are new records, and on
  * demand. Keeps the tree's frontier in memory, so a checkpoint reads only the records added since.
@@ -77,7 +80,7 @@ export class Checkpointer {
     // Seq and prev hash under the lock: another process of a cluster may sign at the same time.
     const cp = await this.db.transaction().execute(async (trx) => {
       await lockLog(trx, this.dialect);
-      const latest = await trx.selectFrom("record_checkpoints").selectAll().orderBy("tree_size", "desc").limit(1).executeTakeFirst();
+      const latest = await trx.selectFrom("record_checkpoints").select(CHECKPOINT_COLUMNS).orderBy("tree_size", "desc").limit(1).executeTakeFirst();
       const prev = latest && toCheckpoint(latest);
       if (prev && prev.treeSize >= size) return null;
       // After version 1 checkpoints, the first v2 one counts them: its seq says how many came before.
@@ -86,7 +89,9 @@ export class Checkpointer {
         { treeSize: size, rootHash, time: now, keyId: this.key.publicKey.keyId, seq: prevSeq + 1, prevHash: prev ? checkpointDigest(prev) : FIRST_CHECKPOINT_PREV },
         this.key,
       );
-      const leaves = Buffer.concat(this.pending.slice((prev?.treeSize ?? 0) - this.pendingFrom)).toString("base64");
+      // The leaves after the latest checkpoint; none when the log went back under this process.
+      const from = prev?.treeSize ?? 0;
+      const leaves = from >= this.pendingFrom ? Buffer.concat(this.pending.slice(from - this.pendingFrom)).toString("base64") : null;
       await trx
         .insertInto("record_checkpoints")
         .values({ tree_size: size, root_hash: rootHash, created_at: now, key_id: signed.keyId, signature: signed.signature, seq: signed.seq!, prev_hash: signed.prevHash!, leaves })
@@ -138,7 +143,7 @@ export class Checkpointer {
   }
 
   async latest(): Promise<Checkpoint | undefined> {
-    const row = await this.db.selectFrom("record_checkpoints").selectAll().orderBy("tree_size", "desc").limit(1).executeTakeFirst();
+    const row = await this.db.selectFrom("record_checkpoints").select(CHECKPOINT_COLUMNS).orderBy("tree_size", "desc").limit(1).executeTakeFirst();
     return row && toCheckpoint(row);
   }
 

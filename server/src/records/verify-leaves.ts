@@ -22,21 +22,24 @@ export interface ChangedRecord {
 export class SignedLeaves {
   private readonly kept = new Frontier();
   private cpIndex = 0;
-  private range: { from: number; leaves: Buffer[] } | null = null;
+  private range: { size: number; leaves: Buffer[] } | null = null;
   private differing: ChangedRecord[] = [];
 
   constructor(
     private readonly db: Kysely<RecordsSchema>,
     private readonly checkpoints: readonly Checkpoint[],
+    /** False for a database from before migration 0013 (verify does not migrate). */
+    private readonly hasLeaves: boolean,
   ) {}
 
   /** Takes record `r` (the next id) with the leaf recomputed from its fields. */
   async visit(r: RecordsTable, leaf: Buffer): Promise<void> {
     while (this.cpIndex < this.checkpoints.length && this.checkpoints[this.cpIndex]!.treeSize < r.id) this.cpIndex++;
     const cp = this.checkpoints[this.cpIndex];
-    if (cp && this.range?.from !== cp.treeSize) {
-      const row = await this.db.selectFrom("record_checkpoints").selectAll().where("tree_size", "=", cp.treeSize).executeTakeFirst();
-      this.range = { from: cp.treeSize, leaves: row ? leavesOf(row) : [] };
+    if (cp && this.range?.size !== cp.treeSize) {
+      // One row at a time: all the kept leaves at once would hold 32 bytes of every record in memory.
+      const row = this.hasLeaves ? await this.db.selectFrom("record_checkpoints").select("leaves").where("tree_size", "=", cp.treeSize).executeTakeFirst() : undefined;
+      this.range = { size: cp.treeSize, leaves: row ? leavesOf(row) : [] };
     }
     const leaves = this.range?.leaves ?? [];
     const stored = cp ? leaves[leaves.length - 1 - (cp.treeSize - r.id)] : undefined;

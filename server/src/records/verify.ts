@@ -2,7 +2,7 @@ import { type Checkpoint, ReadingGapPayload, type RecordsPublicKey } from "@tele
 import { type Kysely, PostgresAdapter } from "kysely";
 import { openDatabase } from "../store/db";
 import type { Schema } from "../store/schema";
-import { checkpointSignatureValid, recordLeafHash, toCheckpoint } from "./checkpoints";
+import { CHECKPOINT_COLUMNS, checkpointSignatureValid, recordLeafHash, toCheckpoint } from "./checkpoints";
 import { checkpointHistory, type ReportedRegression, regressionOf, type Uncovered, uncoveredProblem, withKeptCheckpoint } from "./verify-checkpoints";
 import { SignedLeaves } from "./verify-leaves";
 import { chainHash, GENESIS_HASH, sha256Hex } from "./hashing";
@@ -94,10 +94,13 @@ async function verifySnapshot(db: Db, options: VerifyOptions): Promise<VerifyRep
   const keys = new Map<string, string>();
   if (options.trustedKeys) for (const k of options.trustedKeys) keys.set(k.keyId, k.spki);
   else for (const k of await db.selectFrom("record_keys").selectAll().execute()) keys.set(k.key_id, k.public_key);
-  const stored = (await db.selectFrom("record_checkpoints").selectAll().orderBy("tree_size").execute()).map(toCheckpoint);
+  // Asked, not tried (a failed query ends PostgreSQL's snapshot): the v2 columns came with migration 0013.
+  const columns = new Set((await db.introspection.getTables()).find((t) => t.name === "record_checkpoints")?.columns.map((c) => c.name));
+  const v2 = columns.has("leaves");
+  const stored = (await db.selectFrom("record_checkpoints").select(v2 ? CHECKPOINT_COLUMNS : V1_COLUMNS).orderBy("tree_size").execute()).map(toCheckpoint);
   const kept = withKeptCheckpoint(stored, options.keptCheckpoint);
   const checkpoints = kept.walk;
-  const walk = new LogWalk(db, checkpoints, await AgentKeyHistory.load(db as unknown as Kysely<Schema>));
+  const walk = new LogWalk(db, checkpoints, await AgentKeyHistory.load(db as unknown as Kysely<Schema>), v2);
   for (const cp of checkpoints) {
     const spki = keys.get(cp.keyId);
     if (spki === undefined) walk.badCheckpoint(cp, `signed with key ${cp.keyId}, which is not a trusted key`);
@@ -158,8 +161,9 @@ class LogWalk {
     private readonly db: Db,
     private readonly checkpoints: readonly Checkpoint[],
     readonly signatures: AgentKeyHistory,
+    keptLeaves: boolean,
   ) {
-    this.leaves = new SignedLeaves(recordsDb(db), checkpoints);
+    this.leaves = new SignedLeaves(recordsDb(db), checkpoints, keptLeaves);
     this.covered = checkpoints.at(-1)?.treeSize ?? 0;
   }
 
@@ -249,6 +253,7 @@ class LogWalk {
   }
 }
 
+const V1_COLUMNS = ["tree_size", "root_hash", "created_at", "key_id", "signature"] as const;
 const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000;
 const DEFAULT_GRACE_MS = 60_000;
 
