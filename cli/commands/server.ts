@@ -25,6 +25,8 @@ export interface ServerCliOptions {
   witnessOf?: string[];
   witnessInterval?: string;
   witnessKey?: string;
+  /** Start on a log restored from a backup older than the last checkpoint, and record it. */
+  acceptRestoredLog?: boolean;
 }
 
 const commaList = (value: string) => value.split(",").map((u) => u.trim()).filter((u) => u !== "");
@@ -86,6 +88,7 @@ export function addServerOptions(command: Command, host = "0.0.0.0"): Command {
     .option("--witness-of <url>", "witness the record log of the lab server at this address; repeat for several (default: TELECAL_WITNESS_OF)", (url: string, all: string[] = []) => [...all, url])
     .option("--witness-interval <seconds>", "how often each witnessed log is looked at (default: TELECAL_WITNESS_INTERVAL_SECONDS, else 60)")
     .option("--witness-key <file>", "this witness's Ed25519 key file (default: TELECAL_WITNESS_KEY, else witness-key.pem in the data dir)")
+    .option("--accept-restored-log", "start on a record log older than the last checkpoint this server signed (a restore from backup), recording it in the log")
     .option("--allowed-hosts <names>", "host names the server answers to, comma-separated (default: TELECAL_ALLOWED_HOSTS, else localhost, TELECAL_PUBLIC_URL's host and --host)");
 }
 
@@ -103,7 +106,7 @@ export async function runServer(opts: ServerCliOptions) {
       await store.close();
     }
   }
-  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl, records: opts.recordsKey === undefined ? {} : { keyPath: resolve(opts.recordsKey) }, witness: witnessOptionsOf(opts), auth: { allowedOrigins, ...idleOf(opts) }, rtc: rtcOptionsOf(opts), trustProxy: commaList(opts.trustProxy ?? ""), allowedHosts: commaList(opts.allowedHosts ?? process.env["TELECAL_ALLOWED_HOSTS"] ?? ""), ...clusterOf(opts, databaseUrl) });
+  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl, records: { ...(opts.recordsKey === undefined ? {} : { keyPath: resolve(opts.recordsKey) }), acceptRestoredLog: opts.acceptRestoredLog ?? false }, witness: witnessOptionsOf(opts), auth: { allowedOrigins, ...idleOf(opts) }, rtc: rtcOptionsOf(opts), trustProxy: commaList(opts.trustProxy ?? ""), allowedHosts: commaList(opts.allowedHosts ?? process.env["TELECAL_ALLOWED_HOSTS"] ?? ""), ...clusterOf(opts, databaseUrl) });
   return { server, dataDir, database: server.store.where };
 }
 

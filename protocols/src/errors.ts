@@ -60,6 +60,11 @@ export const ERRORS = {
   TC_ERR_CONSISTENCY_SIZES: { status: 400, message: "no consistency proof from tree size {first} to {second}: {reason}" },
   TC_ERR_NOT_A_WITNESS: { status: 404, message: "this server witnesses no record log (start it with --witness-of URL)" },
   TC_ERR_WITNESS_UNKNOWN_LOG: { status: 404, message: "this witness has countersigned no checkpoint of log {log}" },
+  TC_ERR_LOG_REGRESSED: {
+    status: 500,
+    message: "the record log is older than the last checkpoint this server signed: {reason} (kept in {file}); after a deliberate restore from backup, start with --accept-restored-log",
+  },
+  TC_ERR_CHECKPOINT_FILE: { status: 500, message: "checkpoint file {path}: {reason}" },
   TC_ERR_AUTH_REQUIRED: { status: 401, message: "sign in first: {what} needs an authenticated user or agent" },
   TC_ERR_AUTH_BAD_PASSWORD: { status: 401, message: "wrong username or password" },
   TC_ERR_AUTH_INVALID_TOKEN: { status: 401, message: "the session token is unknown or was ended by logout" },

@@ -17,6 +17,8 @@ export const RecordKind = z.enum([
   "ingest-refusal",
   /** Readings the agent took but could not keep (gaps.ts), in the stream's own log. */
   "reading-gap",
+  /** The server was started on a log older than its last checkpoint, by `--accept-restored-log`. */
+  "log-regression",
 ]);
 export type RecordKind = z.infer<typeof RecordKind>;
 
@@ -67,6 +69,8 @@ const Hex32 = z.string().regex(/^[0-9a-f]{64}$/, "32 bytes, lowercase hex");
 /**
  * A signed Merkle checkpoint: the RFC 9162 root over records 1 .. treeSize (leaf order = id order),
  * signed with the server's Ed25519 key over the text of checkpointText() (server/src/records).
+ * Version 2 (with `seq` and `prevHash`) chains each checkpoint to the one before, so that a deleted
+ * checkpoint leaves a hole that `telecal verify` names; version 1 checkpoints have neither.
  */
 export const Checkpoint = z.strictObject({
   treeSize: z.number().int().positive(),
@@ -74,10 +78,32 @@ export const Checkpoint = z.strictObject({
   /** UTC milliseconds. */
   time: z.number().int(),
   keyId: z.string(),
+  /** v2: 1 for the log's first checkpoint, then one more for each. */
+  seq: z.number().int().positive().optional(),
+  /** v2: SHA-256 (hex) of the previous checkpoint's signed text, 64 `0` for the first. */
+  prevHash: Hex32.optional(),
   /** Ed25519 signature, base64. */
   signature: z.string(),
 });
 export type Checkpoint = z.infer<typeof Checkpoint>;
+
+/**
+ * A `log-regression` record (stream `server/log`): the server was started with
+ * `--accept-restored-log` on a log older than the last checkpoint it had signed (kept beside its
+ * key): what that checkpoint covered and what the log held then.
+ */
+export const LogRegressionPayload = z.strictObject({
+  lastCheckpoint: z.strictObject({ treeSize: z.number().int().positive(), rootHash: Hex32, time: z.number().int(), seq: z.number().int().positive().optional() }),
+  /** Records the log held when the server accepted it. */
+  logSize: z.number().int().nonnegative(),
+  /** Why the log is older: fewer records, or other records under the same size. */
+  reason: z.string(),
+  acceptedAt: z.number().int(),
+});
+export type LogRegressionPayload = z.infer<typeof LogRegressionPayload>;
+
+/** The record stream of the server's own alarms about its log. */
+export const LOG_ALARM_STREAM = "server/log";
 
 export const RecordsPublicKey = z.strictObject({
   keyId: z.string(),

@@ -169,7 +169,12 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   const registry = new RegistryService(store.db, store.dialect, { dueSoonDays: DEFAULT_DUE_SOON_DAYS, ...options.registry });
   // Before the routes: the agents listing asks it who is online.
   const hub = new Hub(store);
-  const checkpoints = await startRecords(store, { ...options.records, dataDir: options.dataDir }, app.log);
+  // A log older than its last checkpoint (TC_ERR_LOG_REGRESSED) or a bad key: the server does not start.
+  const checkpoints = await startRecords(store, { ...options.records, dataDir: options.dataDir }, app.log).catch(async (err: unknown) => {
+    await cluster?.close();
+    await store.close();
+    throw err;
+  });
   await app.register(recordsRoutes(checkpoints, store.db));
   const witness = startWitness(store, { ...options.witness, dataDir: options.dataDir }, app.log);
   await app.register(witnessRoutes(witness));

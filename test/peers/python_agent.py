@@ -353,7 +353,9 @@ def run_records(a):
     check(hashlib.sha256(spki).hexdigest()[:16] == pub["keyId"] == cp["keyId"] == a.key_id, f"key id {pub['keyId']} / {cp['keyId']}, pinned {a.key_id}")
     key = serialization.load_der_public_key(spki)
     check(isinstance(key, Ed25519PublicKey), "checkpoint key is not Ed25519")
-    text = f"telecal record log checkpoint v1\n{cp['treeSize']}\n{cp['rootHash']}\n{cp['time']}\n{cp['keyId']}\n".encode()
+    fields = f"{cp['treeSize']}\n{cp['rootHash']}\n{cp['time']}\n{cp['keyId']}\n"
+    # v2 adds the checkpoint's seq and the hash of the one before (docs/protocol.md); v1 has neither.
+    text = (f"telecal record log checkpoint v2\n{fields}{cp['seq']}\n{cp['prevHash']}\n" if "seq" in cp else f"telecal record log checkpoint v1\n{fields}").encode()
     key.verify(base64.b64decode(cp["signature"]), text)  # raises InvalidSignature
     root = bytes.fromhex(cp["rootHash"])
     proofs = {}

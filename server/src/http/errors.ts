@@ -1,6 +1,7 @@
 import { ERRORS, type ErrorBody, isTelecalError, TelecalError } from "@telecal/protocols";
 import type { FastifyError, FastifyInstance } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
+import { isStoreError } from "../store/store-error";
 import { frameworkError } from "./framework-errors";
 
 /** Maps every failure of a route to a registry code and its status; nothing leaks a stack. */
@@ -22,6 +23,12 @@ export function registerErrorHandler(app: FastifyInstance): void {
       status = err.status;
     } else if (frameworkError(err, request.url)) {
       const e = frameworkError(err, request.url)!;
+      body = e.toBody();
+      status = e.status;
+    } else if (isStoreError(err)) {
+      // A full disk, a read-only data dir, a lost connection: the database's own error, logged.
+      const e = new TelecalError("TC_ERR_STORE_FAILED", { what: `${request.method} ${request.routeOptions.url ?? request.url}` }, { cause: err });
+      request.log.error({ err, code: err.code }, e.message);
       body = e.toBody();
       status = e.status;
     } else if (err.statusCode !== undefined && err.statusCode < 500) {

@@ -1,39 +1,21 @@
-import { sign, verify } from "node:crypto";
 import { type Checkpoint, type InclusionProofResponse, TelecalError } from "@telecal/protocols";
 import type { Kysely } from "kysely";
 import type { DialectName } from "../store/db";
-import { type SigningKey, publicKeyFromSpki } from "./keys";
-import { lockLog } from "./log";
+import { checkpointDigest, FIRST_CHECKPOINT_PREV, signCheckpoint, toCheckpoint } from "./checkpoint-text";
+import type { SigningKey } from "./keys";
 import { readLeaves, recordLeafHash } from "./leaves";
+import { lockLog } from "./log";
 import { auditPath, Frontier } from "./merkle";
-import type { RecordCheckpointsTable, RecordsSchema } from "./schema";
+import type { RecordsSchema } from "./schema";
 
-/** The signed text of a checkpoint: one field a line, after a versioned origin line. */
-export function checkpointText(cp: Omit<Checkpoint, "signature">): string {
-  return `telecal record log checkpoint v1\n${cp.treeSize}\n${cp.rootHash}\n${cp.time}\n${cp.keyId}\n`;
-}
-
-export function signCheckpoint(cp: Omit<Checkpoint, "signature">, key: SigningKey): Checkpoint {
-  const signature = sign(null, Buffer.from(checkpointText(cp), "utf8"), key.privateKey).toString("base64");
-  return { ...cp, signature };
-}
-
-/** True when `cp` is signed by the key whose SPKI (base64) is given. */
-export function checkpointSignatureValid(cp: Checkpoint, spki: string): boolean {
-  try {
-    return verify(null, Buffer.from(checkpointText(cp), "utf8"), publicKeyFromSpki(spki), Buffer.from(cp.signature, "base64"));
-  } catch {
-    return false;
-  }
-}
-
-export function toCheckpoint(r: RecordCheckpointsTable): Checkpoint {
-  return { treeSize: r.tree_size, rootHash: r.root_hash, time: r.created_at, keyId: r.key_id, signature: r.signature };
-}
+export { checkpointDigest, checkpointSignatureValid, checkpointText, signCheckpoint, toCheckpoint } from "./checkpoint-text";
 
 export { recordLeafHash } from "./leaves";
 
 const PAGE = 5000;
+
+/** A checkpoint's columns without the leaves it keeps (tens of kB), which only verify reads. */
+export const CHECKPOINT_COLUMNS = ["tree_size", "root_hash", "created_at", "key_id", "signature", "seq", "prev_hash"] as const;
 
 /**
  * Makes signed checkpoints of the log: at a fixed interval when there are new records, and on
@@ -41,6 +23,11 @@ const PAGE = 5000;
  */
 export class Checkpointer {
   private readonly frontier = new Frontier();
+  /** Leaf hashes of records pendingFrom+1 .. frontier.size, for the next checkpoint's row. */
+  private readonly pending: Buffer[] = [];
+  private pendingFrom = 0;
+  /** Called after each checkpoint this process signs (the server keeps the latest outside the database). */
+  onSigned: ((cp: Checkpoint) => void | Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> = Promise.resolve();
 
@@ -83,8 +70,42 @@ export class Checkpointer {
       const last = await trx.selectFrom("records").select("id").orderBy("id", "desc").limit(1).executeTakeFirst();
       return last?.id ?? 0;
     });
-    const latest = await this.latest();
-    if (size === 0 || (latest && latest.treeSize >= size)) return null;
+    const before = await this.latest();
+    if (size === 0 || (before && before.treeSize >= size)) return null;
+    await this.advanceTo(size, before?.treeSize ?? 0);
+    const rootHash = this.frontier.root().toString("hex");
+    // Seq and prev hash under the lock: another process of a cluster may sign at the same time.
+    const cp = await this.db.transaction().execute(async (trx) => {
+      await lockLog(trx, this.dialect);
+      const latest = await trx.selectFrom("record_checkpoints").select(CHECKPOINT_COLUMNS).orderBy("tree_size", "desc").limit(1).executeTakeFirst();
+      const prev = latest && toCheckpoint(latest);
+      if (prev && prev.treeSize >= size) return null;
+      // After version 1 checkpoints, the first v2 one counts them: its seq says how many came before.
+      const prevSeq = prev === undefined ? 0 : (prev.seq ?? Number((await trx.selectFrom("record_checkpoints").select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow()).n));
+      const signed = signCheckpoint(
+        { treeSize: size, rootHash, time: now, keyId: this.key.publicKey.keyId, seq: prevSeq + 1, prevHash: prev ? checkpointDigest(prev) : FIRST_CHECKPOINT_PREV },
+        this.key,
+      );
+      // The leaves after the latest checkpoint; none when the log went back under this process.
+      const from = prev?.treeSize ?? 0;
+      const leaves = from >= this.pendingFrom ? Buffer.concat(this.pending.slice(from - this.pendingFrom)).toString("base64") : null;
+      await trx
+        .insertInto("record_checkpoints")
+        .values({ tree_size: size, root_hash: rootHash, created_at: now, key_id: signed.keyId, signature: signed.signature, seq: signed.seq!, prev_hash: signed.prevHash!, leaves })
+        .execute();
+      return signed;
+    });
+    this.dropPending(cp?.treeSize ?? (await this.latest())?.treeSize ?? 0);
+    if (cp) await this.onSigned?.(cp);
+    return cp;
+  }
+
+  /**
+   * Adds the leaves of records up to `size` to the frontier; keeps those after `keepAfter` (the
+   * latest checkpoint) for the next checkpoint's row.
+   */
+  private async advanceTo(size: number, keepAfter: number): Promise<void> {
+    if (this.frontier.size < keepAfter) this.dropPending(keepAfter);
     while (this.frontier.size < size) {
       const rows = await this.db
         .selectFrom("records")
@@ -96,23 +117,30 @@ export class Checkpointer {
         .execute();
       for (const r of rows) {
         if (r.id !== this.frontier.size + 1) throw new Error(`record log: id ${this.frontier.size + 1} is missing`);
-        this.frontier.add(recordLeafHash(r));
+        const leaf = recordLeafHash(r);
+        this.frontier.add(leaf);
+        if (r.id > this.pendingFrom) this.pending.push(leaf);
       }
     }
-    const cp = signCheckpoint(
-      { treeSize: size, rootHash: this.frontier.root().toString("hex"), time: now, keyId: this.key.publicKey.keyId },
-      this.key,
-    );
-    await this.db
-      .insertInto("record_checkpoints")
-      .values({ tree_size: cp.treeSize, root_hash: cp.rootHash, created_at: cp.time, key_id: cp.keyId, signature: cp.signature })
-      .onConflict((oc) => oc.column("tree_size").doNothing())
-      .execute();
-    return cp;
+  }
+
+  /** Forgets the kept leaves up to `size`: a checkpoint (ours or another process's) holds them. */
+  private dropPending(size: number): void {
+    if (size <= this.pendingFrom) return;
+    this.pending.splice(0, Math.min(this.pending.length, size - this.pendingFrom));
+    this.pendingFrom = size;
+  }
+
+  /** The root of records 1..size as this process computes them (at start, against the checkpoint file). */
+  async rootAt(size: number): Promise<string> {
+    if (this.frontier.size > size) throw new RangeError(`the frontier is past ${size}`);
+    const latest = await this.latest();
+    await this.advanceTo(size, latest?.treeSize ?? 0);
+    return this.frontier.root().toString("hex");
   }
 
   async latest(): Promise<Checkpoint | undefined> {
-    const row = await this.db.selectFrom("record_checkpoints").selectAll().orderBy("tree_size", "desc").limit(1).executeTakeFirst();
+    const row = await this.db.selectFrom("record_checkpoints").select(CHECKPOINT_COLUMNS).orderBy("tree_size", "desc").limit(1).executeTakeFirst();
     return row && toCheckpoint(row);
   }
 

@@ -1,5 +1,6 @@
 export { canonicalJson } from "@telecal/protocols";
-export { Checkpointer, checkpointSignatureValid, checkpointText, signCheckpoint, toCheckpoint } from "./checkpoints";
+export { CHECKPOINT_FILE, checkpointFileFor, readCheckpointFile, writeCheckpointFile } from "./checkpoint-file";
+export { Checkpointer, checkpointDigest, checkpointSignatureValid, checkpointText, signCheckpoint, toCheckpoint } from "./checkpoints";
 export { consistencyProof, verifyConsistency } from "./consistency";
 export { consistencyBetween } from "./consistency-service";
 export { type AgainstLogOptions, checkpointsAgainstDatabase, checkpointsAgainstLog, type DifferingCheckpoint, registeredLogKeys } from "./checkpoints-against-log";

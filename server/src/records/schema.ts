@@ -26,6 +26,12 @@ export interface RecordCheckpointsTable {
   key_id: string;
   /** Ed25519 over checkpointText(), base64. */
   signature: string;
+  /** v2 (migration 0013): 1, 2, 3 ... in signing order; null for v1. */
+  seq: number | null;
+  /** v2: SHA-256 of the previous checkpoint's signed text. */
+  prev_hash: string | null;
+  /** v2: base64 of the leaf hashes of the records after the previous checkpoint, up to tree_size. */
+  leaves: string | null;
 }
 
 export interface RecordKeysTable {

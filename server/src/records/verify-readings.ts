@@ -65,7 +65,7 @@ export async function strayReadings(
   db: Kysely<Schema & RecordsSchema>,
   carried: Carried,
   logSize: number,
-): Promise<{ readings: number; problems: { id: number; stream: string; seq: number | null; reason: string }[] }> {
+): Promise<{ readings: number; problems: { id: number; stream: string; kind: string | null; seq: number | null; reason: string }[] }> {
   const stored = await db
     .selectFrom("readings")
     .select(["agent_id", "stream_id"])
@@ -82,7 +82,7 @@ export async function strayReadings(
     if (!c || c.count !== n) {
       const last = c?.lastRecord;
       const reason = `the readings table holds ${n} readings of this stream, its records carry ${c?.count ?? 0}`;
-      problems.push({ id: last?.id ?? logSize + 1, stream, seq: last?.seq ?? null, reason });
+      problems.push({ id: last?.id ?? logSize + 1, stream, kind: last?.kind ?? null, seq: last?.seq ?? null, reason });
     }
   }
   return { readings, problems };

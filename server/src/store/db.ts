@@ -2,8 +2,9 @@ import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { TelecalError } from "@telecal/protocols";
 import { Database } from "./sqlite-driver";
+import { SqliteDialectKeepingCause } from "./sqlite-dialect";
 import { cachePreparedStatements } from "./statement-cache";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Schema } from "./schema";
 
@@ -67,7 +68,7 @@ export function openDatabase(url: string): OpenDatabase {
     database.pragma("busy_timeout = 5000");
     database.pragma("foreign_keys = ON");
     return {
-      db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachePreparedStatements(database) }) }),
+      db: new Kysely<Schema>({ dialect: new SqliteDialectKeepingCause(cachePreparedStatements(database)) }),
       dialect: "sqlite",
       where: url,
     };

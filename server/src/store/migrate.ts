@@ -12,6 +12,7 @@ import { signerKeyLifecycle } from "./migrations/0009-signer-key-lifecycle";
 import { userDisabled } from "./migrations/0010-user-disabled";
 import { leaseRequests } from "./migrations/0011-lease-requests";
 import { agentKeys } from "./migrations/0012-agent-keys";
+import { checkpointChain } from "./migrations/0013-checkpoint-chain";
 import { witness } from "./migrations/0013-witness";
 import { courses } from "./migrations/0016-courses";
 
@@ -29,6 +30,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0010-user-disabled": userDisabled,
   "0011-lease-requests": leaseRequests,
   "0012-agent-keys": agentKeys,
+  "0013-checkpoint-chain": checkpointChain,
   "0013-witness": witness,
   "0016-courses": courses,
 };

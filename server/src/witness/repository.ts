@@ -5,7 +5,15 @@ import type { WitnessAlarmsTable, WitnessedCheckpointsTable, WitnessSchema } fro
 
 function toWitnessed(r: WitnessedCheckpointsTable): WitnessedCheckpoint {
   return {
-    checkpoint: { treeSize: r.tree_size, rootHash: r.root_hash, time: r.checkpoint_time, keyId: r.log_key_id, signature: r.log_signature },
+    checkpoint: {
+      treeSize: Number(r.tree_size),
+      rootHash: r.root_hash,
+      time: Number(r.checkpoint_time),
+      keyId: r.log_key_id,
+      ...(r.log_seq === null ? {} : { seq: Number(r.log_seq) }),
+      ...(r.log_prev_hash === null ? {} : { prevHash: r.log_prev_hash }),
+      signature: r.log_signature,
+    },
     witnessedAt: r.witnessed_at,
     witnessKeyId: r.witness_key_id,
     cosignature: r.cosignature,
@@ -37,7 +45,7 @@ export class WitnessRepository {
     const cp = w.checkpoint;
     await this.db
       .insertInto("witnessed_checkpoints")
-      .values({ log_url: logUrl, tree_size: cp.treeSize, root_hash: cp.rootHash, checkpoint_time: cp.time, log_key_id: cp.keyId, log_signature: cp.signature, witnessed_at: w.witnessedAt, witness_key_id: w.witnessKeyId, cosignature: w.cosignature })
+      .values({ log_url: logUrl, tree_size: cp.treeSize, root_hash: cp.rootHash, checkpoint_time: cp.time, log_key_id: cp.keyId, log_signature: cp.signature, log_seq: cp.seq ?? null, log_prev_hash: cp.prevHash ?? null, witnessed_at: w.witnessedAt, witness_key_id: w.witnessKeyId, cosignature: w.cosignature })
       .onConflict((oc) => oc.columns(["log_url", "tree_size"]).doNothing())
       .execute();
   }

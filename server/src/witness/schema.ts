@@ -8,6 +8,8 @@ export interface WitnessedCheckpointsTable {
   checkpoint_time: number;
   log_key_id: string;
   log_signature: string;
+  log_seq: number | null;
+  log_prev_hash: string | null;
   witnessed_at: number;
   witness_key_id: string;
   cosignature: string;

@@ -106,6 +106,8 @@ export function recordsSuite(target: RecordsTarget): void {
         ok: true, records: 7, streams: 3, checkpoints: 2, readings: 20, firstBadRecord: null, firstBadCheckpoint: null, gaps: [],
         // The suite's batches are unsigned (signatures are tested over the socket, with enrolled keys).
         unsignedBatches: 4,
+        uncovered: null,
+        regressions: [],
       });
     });
 
@@ -314,7 +316,8 @@ export function recordsSuite(target: RecordsTarget): void {
         await exec(store, sql`update readings set value = 10.5 where agent_id = 'lab-a' and seq = 7`);
         await rechain(store);
         const report = await verify(store);
-        expect(report.firstBadRecord).toBeNull();
+        // The leaves checkpoint 6 keeps give its signed root, so they name the record rewritten.
+        expect(report.firstBadRecord).toMatchObject({ id: 3, kind: "reading-batch", stream: LAB, seq: 1, reason: expect.stringContaining("its leaf is not the one checkpoint 6 signed") });
         expect(report.firstBadCheckpoint).toMatchObject({ treeSize: 6, reason: "root does not match records 1..6" });
       });
 

@@ -60,7 +60,7 @@ describe("telecal verify on a data dir", () => {
     const tampered = verify(dataDir);
     expect(tampered.status).toBe(1);
     expect(tampered.stdout).toContain("telecal verify: FAILED");
-    expect(tampered.stdout).toContain("first bad record: id 2, stream lab-a/dmm1.dcv, seq 1: reading seq 7: value is 42");
+    expect(tampered.stdout).toContain("first bad record: id 2, kind reading-batch, stream lab-a/dmm1.dcv, seq 1: reading seq 7: value is 42");
   });
 
   it("exits 2 when the data dir holds no database", () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CheckpointResponse } from "@telecal/protocols";
-import { ephemeralSigningKey, signCheckpoint, startServer, type TelecalServer } from "@telecal/server";
+import { CHECKPOINT_FILE, ephemeralSigningKey, signCheckpoint, startServer, type TelecalServer } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, CLI_START_MS } from "../../fakes/cli";
 import { rewriteReading } from "../../fakes/rewrite-history";
@@ -51,7 +51,7 @@ describe("telecal verify --from CHECKPOINT_FILE", () => {
   });
 
   it("names the saved checkpoint once the history under it was rewritten with the lab's own key (exit 3)", async () => {
-    await rewriteReading(server.store.db, server.checkpoints.key, { agentId: "lab-a", streamId: "dmm1.dcv", seq: 2, value: 10.5 });
+    await rewriteReading(server.store.db, server.checkpoints.key, { agentId: "lab-a", streamId: "dmm1.dcv", seq: 2, value: 10.5 }, join(dataDir, CHECKPOINT_FILE));
     const res = verify("--data-dir", dataDir, "--from", saved);
     // The log alone verifies: chain and checkpoints were recomputed and re-signed.
     expect(res.stdout).toContain("telecal verify: OK: 2 records");

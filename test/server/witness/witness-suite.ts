@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WitnessCheckpointsResponse } from "@telecal/protocols";
-import { checkpointSignatureValid, cosignatureValid, startServer, type TelecalServer, type WitnessOutcome } from "@telecal/server";
+import { CHECKPOINT_FILE, checkpointSignatureValid, cosignatureValid, startServer, type TelecalServer, type WitnessOutcome } from "@telecal/server";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runTelecalToEnd } from "../../fakes/cli";
@@ -101,11 +101,11 @@ export function witnessSuite(options: WitnessSuiteOptions): void {
       expect(clean.status).toBe(0);
 
       // Reading seq 2 sits in record 1: every checkpoint's root changes, and each is signed again.
-      await rewriteReading(lab.store.db, lab.checkpoints.key, { agentId: "lab-a", streamId: "dmm1.dcv", seq: 2, value: 10.5 });
+      await rewriteReading(lab.store.db, lab.checkpoints.key, { agentId: "lab-a", streamId: "dmm1.dcv", seq: 2, value: 10.5 }, join(dataDir, CHECKPOINT_FILE));
       // The re-signed checkpoint of size 3 has another root: a fork.
       expect(statusOf(await poll(), lab)).toMatchObject({ status: "alarm", reason: "tree size 3 with another root than the one countersigned before: the history was rewritten" });
       await lab.store.readings.storeBatch("lab-a", batch(15, 5));
-      await signCheckpointNow(lab.store.db, lab.checkpoints.key, Date.now());
+      await signCheckpointNow(lab.store.db, lab.checkpoints.key, Date.now(), join(dataDir, CHECKPOINT_FILE));
       expect(statusOf(await poll(), lab)).toMatchObject({ status: "alarm", reason: "not consistent with tree size 3 countersigned before: the history under it was rewritten" });
 
       const res = await verify("--data-dir", dataDir, "--witness", witness.url);

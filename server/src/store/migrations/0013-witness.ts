@@ -17,6 +17,9 @@ export const witness: Migration = {
       .addColumn("checkpoint_time", "bigint", (c) => c.notNull())
       .addColumn("log_key_id", "text", (c) => c.notNull())
       .addColumn("log_signature", "text", (c) => c.notNull())
+      /** A v2 checkpoint's seq and previous checkpoint's digest (null for v1): they are in its signed text. */
+      .addColumn("log_seq", "bigint")
+      .addColumn("log_prev_hash", "text")
       .addColumn("witnessed_at", "bigint", (c) => c.notNull())
       .addColumn("witness_key_id", "text", (c) => c.notNull())
       .addColumn("cosignature", "text", (c) => c.notNull())
