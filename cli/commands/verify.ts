@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { RecordsPublicKey } from "@telecal/protocols";
-import { DATABASE_FILE, databaseUrlFor, RECORDS_KEY_FILE, readPublicKey, verifyDatabase, type VerifyReport } from "@telecal/server";
+import { DATABASE_FILE, databaseUrlFor, describeLosses, RECORDS_KEY_FILE, readPublicKey, verifyDatabase, type VerifyReport } from "@telecal/server";
 import type { Command } from "commander";
 
 interface VerifyCliOptions {
@@ -14,9 +14,8 @@ interface VerifyCliOptions {
 export function describeReport(report: VerifyReport, keys: string): string {
   const counts = `${report.records} records in ${report.streams} streams, ${report.checkpoints} checkpoints, ${report.readings} readings`;
   // Readings an agent could not keep are not a fault of the log, but nobody may miss them.
-  const gaps = report.gaps.map(
-    (g) => `gap: stream ${g.stream}: ${g.count} readings missing before seq ${g.firstSeq}, taken ${new Date(g.tFirst).toISOString()} to ${new Date(g.tLast).toISOString()} (${g.reason})`,
-  );
+  // So are acknowledged readings the server lost (a regression alarm) and seqs no agent still held.
+  const gaps = describeLosses(report.gaps, report.regressions);
   if (report.unsignedBatches > 0) gaps.push(`unsigned: ${report.unsignedBatches} reading batches carry no agent signature (overlapping resends stored before records kept it)`);
   const tail = gaps.length > 0 ? `${gaps.join("\n")}\n` : "";
   if (report.ok) return `telecal verify: OK: ${counts} (checkpoint keys: ${keys})\n${tail}`;

@@ -26,3 +26,4 @@ export * from "./point-results";
 export * from "./nul";
 export * from "./json";
 export * from "./job-records";
+export * from "./stream-regression";

@@ -17,6 +17,8 @@ export const RecordKind = z.enum([
   "ingest-refusal",
   /** Readings the agent took but could not keep (gaps.ts), in the stream's own log. */
   "reading-gap",
+  /** The store held less of a stream than the agent had seen acknowledged (stream-regression.ts): an alarm. */
+  "stream-regression",
 ]);
 export type RecordKind = z.infer<typeof RecordKind>;
 

@@ -1,14 +1,17 @@
-import { type Checkpoint, ReadingGapPayload, type RecordsPublicKey } from "@telecal/protocols";
+import type { Checkpoint, RecordsPublicKey } from "@telecal/protocols";
 import { type Kysely, PostgresAdapter } from "kysely";
 import { openDatabase } from "../store/db";
 import type { Schema } from "../store/schema";
 import { checkpointSignatureValid, recordLeafHash, toCheckpoint } from "./checkpoints";
 import { chainHash, GENESIS_HASH, sha256Hex } from "./hashing";
 import { Frontier } from "./merkle";
-import { PAYLOAD_INVALID, safeRecordPayload } from "./payload";
+import { PAYLOAD_INVALID } from "./payload";
 import type { RecordsSchema, RecordsTable } from "./schema";
 import { type Carried, checkReadings, parseReadingBatchPayload, type RecordProblem, strayReadings } from "./verify-readings";
+import { type ReportedGap, type ReportedRegression, reportedGap, reportedRegression } from "./verify-losses";
 import { AgentKeyHistory } from "./verify-signatures";
+
+export type { ReportedGap, ReportedRegression } from "./verify-losses";
 
 export interface BadRecord {
   /** The record's id; for a missing record, the id that is not there. */
@@ -27,16 +30,6 @@ export interface BadCheckpoint {
   reason: string;
 }
 
-/** Readings an agent said it could not keep (a reading-gap record): reported, not a failure. */
-export interface ReportedGap {
-  stream: string;
-  firstSeq: number;
-  count: number;
-  tFirst: number;
-  tLast: number;
-  reason: string;
-}
-
 export interface VerifyReport {
   ok: boolean;
   records: number;
@@ -47,6 +40,8 @@ export interface VerifyReport {
   firstBadCheckpoint: BadCheckpoint | null;
   /** Every gap record, in log order. */
   gaps: ReportedGap[];
+  /** Every stream-regression alarm (acknowledged readings the store lost), in log order. */
+  regressions: ReportedRegression[];
   /** Reading-batch records without the agent's signature (older records of overlapping resends). */
   unsignedBatches: number;
 }
@@ -106,6 +101,7 @@ async function verifySnapshot(db: Db, options: VerifyOptions): Promise<VerifyRep
     firstBadRecord: walk.firstBadRecord,
     firstBadCheckpoint: walk.firstBadCheckpoint,
     gaps: walk.gaps,
+    regressions: walk.regressions,
     unsignedBatches: walk.signatures.unsigned,
   };
 }
@@ -119,6 +115,7 @@ class LogWalk {
   readonly carried: Carried = new Map();
   readonly frontier = new Frontier();
   readonly gaps: ReportedGap[] = [];
+  readonly regressions: ReportedRegression[] = [];
   private cpIndex = 0;
 
   constructor(
@@ -148,7 +145,7 @@ class LogWalk {
     const parsed = batch !== null && !("reason" in batch) ? batch : null;
     const readingsProblem = parsed ? await checkReadings(this.db, r, parsed, this.carried) : (batch as RecordProblem | null);
     const signatureProblem = parsed ? this.signatures.check(r, parsed) : null;
-    const gapProblem = r.kind === "reading-gap" ? this.gap(r) : null;
+    const gapProblem = r.kind === "reading-gap" ? this.loss(reportedGap(r), this.gaps) : r.kind === "stream-regression" ? this.loss(reportedRegression(r), this.regressions) : null;
     const problem: (RecordProblem & { id?: number; seq?: number }) | null = chainProblem(r, head, hash) ?? readingsProblem ?? gapProblem ?? signatureProblem;
     if (problem) this.badRecord({ id: problem.id ?? r.id, stream: r.stream, seq: problem.seq ?? r.seq, reason: problem.reason, ...(problem.code ? { code: problem.code } : {}) });
     heads.set(r.stream, { id: r.id, seq: r.seq, hash: r.hash, before: head?.hash ?? GENESIS_HASH });
@@ -160,11 +157,9 @@ class LogWalk {
     }
   }
 
-  private gap(r: RecordsTable): RecordProblem | null {
-    const parsed = safeRecordPayload(ReadingGapPayload, r);
-    if ("reason" in parsed) return { reason: parsed.reason, code: PAYLOAD_INVALID };
-    const g = parsed.payload;
-    this.gaps.push({ stream: r.stream, firstSeq: g.firstSeq, count: g.count, tFirst: g.tFirst, tLast: g.tLast, reason: g.reason });
+  private loss<T extends object>(found: T | RecordProblem, into: T[]): RecordProblem | null {
+    if ("code" in found && found.code === PAYLOAD_INVALID) return found;
+    into.push(found as T);
     return null;
   }
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { silentLogger } from "@telecal/agent";
 import { Outbox } from "@telecal/agent/uplink/outbox";
 import { Uplink } from "@telecal/agent/uplink/uplink";
-import { type AgentHello, CLOCK_INSTRUMENT, gapSigningBytes, PROTOCOL_VERSION, type ReadingGap, type ReadingGapPayload } from "@telecal/protocols";
+import { type AgentHello, CLOCK_INSTRUMENT, gapSigningBytes, PROTOCOL_VERSION, type ReadingGap, type ReadingCountGapPayload } from "@telecal/protocols";
 import { startServer, type TelecalServer, verifyLog } from "@telecal/server";
 import { type KeyObject, sign } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,7 +56,7 @@ export function gapsSuite(name: string, database: () => Promise<{ databaseUrl?: 
     });
 
     const gaps = async () =>
-      (await server.app.inject({ method: "GET", url: "/api/streams/lab-g:dmm1.dcv/gaps", headers: { authorization: `Bearer ${token}` } })).json<{ gaps: ReadingGapPayload[] }>().gaps;
+      (await server.app.inject({ method: "GET", url: "/api/streams/lab-g:dmm1.dcv/gaps", headers: { authorization: `Bearer ${token}` } })).json<{ gaps: ReadingCountGapPayload[] }>().gaps;
 
     it("an outbox that was full sends its gap once a reading is kept after it; the server stores it once and verify names it", async () => {
       const outbox = new Outbox({ file: join(dir, "outbox.db"), log: silentLogger, capacity: CAPACITY });
