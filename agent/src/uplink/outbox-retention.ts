@@ -25,8 +25,12 @@ export class OutboxRetention {
     this.sql.insertAck.run(streamId, seq, now);
   }
 
-  /** The server lost the stream's seqs above `seq`: their acks no longer hold. */
+  /**
+   * The server lost the stream's seqs above `seq`: their acks no longer hold, and the readings up
+   * to `seq` keep the window of the oldest of them.
+   */
   rewound(streamId: string, seq: number): void {
+    if (seq >= 0) this.sql.clampAcks.run(seq, streamId, seq);
     this.sql.deleteAcksAbove.run(streamId, seq);
   }
 

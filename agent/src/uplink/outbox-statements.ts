@@ -62,6 +62,8 @@ export interface OutboxStatements {
   oldestAck: Database.Statement<[], AckRow>;
   deleteAcksUpTo: Database.Statement<[string, number]>;
   deleteAcksAbove: Database.Statement<[string, number]>;
+  /** Moves the oldest of a stream's acks above a seq down to that seq (the readings up to it keep their window). */
+  clampAcks: Database.Statement<[number, string, number]>;
   insertGap: Database.Statement<[string, number, number, number, number, "outbox-full"]>;
   insertSeqGap: Database.Statement<[string, number, number, number]>;
   updateGap: Database.Statement<[number, number, number]>;
@@ -100,6 +102,10 @@ export function prepareOutboxStatements(db: Database.Database): OutboxStatements
     oldestAck: db.prepare("SELECT stream_id, seq, at FROM acks ORDER BY at LIMIT 1"),
     deleteAcksUpTo: db.prepare("DELETE FROM acks WHERE stream_id = ? AND seq <= ?"),
     deleteAcksAbove: db.prepare("DELETE FROM acks WHERE stream_id = ? AND seq > ?"),
+    clampAcks: db.prepare(
+      `INSERT INTO acks (stream_id, seq, at) SELECT stream_id, ?, MIN(at) FROM acks WHERE stream_id = ? AND seq > ? GROUP BY stream_id
+       ON CONFLICT (stream_id, seq) DO UPDATE SET at = MIN(acks.at, excluded.at)`,
+    ),
     insertGap: db.prepare(
       "INSERT INTO gaps (stream_id, first_seq, count, t_first, t_last, reason) VALUES (?, ?, ?, ?, ?, ?)",
     ),
