@@ -56,7 +56,7 @@ export class Agent {
     const retentionMs = retentionHours === undefined ? undefined : retentionHours * 3_600_000;
     this.outbox = new Outbox({ file, log, capacity: options.outboxCapacity, retentionMs, onCommit: () => this.uplink.kick() });
     // A measurement a job switched to before a restart: its readings still in the outbox keep their stream announced.
-    for (const stream of this.outbox.pendingStreams()) {
+    for (const stream of this.outbox.unsentStreams()) {
       for (const i of this.instruments) if (i instanceof PolledInstrument && stream.startsWith(`${i.id}.`)) i.announce(stream.slice(i.id.length + 1));
     }
     const credential = options.credential ?? (config.dataDir ? loadCredential(config.dataDir) : null);

@@ -155,6 +155,11 @@ export class Outbox {
     return [...this.streams.all()].filter(([id, s]) => s.stored > 0 && !this.blocked.has(id)).map(([id]) => id);
   }
 
+  /** Streams with something still to send: unacknowledged readings, or a seq gap. */
+  unsentStreams(): string[] {
+    return [...this.streams.all()].filter(([id, s]) => s.stored > 0 || this.blocked.has(id)).map(([id]) => id);
+  }
+
   /** Per stream, the highest seq the server acknowledged: the hello tells the server, which then knows if it lost some. */
   ackedSeqs(): Record<string, number> {
     return Object.fromEntries([...this.streams.all()].filter(([, s]) => s.ackedSeq >= 0).map(([id, s]) => [id, s.ackedSeq]));

@@ -78,7 +78,8 @@ export function gapsSuite(name: string, database: () => Promise<{ databaseUrl?: 
         push(CAPACITY + LOST);
         outbox.commit();
         await waitFor("the gap record at the server", async () => ((await gaps()).length > 0 ? true : undefined), 20_000);
-        await waitFor("the gap marked delivered at the agent", () => (outbox.gaps().length === 0 ? true : undefined), 10_000);
+        // The DMM's gap: a clock reading taken while the outbox was still full has a gap of its own, open till the next one.
+        await waitFor("the gap marked delivered at the agent", () => (outbox.gaps().some((g) => g.streamId === "dmm1.dcv") ? undefined : true), 10_000);
         // The reading after the gap travels on its own, in its batch.
         await waitFor("the reading after the gap acked", async () => ((await server.store.streams.ackedSeqs("lab-g"))["dmm1.dcv"] === CAPACITY ? true : undefined), 20_000);
       } finally {
