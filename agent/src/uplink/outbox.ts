@@ -27,9 +27,11 @@ const ALARM_CLEAR = 0.7;
 /**
  * The agent's durable outbox: a reading is committed to SQLite (WAL, synchronous=FULL) before it
  * can be sent, takes the next gap-free seq of its stream, and is kept until the server has
- * acknowledged it and the retention window after that ack has passed. Readings are written in batches: one transaction per `commitIntervalMs` or per
- * `commitBatch` readings, so a crash loses at most the readings of the last few milliseconds, which
- * had no seq and were never sent. When full, the oldest are kept and the newest become a gap record.
+ * acknowledged it and the retention window after that ack has passed (outbox-retention.ts).
+ * Readings are written in batches: one transaction per `commitIntervalMs` or per `commitBatch`
+ * readings, so a crash loses at most the readings of the last few milliseconds, which had no seq
+ * and were never sent. When full, acknowledged readings make room first; then the oldest are kept
+ * and the newest become a gap record.
  */
 export class Outbox {
   private readonly db: Database.Database;
@@ -142,7 +144,8 @@ export class Outbox {
       write();
     } catch (err) {
       // Nothing of this transaction is stored and no seq was taken; the readings are lost loudly.
-      for (const streamId of touched) this.streams.reload(streamId);
+      // Making room may have pruned any stream: all are read back.
+      for (const [streamId] of [...this.streams.all()]) this.streams.reload(streamId);
       this.log.error({ err: (err as Error).message, readings: queue.length }, "outbox write failed; readings lost");
       return;
     }
