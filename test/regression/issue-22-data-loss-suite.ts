@@ -170,7 +170,8 @@ export function dataLossSuite(name: string, storage: () => Promise<{ databaseUrl
       const report = await verifyLog(server.store.db);
       expect(report).toMatchObject({ ok: true, firstBadRecord: null, firstBadCheckpoint: null });
       expect(report.regressions.filter((x) => x.stream.endsWith("/dmm1.dcv"))).toHaveLength(2);
-      expect(report.gaps).toEqual([{ stream: "lab-pruned/dmm1.dcv", firstSeq: 20, lastSeq: 39, count: 20, reason: "server-lost" }]);
+      // The agents' clock streams lost theirs too when a clock reading came after the backup: not counted here.
+      expect(report.gaps.filter((g) => g.stream.endsWith("/dmm1.dcv"))).toEqual([{ stream: "lab-pruned/dmm1.dcv", firstSeq: 20, lastSeq: 39, count: 20, reason: "server-lost" }]);
       const text = describeReport(report, "test");
       expect(text).toContain("regression: stream lab-keeps/dmm1.dcv: the store held seqs only up to 19, the agent had seen 39 acknowledged");
       expect(text).toContain("regression: stream lab-pruned/dmm1.dcv: the store held seqs only up to 19, the agent had seen 39 acknowledged");
