@@ -52,9 +52,11 @@ export class Agent {
     this.instruments = config.instruments.map((c) => createInstrument(c, drivers, log));
     const file = options.outboxFile ?? (config.dataDir ? join(config.dataDir, "outbox.db") : ":memory:");
     if (file === ":memory:") log.warn({}, "no dataDir: the outbox is in memory and a restart loses what it holds");
-    this.outbox = new Outbox({ file, log, capacity: options.outboxCapacity, onCommit: () => this.uplink.kick() });
+    const retentionHours = config.outbox?.retentionHours;
+    const retentionMs = retentionHours === undefined ? undefined : retentionHours * 3_600_000;
+    this.outbox = new Outbox({ file, log, capacity: options.outboxCapacity, retentionMs, onCommit: () => this.uplink.kick() });
     // A measurement a job switched to before a restart: its readings still in the outbox keep their stream announced.
-    for (const stream of this.outbox.pendingStreams()) {
+    for (const stream of this.outbox.unsentStreams()) {
       for (const i of this.instruments) if (i instanceof PolledInstrument && stream.startsWith(`${i.id}.`)) i.announce(stream.slice(i.id.length + 1));
     }
     const credential = options.credential ?? (config.dataDir ? loadCredential(config.dataDir) : null);

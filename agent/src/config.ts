@@ -5,6 +5,9 @@ import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { TransportConfig } from "./transports/config";
 
+/** A week: longer than a lab takes to notice a server restored from an older backup. */
+export const DEFAULT_RETENTION_HOURS = 168;
+
 export const InstrumentConfig = z.strictObject({
   // The agent's own clock stream goes by this id (protocols/clock.ts).
   id: Id.refine((id) => id !== CLOCK_INSTRUMENT_ID, `'${CLOCK_INSTRUMENT_ID}' is reserved for the agent's clock`),
@@ -32,6 +35,11 @@ export const AgentConfig = z.strictObject({
    * outbox in memory.
    */
   dataDir: z.string().min(1).optional(),
+  /**
+   * The outbox: acknowledged readings stay `retentionHours` after their ack (default a week, 0 for
+   * none), within the outbox's cap, so that a server that lost them (a restore from backup) gets them again.
+   */
+  outbox: z.strictObject({ retentionHours: z.number().min(0).max(24 * 366).default(DEFAULT_RETENTION_HOURS) }).optional(),
   /** Folders of extra driver definitions (YAML), relative to the config file. */
   driverPaths: z.array(z.string().min(1)).default([]),
   instruments: z.array(InstrumentConfig).max(256),

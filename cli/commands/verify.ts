@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { RecordsPublicKey } from "@telecal/protocols";
-import { CHECKPOINT_FILE, DATABASE_FILE, databaseUrlFor, RECORDS_KEY_FILE, readCheckpointFile, readPublicKey, verifyDatabase, type VerifyReport } from "@telecal/server";
+import { CHECKPOINT_FILE, DATABASE_FILE, databaseUrlFor, describeLosses, RECORDS_KEY_FILE, readCheckpointFile, readPublicKey, verifyDatabase, type VerifyReport } from "@telecal/server";
 import type { Command } from "commander";
 import { addExtraVerifyOptions, type ExtraVerifyOptions, runExtraChecks } from "./verify-extra";
 
@@ -16,12 +16,11 @@ interface VerifyCliOptions extends ExtraVerifyOptions {
 export function describeReport(report: VerifyReport, keys: string): string {
   const counts = `${report.records} records in ${report.streams} streams, ${report.checkpoints} checkpoints, ${report.readings} readings`;
   // Readings an agent could not keep are not a fault of the log, but nobody may miss them.
-  const gaps = report.gaps.map(
-    (g) => `gap: stream ${g.stream}: ${g.count} readings missing before seq ${g.firstSeq}, taken ${new Date(g.tFirst).toISOString()} to ${new Date(g.tLast).toISOString()} (${g.reason})`,
-  );
+  // So are acknowledged readings the server lost (a regression alarm) and seqs no agent still held.
+  const gaps = describeLosses(report.gaps, report.regressions);
   const u = report.uncovered;
   if (u) gaps.push(`uncovered: ${u.count} records after the latest checkpoint (ids ${u.firstId}.., appended ${new Date(u.firstAt).toISOString()} to ${new Date(u.lastAt).toISOString()})`);
-  for (const g of report.regressions) {
+  for (const g of report.restores) {
     gaps.push(`restored: record ${g.recordId}: on ${new Date(g.acceptedAt).toISOString()} the server accepted a log of ${g.logSize} records, older than its last checkpoint (tree size ${g.lastTreeSize}): ${g.reason}`);
   }
   if (report.unsignedBatches > 0) gaps.push(`unsigned: ${report.unsignedBatches} reading batches carry no agent signature (overlapping resends stored before records kept it)`);

@@ -18,6 +18,10 @@ export const ERRORS = {
     status: 409,
     message: "stream {stream}: batch starts at seq {first}, expected at most {expected}",
   },
+  TC_ERR_FIRST_SEQ_SKIPPED: {
+    status: 409,
+    message: "stream {stream}: nothing of it is stored and its first batch starts at seq {first}; seqs 0 to {last} need a gap record from the agent first",
+  },
   TC_ERR_UNIT_MISMATCH: { status: 422, message: "reading batch {stream} from seq {first}: unit {unit}, but the stream was announced in {announced}" },
   TC_ERR_SEQ_CONFLICT: { status: 409, message: "stream {stream}: seq {seq} is stored with other content ({reason}); possible tampering at the bench" },
   TC_ERR_RESERVED_ID: { status: 400, message: "instrument or stream id {id} is reserved: {reason}" },

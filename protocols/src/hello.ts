@@ -9,6 +9,11 @@ export const AgentHello = z.strictObject({
   name: z.string().min(1).max(128),
   software: z.string().max(64),
   instruments: z.array(InstrumentDescriptor).max(256),
+  /**
+   * Per stream, the highest seq this agent saw the server acknowledge. A server holding less (it
+   * lost data) records a `stream-regression` alarm; the agent resends from the server's `acked`.
+   */
+  acked: z.record(Id, z.number().int().nonnegative()).optional(),
 });
 export type AgentHello = z.infer<typeof AgentHello>;
 

@@ -29,3 +29,4 @@ export * from "./json";
 export * from "./job-records";
 export * from "./courses";
 export * from "./lessons";
+export * from "./stream-regression";

@@ -19,6 +19,8 @@ export const RecordKind = z.enum([
   "reading-gap",
   /** The server was started on a log older than its last checkpoint, by `--accept-restored-log`. */
   "log-regression",
+  /** The store held less of a stream than the agent had seen acknowledged (stream-regression.ts): an alarm. */
+  "stream-regression",
 ]);
 export type RecordKind = z.infer<typeof RecordKind>;
 

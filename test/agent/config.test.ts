@@ -37,6 +37,14 @@ describe("agent config", () => {
     expect(config.instruments[0]).toMatchObject({ id: "dmm1", intervalMs: 500, transport: { port: 5025 } });
   });
 
+  it("takes the outbox's retention of acknowledged readings in hours (a week by default, in the agent)", () => {
+    expect(parseAgentConfig(GOOD, "agent.yaml").outbox).toBeUndefined();
+    const withRetention = GOOD.replace("instruments:", "outbox:\n  retentionHours: 24\ninstruments:");
+    expect(parseAgentConfig(withRetention, "agent.yaml").outbox).toEqual({ retentionHours: 24 });
+    expect(parseAgentConfig(GOOD.replace("instruments:", "outbox: {}\ninstruments:"), "agent.yaml").outbox).toEqual({ retentionHours: 168 });
+    expect(errorOf(GOOD.replace("instruments:", "outbox:\n  retentionHours: -1\ninstruments:"))).toMatch(/^agent\.yaml:8: outbox\.retentionHours: /);
+  });
+
   it("names the file, line and key of a bad value", () => {
     expect(errorOf(GOOD.replace("port: 5025", "port: 70000"))).toMatch(
       /^agent\.yaml:14: instruments\.0\.transport\.port: .*65535/,

@@ -42,7 +42,8 @@ describe("a server restarted on the same data dir remembers what it acked", () =
     await waitFor("the agent's hello to the restarted server", () => (hello.mock.calls.length > 0 ? true : undefined));
     const answered = await hello.mock.results[0]!.value;
     // Besides the DMM, the agent's clock stream (one reading per clock measurement).
-    expect(answered).toEqual({ "dmm1.dcv": ackedAtClose, [CLOCK_STREAM_ID]: expect.any(Number) });
+    // The store held all the agent saw acknowledged: no regression.
+    expect(answered).toEqual({ acked: { "dmm1.dcv": ackedAtClose, [CLOCK_STREAM_ID]: expect.any(Number) }, regressions: [] });
 
     const after = await waitFor("readings past the restart", async () => {
       const seq = await acked(server.store);

@@ -109,7 +109,7 @@ export function restoredLogSuite(name: string, database: () => Promise<string | 
       const proof = InclusionProofResponse.parse((await server.app.inject({ method: "GET", url: "/api/records/3/proof" })).json());
       expect(verifyInclusion(Buffer.from(proof.leafHash, "hex"), proof.leafIndex, cp.treeSize, proof.auditPath.map((h) => Buffer.from(h, "hex")), Buffer.from(cp.rootHash, "hex"))).toBe(true);
       const report = await verifyLog(server.store.db, { trustedKeys: [server.checkpoints.key.publicKey] });
-      expect(report).toMatchObject({ ok: true, records: 3, readings: 10, regressions: [{ recordId: 3, logSize: 2, lastTreeSize: 4 }] });
+      expect(report).toMatchObject({ ok: true, records: 3, readings: 10, restores: [{ recordId: 3, logSize: 2, lastTreeSize: 4 }] });
       expect(JSON.parse(readFileSync(join(place.dataDir, CHECKPOINT_FILE), "utf8"))).toMatchObject({ checkpoint: { treeSize: 3, seq: 1 } });
       await server.close();
       // The file now holds the restored log's checkpoint: the next start needs no flag.

@@ -25,7 +25,15 @@ export interface BatchSenderOptions {
   maxBatch?: number;
   /** The agent's Ed25519 device key: each batch is signed with it. Without one, batches go unsigned. */
   deviceKey?: KeyObject;
+  /**
+   * A batch was refused because it starts past what the server holds (it lost readings it had
+   * acknowledged, e.g. on a database fail-over): a new hello learns its seqs and resumes from them.
+   */
+  onSeqRefused?: (streamId: string) => void;
 }
+
+/** Refusals that mean the server holds less of the stream than the agent thinks. */
+const SEQ_REFUSALS = new Set(["TC_ERR_SEQ_GAP", "TC_ERR_FIRST_SEQ_SKIPPED"]);
 
 /**
  * Sends the outbox's readings as batches and deletes what the server acks. One batch per stream is
@@ -92,6 +100,7 @@ export class BatchSender {
       // A refused stream waits a while (or for the next hello) rather than hammering the server.
       if (!this.parked.has(streamId)) this.options.log.error({ error: reply.error, streamId }, "batch refused; retrying later");
       this.parked.set(streamId, Date.now() + REFUSED_RETRY_MS);
+      if (SEQ_REFUSALS.has(reply.error.code)) this.options.onSeqRefused?.(streamId);
       return;
     }
     this.parked.delete(streamId);

@@ -2,6 +2,7 @@ import { type GapAck, gapSigningBytes, type ReadingGap, type Reply } from "@tele
 import { type KeyObject, sign } from "node:crypto";
 import type { Logger } from "../log";
 import type { Outbox } from "./outbox";
+import type { OutboxGap } from "./outbox-gaps";
 
 export interface GapReporterOptions {
   outbox: Outbox;
@@ -10,6 +11,18 @@ export interface GapReporterOptions {
   emit: (gap: ReadingGap) => Promise<Reply<GapAck>>;
   /** The agent's device key: a gap is signed like a batch. Without one nothing is sent (the server would refuse it). */
   deviceKey?: KeyObject;
+  /** A seq gap was acked: the stream it held back may send again. */
+  onSeqGapDelivered?: () => void;
+}
+
+/** The gap as the agent signs it: a seq gap (it has `lastSeq`) in its own form and domain, else a count gap. */
+export function signGap(gap: OutboxGap & { instrumentId: string }, key: KeyObject): ReadingGap {
+  const { streamId, instrumentId, firstSeq } = gap;
+  const unsigned =
+    gap.lastSeq !== undefined
+      ? { streamId, instrumentId, firstSeq, lastSeq: gap.lastSeq, reason: "server-lost" as const }
+      : { streamId, instrumentId, firstSeq, count: gap.count, tFirst: gap.tFirst, tLast: gap.tLast, reason: "outbox-full" as const };
+  return { ...unsigned, signature: sign(null, gapSigningBytes(unsigned), key).toString("base64") };
 }
 
 /**
@@ -57,8 +70,7 @@ export class GapReporter {
       for (const gap of this.options.outbox.closedGaps()) {
         if (!this.sending) return;
         if (this.refused.has(gap.id)) continue;
-        const unsigned = { streamId: gap.streamId, instrumentId: gap.instrumentId, firstSeq: gap.firstSeq, count: gap.count, tFirst: gap.tFirst, tLast: gap.tLast, reason: gap.reason };
-        const signed: ReadingGap = { ...unsigned, signature: sign(null, gapSigningBytes(unsigned), key).toString("base64") };
+        const signed = signGap(gap, key);
         let reply: Reply<GapAck>;
         try {
           reply = await this.options.emit(signed);
@@ -68,7 +80,9 @@ export class GapReporter {
         }
         if (reply.ok) {
           this.options.outbox.markGapsReported([gap.id]);
-          this.options.log.info({ streamId: gap.streamId, firstSeq: gap.firstSeq, count: gap.count }, "gap record delivered to the server");
+          this.options.log.info({ streamId: gap.streamId, firstSeq: gap.firstSeq, count: gap.count, lastSeq: gap.lastSeq }, "gap record delivered to the server");
+          // A seq gap held its stream's batches back: they go now, not at the next tick.
+          if (gap.lastSeq !== undefined) this.options.onSeqGapDelivered?.();
         } else {
           this.refused.add(gap.id);
           this.options.log.error({ error: reply.error, streamId: gap.streamId, firstSeq: gap.firstSeq }, "server refused a gap record; retrying after the next hello");

@@ -4,7 +4,7 @@ import { TelecalError } from "@telecal/protocols";
 import type BetterSqlite3 from "better-sqlite3";
 import { Database } from "./sqlite-driver";
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 
 /** One step per schema version; a step never changes once released. */
 const MIGRATIONS: Record<number, string> = {
@@ -37,6 +37,20 @@ const MIGRATIONS: Record<number, string> = {
   2: `
     ALTER TABLE readings ADD COLUMN clock_offset_ms REAL NOT NULL DEFAULT 0;
     ALTER TABLE readings ADD COLUMN clock_uncertainty_ms REAL NOT NULL DEFAULT 1000;`,
+  // Acknowledged readings stay for a retention window, to resend them to a server that lost them:
+  // the highest seq the server acked per stream, when each ack came, and seq-range gaps. Readings
+  // held before this step were all unacknowledged.
+  3: `
+    ALTER TABLE streams ADD COLUMN acked_seq INTEGER NOT NULL DEFAULT -1;
+    UPDATE streams SET acked_seq = COALESCE((SELECT MIN(seq) FROM readings WHERE readings.stream_id = streams.stream_id), next_seq) - 1;
+    CREATE TABLE acks (
+      stream_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      at REAL NOT NULL,
+      PRIMARY KEY (stream_id, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX acks_at ON acks (at);
+    ALTER TABLE gaps ADD COLUMN last_seq INTEGER;`,
 };
 
 /**

@@ -3,7 +3,8 @@ import type { OutboxStatements } from "./outbox-statements";
 
 /**
  * Readings that the outbox could not keep because it was full. They took no seq: the stream's seq
- * stays gap-free and the hole lies between `firstSeq - 1` and `firstSeq`.
+ * stays gap-free and the hole lies between `firstSeq - 1` and `firstSeq`. Or, with `lastSeq`, seqs
+ * the server lost after acknowledging them.
  */
 export interface OutboxGap {
   id: number;
@@ -13,8 +14,13 @@ export interface OutboxGap {
   count: number;
   tFirst: number;
   tLast: number;
-  reason: "outbox-full";
+  reason: "outbox-full" | "server-lost";
   reported: boolean;
+  /**
+   * A seq gap (`server-lost`): seqs `firstSeq` to `lastSeq` were taken and acknowledged, the server
+   * lost them and the outbox no longer holds them. `count` is their number; no times are known.
+   */
+  lastSeq?: number;
 }
 
 /**
@@ -38,6 +44,12 @@ export class OutboxGaps {
     const id = Number(this.sql.insertGap.run(streamId, nextSeq, 1, t, t, "outbox-full").lastInsertRowid);
     this.log.error({ streamId, firstSeq: nextSeq, capacity: this.capacity }, "outbox full: new readings are not kept; gap record opened");
     return { id, streamId, firstSeq: nextSeq, count: 1, tFirst: t, tLast: t, reason: "outbox-full", reported: false };
+  }
+
+  /** The server lost seqs `firstSeq` to `lastSeq`, acknowledged and no longer held here: a closed seq gap. */
+  addSeqGap(streamId: string, firstSeq: number, lastSeq: number): void {
+    this.sql.insertSeqGap.run(streamId, firstSeq, lastSeq - firstSeq + 1, lastSeq);
+    this.log.error({ streamId, firstSeq, lastSeq }, "the server lost acknowledged readings this outbox no longer holds: seq gap record made");
   }
 
   /** Writes an open gap's count and last time, which `add` keeps in memory only. */
@@ -71,6 +83,7 @@ export class OutboxGaps {
       tLast: r.t_last,
       reason: r.reason,
       reported: r.reported !== 0,
+      ...(r.last_seq !== null ? { lastSeq: r.last_seq } : {}),
     }));
   }
 

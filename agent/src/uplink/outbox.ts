@@ -2,45 +2,17 @@ import type { ClockStamp } from "@telecal/protocols";
 import type Database from "better-sqlite3";
 import type { Logger } from "../log";
 import { openOutboxDatabase } from "./outbox-db";
+import type { OutboxBatch, OutboxOptions, OutboxReading } from "./outbox-types";
 import { type OutboxGap, OutboxGaps } from "./outbox-gaps";
+import { OutboxResume } from "./outbox-resume";
+import { DEFAULT_RETENTION_MS, OutboxRetention } from "./outbox-retention";
 import { type OutboxStatements, prepareOutboxStatements } from "./outbox-statements";
 import { OutboxStreams } from "./outbox-streams";
 
-export interface OutboxReading {
-  /** Server-UTC milliseconds. */
-  t: number;
-  value: number | null;
-  flags: number;
-  /** The agent's clock offset to the server, and its uncertainty, when the reading was taken. */
-  clock?: ClockStamp;
-}
+export type { OutboxBatch, OutboxOptions, OutboxReading } from "./outbox-types";
 
 /** What a reading taken before any clock exchange carries: no correction, known only to a second. */
 const UNSYNCED: ClockStamp = { offsetMs: 0, uncertaintyMs: 1000 };
-
-export interface OutboxOptions {
-  /** The SQLite file, created with its folder if missing; ":memory:" keeps nothing across restarts. */
-  file: string;
-  log: Logger;
-  /** Most readings held, all streams together; beyond it new readings become a gap record. */
-  capacity?: number;
-  /** Readings wait at most this long in memory before their transaction. */
-  commitIntervalMs?: number;
-  /** A transaction is written at once when this many readings wait. */
-  commitBatch?: number;
-  /** Called after each transaction that stored readings, e.g. to send them at once. */
-  onCommit?: () => void;
-}
-
-/** Consecutive unacknowledged readings of one stream, oldest first, all in one unit and clock stamp. */
-export interface OutboxBatch {
-  streamId: string;
-  instrumentId: string;
-  unit: string;
-  clock: ClockStamp;
-  firstSeq: number;
-  readings: OutboxReading[];
-}
 
 interface Queued {
   instrumentId: string;
@@ -54,10 +26,12 @@ const ALARM_CLEAR = 0.7;
 
 /**
  * The agent's durable outbox: a reading is committed to SQLite (WAL, synchronous=FULL) before it
- * can be sent, takes the next gap-free seq of its stream, and is deleted only when the server
- * acknowledges it. Readings are written in batches: one transaction per `commitIntervalMs` or per
- * `commitBatch` readings, so a crash loses at most the readings of the last few milliseconds, which
- * had no seq and were never sent. When full, the oldest are kept and the newest become a gap record.
+ * can be sent, takes the next gap-free seq of its stream, and is kept until the server has
+ * acknowledged it and the retention window after that ack has passed (outbox-retention.ts).
+ * Readings are written in batches: one transaction per `commitIntervalMs` or per `commitBatch`
+ * readings, so a crash loses at most the readings of the last few milliseconds, which had no seq
+ * and were never sent. When full, acknowledged readings make room first; then the oldest are kept
+ * and the newest become a gap record.
  */
 export class Outbox {
   private readonly db: Database.Database;
@@ -66,6 +40,11 @@ export class Outbox {
   private readonly sql: OutboxStatements;
   private readonly streams: OutboxStreams;
   private readonly gapRecords: OutboxGaps;
+  private readonly retention: OutboxRetention;
+  /** Streams with a seq gap not yet reported: their batches wait, the server would refuse them. */
+  private blocked = new Set<string>();
+  private readonly now: () => number;
+  private readonly resumer: OutboxResume;
   private queue: Queued[] = [];
   private timer: NodeJS.Timeout | null = null;
   private alarmed = false;
@@ -80,13 +59,33 @@ export class Outbox {
     this.sql = prepareOutboxStatements(this.db);
     this.streams = new OutboxStreams(this.sql);
     this.gapRecords = new OutboxGaps(this.sql, this.log, this.capacity);
-    if (this.streams.total > 0) this.log.info({ readings: this.streams.total, file: options.file }, "outbox holds readings from before");
+    this.retention = new OutboxRetention(this.sql, this.streams, options.retentionMs ?? DEFAULT_RETENTION_MS);
+    this.now = options.now ?? Date.now;
+    this.db.transaction(() => this.retention.pruneExpired(this.now()))();
+    this.blocked = this.seqGapStreams();
+    this.resumer = new OutboxResume({
+      sql: this.sql,
+      streams: this.streams,
+      gaps: this.gapRecords,
+      retention: this.retention,
+      log: this.log,
+      write: (streamId, fn) => this.write(streamId, fn),
+      firstPending: (streamId) => this.peek(streamId, 1)?.firstSeq,
+      ack: (streamId, seq) => this.ack(streamId, seq),
+      seqGapMade: () => this.gapsClosedCount++,
+    });
+    if (this.streams.pending > 0) this.log.info({ readings: this.streams.pending, retained: this.streams.retained, file: options.file }, "outbox holds readings from before");
     this.checkFill();
   }
 
   /** Readings committed and not yet acknowledged. */
   get size(): number {
-    return this.streams.total;
+    return this.streams.pending;
+  }
+
+  /** Acknowledged readings kept for a server that might lose them. */
+  get retained(): number {
+    return this.streams.retained;
   }
 
   /** Readings waiting for their transaction. */
@@ -121,7 +120,7 @@ export class Outbox {
       for (const q of queue) {
         const state = this.streams.touch(q.streamId, q.instrumentId);
         touched.add(q.streamId);
-        if (this.streams.total >= this.capacity) {
+        if (this.streams.total >= this.capacity && !this.retention.makeRoom()) {
           state.openGap = this.gapRecords.add(q.streamId, state.openGap, state.nextSeq, q.reading.t);
           continue;
         }
@@ -145,7 +144,8 @@ export class Outbox {
       write();
     } catch (err) {
       // Nothing of this transaction is stored and no seq was taken; the readings are lost loudly.
-      for (const streamId of touched) this.streams.reload(streamId);
+      // Making room may have pruned any stream: all are read back.
+      for (const [streamId] of [...this.streams.all()]) this.streams.reload(streamId);
       this.log.error({ err: (err as Error).message, readings: queue.length }, "outbox write failed; readings lost");
       return;
     }
@@ -153,9 +153,19 @@ export class Outbox {
     if (stored > 0) this.options.onCommit?.();
   }
 
-  /** Streams that hold unacknowledged readings. */
+  /** Streams that hold unacknowledged readings and may send them (no seq gap waits to go first). */
   pendingStreams(): string[] {
-    return this.streams.pending();
+    return [...this.streams.all()].filter(([id, s]) => s.stored > 0 && !this.blocked.has(id)).map(([id]) => id);
+  }
+
+  /** Streams with something still to send: unacknowledged readings, or a seq gap. */
+  unsentStreams(): string[] {
+    return [...this.streams.all()].filter(([id, s]) => s.stored > 0 || this.blocked.has(id)).map(([id]) => id);
+  }
+
+  /** Per stream, the highest seq the server acknowledged: the hello tells the server, which then knows if it lost some. */
+  ackedSeqs(): Record<string, number> {
+    return Object.fromEntries([...this.streams.all()].filter(([, s]) => s.ackedSeq >= 0).map(([id, s]) => [id, s.ackedSeq]));
   }
 
   /** Seq the next reading of `streamId` will take. */
@@ -167,7 +177,7 @@ export class Outbox {
   peek(streamId: string, max: number): OutboxBatch | null {
     const state = this.streams.get(streamId);
     if (!state || state.stored === 0 || this.closed) return null;
-    const rows = this.sql.peekReadings.all(streamId, max);
+    const rows = this.sql.peekReadings.all(streamId, state.ackedSeq, max);
     const first = rows[0];
     if (!first) return null;
     const readings: OutboxReading[] = [];
@@ -187,43 +197,49 @@ export class Outbox {
     return { streamId, instrumentId: state.instrumentId, unit: first.unit, clock, firstSeq: first.seq, readings };
   }
 
-  /** The server holds every seq of `streamId` up to `seq`: deletes them. Returns how many went. */
+  /**
+   * The server holds every seq of `streamId` up to `seq`: they are kept for the retention window
+   * from now, and no longer sent. Returns how many readings were newly acknowledged.
+   */
   ack(streamId: string, seq: number): number {
     const state = this.streams.get(streamId);
-    if (!state || state.stored === 0 || this.closed) return 0;
-    const deleted = this.sql.deleteReadingsUpTo.run(streamId, seq).changes;
-    this.streams.removed(state, deleted);
+    if (!state || this.closed || seq <= state.ackedSeq) return 0;
+    const now = this.now();
+    let n = 0;
+    this.write(streamId, () => {
+      n = this.sql.countReadingsBetween.get(streamId, state.ackedSeq, seq)!.n;
+      state.ackedSeq = seq;
+      this.streams.acknowledged(state, n);
+      this.streams.save(streamId, state);
+      this.retention.acked(streamId, seq, now);
+      this.retention.pruneExpired(now);
+    });
     this.checkFill();
-    return deleted;
+    return n;
   }
 
   /**
-   * Applies the seq the server holds for a stream, from its hello answer. A server that holds seqs
-   * this outbox never numbered (a new data dir) would drop ours as duplicates: the readings held are
-   * numbered on from the server's seq instead.
+   * Applies the seq the server holds for a stream, from its hello answer: acks up to it, or sends
+   * again from it what the server lost, or numbers on after it (outbox-resume.ts).
    */
   resume(streamId: string, serverSeq: number): void {
     if (this.closed) return;
-    const state = this.streams.get(streamId);
-    if (!state) {
-      if (serverSeq >= 0) this.streams.adopt(streamId, serverSeq + 1);
-      return;
+    this.resumer.apply(streamId, serverSeq);
+    this.blocked = this.seqGapStreams();
+  }
+
+  /** One transaction on a stream; on failure the stream is as the file holds it, and the error goes on. */
+  private write(streamId: string, fn: () => void): void {
+    try {
+      this.db.transaction(fn)();
+    } catch (err) {
+      this.streams.reload(streamId);
+      throw err;
     }
-    if (serverSeq < state.nextSeq) {
-      this.ack(streamId, serverSeq);
-      return;
-    }
-    const first = this.peek(streamId, 1)?.firstSeq ?? state.nextSeq;
-    const shift = serverSeq + 1 - first;
-    this.log.warn({ streamId, serverSeq, nextSeq: state.nextSeq, shift }, "server is ahead of this outbox; renumbering");
-    this.db.transaction(() => {
-      // New seqs all lie above the old ones, so the primary key never collides on the way.
-      this.sql.shiftReadings.run(shift, streamId);
-      this.gapRecords.shift(streamId, first, shift);
-      state.nextSeq += shift;
-      if (state.openGap) state.openGap.firstSeq += shift;
-      this.streams.save(streamId, state);
-    })();
+  }
+
+  private seqGapStreams(): Set<string> {
+    return new Set(this.gapRecords.list(false).flatMap((g) => (g.lastSeq !== undefined ? [g.streamId] : [])));
   }
 
   /** Gap records, oldest first; by default only those not yet reported to the server. */
@@ -246,6 +262,7 @@ export class Outbox {
   /** Marks gap records as delivered to the server. */
   markGapsReported(ids: number[]): void {
     this.db.transaction(() => this.gapRecords.markReported(ids))();
+    this.blocked = this.seqGapStreams();
   }
 
   /** Commits what is queued and closes the file. */
@@ -257,7 +274,8 @@ export class Outbox {
   }
 
   private checkFill(): void {
-    const total = this.streams.total;
+    // Retained readings give way to new ones: only those the server has not acknowledged fill it.
+    const total = this.streams.pending;
     const fill = total / this.capacity;
     if (!this.alarmed && fill >= ALARM_FILL) {
       this.alarmed = true;

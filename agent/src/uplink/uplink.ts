@@ -68,6 +68,7 @@ export class Uplink {
   readonly clock: ClockSync;
   private readonly log: Logger;
   private readonly linkLost: ((reason: string) => void)[] = [];
+  private nextSeqHello = 0;
   /** Last hello refusal, e.g. a protocol mismatch; the agent reports it and keeps trying. */
   lastRefusal: string | null = null;
   /** The live path: one message per tick (live-ticks.ts). */
@@ -92,12 +93,14 @@ export class Uplink {
       onUnanswered: (why) => this.reconnect(why),
       maxBatch: options.maxBatch,
       deviceKey: options.deviceKey,
+      onSeqRefused: () => this.helloAgain(),
     });
     this.gaps = new GapReporter({
       outbox: this.outbox,
       log: this.log,
       emit: (gap) => ask(this.socket, this.options.ackTimeoutMs ?? 10_000, "gap", gap),
       deviceKey: options.deviceKey,
+      onSeqGapDelivered: () => this.batches.flush(),
     });
     this.live = new LiveTicks({
       connected: () => this.ready,
@@ -194,6 +197,14 @@ export class Uplink {
     if (this.socket.connected) void this.sayHello();
   }
 
+  /** After a seq refusal: a hello again, at most one a second, to learn what the server holds now. */
+  private helloAgain(): void {
+    if (Date.now() < this.nextSeqHello) return;
+    this.nextSeqHello = Date.now() + 1000;
+    this.log.warn({}, "batch refused for its seq: asking the server what it holds");
+    this.rehello();
+  }
+
   /** Hands a reading to the outbox; it is sent once committed. */
   push(instrumentId: string, streamId: string, unit: string, reading: OutboxReading): void {
     this.outbox.push(instrumentId, streamId, unit, { ...reading, clock: reading.clock ?? this.clockStamp });
@@ -230,7 +241,10 @@ export class Uplink {
   }
 
   private async sayHello(): Promise<void> {
-    const hello = this.options.hello();
+    this.outbox.commit();
+    // What the server acknowledged before: a server that holds less records the loss.
+    const acked = this.outbox.ackedSeqs();
+    const hello: AgentHello = { ...this.options.hello(), ...(Object.keys(acked).length > 0 ? { acked } : {}) };
     const connection = this.connection;
     let reply: Reply<HelloAccepted>;
     try {

@@ -1,4 +1,4 @@
-/** The tables of migration 0016-courses, as Kysely sees them. Times are UTC milliseconds. */
+/** The tables of migration 0015-courses, as Kysely sees them. Times are UTC milliseconds. */
 export interface CoursesTable {
   id: string;
   organisation_id: string;

@@ -82,8 +82,9 @@ export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogge
             server: PROTOCOL_VERSION,
           });
         }
-        const acked = await hub.agentConnected(hello);
+        const { acked, regressions } = await hub.agentConnected(hello);
         agentId = hello.agentId;
+        for (const r of regressions) log.error(r, "stream regression: the store holds less of this stream than the agent saw acknowledged (data loss or a restore); the agent resends what it holds");
         await socket.join(agentRoom(agentId));
         log.info({ agentId, instruments: hello.instruments.length }, "agent online");
         answer(
@@ -123,7 +124,7 @@ export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogge
         if (!parsed.success) throw validationError("gap", parsed.error);
         const gap = parsed.data;
         const stored = await hub.recordGap(agentId, gap);
-        log.warn({ agentId, streamId: gap.streamId, firstSeq: gap.firstSeq, count: gap.count, reason: gap.reason }, "agent lost readings: gap record stored");
+        log.warn({ agentId, ...gap, signature: undefined }, "agent lost readings: gap record stored");
         answer(ack, { ok: true, ...stored }, problem);
       } catch (err) {
         log.warn({ agentId, err: String(err) }, "gap refused");

@@ -12,6 +12,7 @@ import {
   isTelecalError,
   type ReadingBatch,
   type ReadingGap,
+  type StreamRegressionPayload,
   streamRef,
   TelecalError,
   type UiSnapshot,
@@ -70,12 +71,15 @@ export class Hub {
     private readonly options: HubOptions = { historyPoints: 3000 },
   ) {}
 
-  /** Records the hello in the store; answers, per announced stream, the seq the agent resumes after. */
-  async agentConnected(hello: AgentHello, now = Date.now()): Promise<Record<string, number>> {
+  /**
+   * Records the hello in the store; answers, per announced stream, the seq the agent resumes after,
+   * and the streams the store held less of than the agent saw acknowledged (alarms now recorded).
+   */
+  async agentConnected(hello: AgentHello, now = Date.now()): Promise<{ acked: Record<string, number>; regressions: StreamRegressionPayload[] }> {
     this.deviceKeys.delete(hello.agentId);
     const reserved = reservedIdProblem(hello);
     if (reserved) await refuse(this.store, hello.agentId, reserved, { event: "hello", instruments: hello.instruments.map((i) => i.id) }, now);
-    const acked = await this.store.announce(hello, now);
+    const announced = await this.store.announceHello(hello, now);
     const organisationId = (await new RegistryRepository(this.store.db).agentOrganisation(hello.agentId)) ?? null;
     const previous = this.agents.get(hello.agentId);
     const streams = new Map<string, StreamState>();
@@ -99,7 +103,7 @@ export class Hub {
       streams,
     });
     this.notifyAgents(organisationId);
-    return acked;
+    return announced;
   }
 
   async agentDisconnected(agentId: string, now = Date.now()): Promise<void> {
@@ -186,8 +190,10 @@ export class Hub {
     // other agents) in between batches, so a backlog being stored never holds up what viewers see.
     await new Promise((resolve) => setImmediate(resolve));
     const stored = await this.store.readings.storeBatch(agentId, batch, now).catch((err: unknown) => {
+      const detail = { event: "readings", streamId: batch.streamId, firstSeq: batch.firstSeq, count: batch.t.length };
+      if (isTelecalError(err, "TC_ERR_FIRST_SEQ_SKIPPED")) return refuse(this.store, agentId, err, detail, now);
       if (!isTelecalError(err, "TC_ERR_SEQ_CONFLICT")) throw err;
-      return refuse(this.store, agentId, err, { event: "readings", alarm: true, streamId: batch.streamId, firstSeq: batch.firstSeq, count: batch.t.length }, now);
+      return refuse(this.store, agentId, err, { ...detail, alarm: true }, now);
     });
     agent.lastSeen = now;
     agent.clock = batch.clock;

@@ -12,3 +12,4 @@ export { auditPath, EMPTY_ROOT, Frontier, leafHash, nodeHash, rootOf, splitPoint
 export { recordsDb, type RecordsSchema } from "./schema";
 export { DEFAULT_CHECKPOINT_INTERVAL_MS, type RecordsOptions, startRecords } from "./service";
 export { type BadCheckpoint, type BadRecord, type VerifyReport, verifyDatabase, verifyLog } from "./verify";
+export { describeLosses, type ReportedGap, type ReportedRegression } from "./verify-losses";

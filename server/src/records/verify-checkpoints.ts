@@ -95,7 +95,7 @@ export function uncoveredProblem(u: Uncovered | null, intervalMs: number, graceM
 }
 
 /** A restore from backup the server accepted (a log-regression record): reported, not a failure. */
-export interface ReportedRegression {
+export interface ReportedRestore {
   recordId: number;
   acceptedAt: number;
   /** What the last checkpoint before the restore covered. */
@@ -104,7 +104,7 @@ export interface ReportedRegression {
   reason: string;
 }
 
-export function regressionOf(r: RecordsTable): ReportedRegression | RecordProblem {
+export function restoreOf(r: RecordsTable): ReportedRestore | RecordProblem {
   const parsed = safeRecordPayload(LogRegressionPayload, r);
   if ("reason" in parsed) return { reason: parsed.reason, code: PAYLOAD_INVALID };
   const p = parsed.payload;

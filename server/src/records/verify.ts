@@ -1,16 +1,19 @@
-import { type Checkpoint, ReadingGapPayload, type RecordsPublicKey } from "@telecal/protocols";
+import type { Checkpoint, RecordsPublicKey } from "@telecal/protocols";
 import { type Kysely, PostgresAdapter } from "kysely";
 import { openDatabase } from "../store/db";
 import type { Schema } from "../store/schema";
 import { CHECKPOINT_COLUMNS, checkpointSignatureValid, recordLeafHash, toCheckpoint } from "./checkpoints";
-import { checkpointHistory, type ReportedRegression, regressionOf, type Uncovered, uncoveredProblem, withKeptCheckpoint } from "./verify-checkpoints";
+import { checkpointHistory, type ReportedRestore, restoreOf, type Uncovered, uncoveredProblem, withKeptCheckpoint } from "./verify-checkpoints";
 import { SignedLeaves } from "./verify-leaves";
 import { chainHash, GENESIS_HASH, sha256Hex } from "./hashing";
 import { Frontier } from "./merkle";
-import { PAYLOAD_INVALID, safeRecordPayload } from "./payload";
+import { PAYLOAD_INVALID } from "./payload";
 import { recordsDb, type RecordsSchema, type RecordsTable } from "./schema";
+import { type ReportedGap, type ReportedRegression, reportedGap, reportedRegression } from "./verify-losses";
 import { type Carried, checkReadings, parseReadingBatchPayload, type RecordProblem, strayReadings } from "./verify-readings";
 import { AgentKeyHistory } from "./verify-signatures";
+
+export type { ReportedGap, ReportedRegression } from "./verify-losses";
 
 export interface BadRecord {
   /** The record's id; for a missing record, the id that is not there. */
@@ -32,16 +35,6 @@ export interface BadCheckpoint {
   reason: string;
 }
 
-/** Readings an agent said it could not keep (a reading-gap record): reported, not a failure. */
-export interface ReportedGap {
-  stream: string;
-  firstSeq: number;
-  count: number;
-  tFirst: number;
-  tLast: number;
-  reason: string;
-}
-
 export interface VerifyReport {
   ok: boolean;
   records: number;
@@ -57,6 +50,8 @@ export interface VerifyReport {
   /** Records after the latest checkpoint (always reported; a failure past the interval and grace). */
   uncovered: Uncovered | null;
   /** Restores from backup accepted with `--accept-restored-log` (log-regression records). */
+  restores: ReportedRestore[];
+  /** Every stream-regression alarm (acknowledged readings the store lost), in log order. */
   regressions: ReportedRegression[];
 }
 
@@ -132,6 +127,7 @@ async function verifySnapshot(db: Db, options: VerifyOptions): Promise<VerifyRep
     gaps: walk.gaps,
     unsignedBatches: walk.signatures.unsigned,
     uncovered,
+    restores: walk.restores,
     regressions: walk.regressions,
   };
 }
@@ -145,6 +141,7 @@ class LogWalk {
   readonly carried: Carried = new Map();
   readonly frontier = new Frontier();
   readonly gaps: ReportedGap[] = [];
+  readonly restores: ReportedRestore[] = [];
   readonly regressions: ReportedRegression[] = [];
   /** The first record after the latest checkpoint, and the time of the last record. */
   firstUncovered: RecordsTable | null = null;
@@ -193,7 +190,8 @@ class LogWalk {
     const parsed = batch !== null && !("reason" in batch) ? batch : null;
     const readingsProblem = parsed ? await checkReadings(this.db, r, parsed, this.carried) : (batch as RecordProblem | null);
     const signatureProblem = parsed ? this.signatures.check(r, parsed) : null;
-    const gapProblem = r.kind === "reading-gap" ? this.gap(r) : r.kind === "log-regression" ? this.regression(r) : null;
+    const gapProblem =
+      r.kind === "reading-gap" ? this.loss(reportedGap(r), this.gaps) : r.kind === "stream-regression" ? this.loss(reportedRegression(r), this.regressions) : r.kind === "log-regression" ? this.restore(r) : null;
     const problem: (RecordProblem & { id?: number; seq?: number }) | null = chainProblem(r, head, hash) ?? readingsProblem ?? gapProblem ?? signatureProblem;
     if (problem) this.badRecord({ id: problem.id ?? r.id, stream: r.stream, kind: problem.id === undefined ? r.kind : null, seq: problem.seq ?? r.seq, reason: problem.reason, ...(problem.code ? { code: problem.code } : {}) });
     heads.set(r.stream, { id: r.id, seq: r.seq, hash: r.hash, before: head?.hash ?? GENESIS_HASH });
@@ -223,18 +221,16 @@ class LogWalk {
     return { id: from, lastId: cp.treeSize, stream: first?.stream ?? null, kind: first?.kind ?? null, seq: first?.seq ?? null, reason };
   }
 
-  private regression(r: RecordsTable): RecordProblem | null {
-    const found = regressionOf(r);
+  private restore(r: RecordsTable): RecordProblem | null {
+    const found = restoreOf(r);
     if (!("logSize" in found)) return found;
-    this.regressions.push(found);
+    this.restores.push(found);
     return null;
   }
 
-  private gap(r: RecordsTable): RecordProblem | null {
-    const parsed = safeRecordPayload(ReadingGapPayload, r);
-    if ("reason" in parsed) return { reason: parsed.reason, code: PAYLOAD_INVALID };
-    const g = parsed.payload;
-    this.gaps.push({ stream: r.stream, firstSeq: g.firstSeq, count: g.count, tFirst: g.tFirst, tLast: g.tLast, reason: g.reason });
+  private loss<T extends object>(found: T | RecordProblem, into: T[]): RecordProblem | null {
+    if ("code" in found && found.code === PAYLOAD_INVALID) return found;
+    into.push(found as T);
     return null;
   }
 

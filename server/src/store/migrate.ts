@@ -13,8 +13,8 @@ import { userDisabled } from "./migrations/0010-user-disabled";
 import { leaseRequests } from "./migrations/0011-lease-requests";
 import { agentKeys } from "./migrations/0012-agent-keys";
 import { checkpointChain } from "./migrations/0013-checkpoint-chain";
-import { witness } from "./migrations/0013-witness";
-import { courses } from "./migrations/0016-courses";
+import { witness } from "./migrations/0014-witness";
+import { courses } from "./migrations/0015-courses";
 
 /** Every migration, in order of name. A released migration is never edited; a change is a new one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -31,8 +31,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0011-lease-requests": leaseRequests,
   "0012-agent-keys": agentKeys,
   "0013-checkpoint-chain": checkpointChain,
-  "0013-witness": witness,
-  "0016-courses": courses,
+  "0014-witness": witness,
+  "0015-courses": courses,
 };
 
 /**

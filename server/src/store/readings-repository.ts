@@ -3,12 +3,13 @@ import type { Kysely } from "kysely";
 import { appendRecord } from "../records/log";
 import { recordsDb } from "../records/schema";
 import type { DialectName } from "./db";
+import { seqGapsCoverThrough } from "./seq-coverage";
 import type { ReadingsTable, Schema } from "./schema";
 
 export interface BatchStored {
   /** Every seq up to this one is stored: what the server acks. */
   ackedSeq: number;
-  /** The acked seq before this batch (firstSeq - 1 for a stream that had none): seqs above it are new. */
+  /** The acked seq before this batch (firstSeq - 1 after seqs covered by gaps): seqs above it are new. */
   previousAckedSeq: number;
   /** Readings of the batch that were not stored before. */
   inserted: number;
@@ -35,8 +36,9 @@ export class ReadingsRepository {
   }
 
   /**
-   * Stores a parsed batch and answers the acked seq. A stream with nothing stored starts where the
-   * batch starts; otherwise a batch must start at most one past the acked seq (TC_ERR_SEQ_GAP).
+   * Stores a parsed batch and answers the acked seq. A batch must start at most one past the acked
+   * seq (-1 for a stream with nothing stored), unless the agent's seq gaps cover the seqs between:
+   * else TC_ERR_FIRST_SEQ_SKIPPED for a stream with nothing stored, TC_ERR_SEQ_GAP for one with.
    * Seqs already stored are skipped, so a batch sent twice changes nothing.
    */
   async storeBatch(agentId: string, batch: ReadingBatch, receivedAt = Date.now()): Promise<BatchStored> {
@@ -52,13 +54,15 @@ export class ReadingsRepository {
           .$if(this.dialect === "postgres", (q) => q.forUpdate())
           .executeTakeFirst();
         if (!stream) throw new TelecalError("TC_ERR_UNKNOWN_STREAM", { stream: batch.streamId });
-        const previous = stream.acked_seq === -1 ? batch.firstSeq - 1 : stream.acked_seq;
+        let previous = stream.acked_seq;
         if (batch.firstSeq > previous + 1) {
-          throw new TelecalError("TC_ERR_SEQ_GAP", {
-            stream: batch.streamId,
-            first: batch.firstSeq,
-            expected: previous + 1,
-          });
+          // Seqs skipped are taken only when the agent's signed seq gaps cover every one of them.
+          const covered = await seqGapsCoverThrough(trx, agentId, batch.streamId, previous + 1);
+          if (covered < batch.firstSeq - 1) {
+            if (previous === -1) throw new TelecalError("TC_ERR_FIRST_SEQ_SKIPPED", { stream: batch.streamId, first: batch.firstSeq, last: batch.firstSeq - 1 });
+            throw new TelecalError("TC_ERR_SEQ_GAP", { stream: batch.streamId, first: batch.firstSeq, expected: previous + 1 });
+          }
+          previous = batch.firstSeq - 1;
         }
         const overlap = Math.min(batch.t.length, Math.max(0, previous + 1 - batch.firstSeq));
         if (overlap > 0) await this.sameAsStored(trx, agentId, batch, overlap);

@@ -1,4 +1,4 @@
-import { type AgentHello, isTelecalError, TelecalError } from "@telecal/protocols";
+import { type AgentHello, isTelecalError, type StreamRegressionPayload, TelecalError } from "@telecal/protocols";
 import type { Kysely } from "kysely";
 import { AuthRepository } from "../auth/auth-repository";
 import { RecordLog } from "../records/log";
@@ -7,6 +7,7 @@ import { AgentsRepository } from "./agents-repository";
 import { type DialectName, openDatabase } from "./db";
 import { GapsRepository } from "./gaps-repository";
 import { migrate } from "./migrate";
+import { recordRegressions } from "./regressions";
 import { ReadingsRepository, type ReadingsRepositoryOptions } from "./readings-repository";
 import { StreamsRepository } from "./streams-repository";
 import type { Schema } from "./schema";
@@ -57,15 +58,25 @@ export class Store {
 
   /** Records a hello in one transaction and answers the acked seq of each stream it announces. */
   async announce(hello: AgentHello, now = Date.now()): Promise<Record<string, number>> {
+    return (await this.announceHello(hello, now)).acked;
+  }
+
+  /**
+   * As `announce`, and in the same transaction a `stream-regression` alarm for each stream the
+   * agent saw acknowledged further than the store holds (regressions.ts); answers both.
+   */
+  async announceHello(hello: AgentHello, now = Date.now()): Promise<{ acked: Record<string, number>; regressions: StreamRegressionPayload[] }> {
     try {
-      const acked = await this.db.transaction().execute(async (trx) => {
+      return await this.db.transaction().execute(async (trx) => {
         await new AgentsRepository(trx).seen(hello.agentId, hello.name, now);
         const streams = new StreamsRepository(trx);
         await streams.register(hello.agentId, hello.instruments);
-        return streams.ackedSeqs(hello.agentId);
+        const held = await streams.ackedSeqs(hello.agentId);
+        const announced = hello.instruments.flatMap((i) => i.streams.map((s) => s.id));
+        const acked: Record<string, number> = Object.fromEntries(announced.map((id) => [id, held[id] ?? -1]));
+        const regressions = hello.acked ? await recordRegressions(trx, this.dialect, hello.agentId, hello.acked, acked, now) : [];
+        return { acked, regressions };
       });
-      const announced = hello.instruments.flatMap((i) => i.streams.map((s) => s.id));
-      return Object.fromEntries(announced.map((id) => [id, acked[id] ?? -1]));
     } catch (err) {
       if (isTelecalError(err)) throw err;
       throw new TelecalError("TC_ERR_STORE_FAILED", { what: `hello of agent ${hello.agentId}` }, { cause: err });

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 
-/** A countersigned lab checkpoint (migration 0013-witness). */
+/** A countersigned lab checkpoint (migration 0014-witness). */
 export interface WitnessedCheckpointsTable {
   log_url: string;
   tree_size: number;

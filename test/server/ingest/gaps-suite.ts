@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { silentLogger } from "@telecal/agent";
 import { Outbox } from "@telecal/agent/uplink/outbox";
 import { Uplink } from "@telecal/agent/uplink/uplink";
-import { type AgentHello, CLOCK_INSTRUMENT, gapSigningBytes, PROTOCOL_VERSION, type ReadingGap, type ReadingGapPayload } from "@telecal/protocols";
+import { type AgentHello, CLOCK_INSTRUMENT, gapSigningBytes, PROTOCOL_VERSION, type ReadingGap, type ReadingCountGapPayload } from "@telecal/protocols";
 import { startServer, type TelecalServer, verifyLog } from "@telecal/server";
 import { type KeyObject, sign } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -56,7 +56,7 @@ export function gapsSuite(name: string, database: () => Promise<{ databaseUrl?: 
     });
 
     const gaps = async () =>
-      (await server.app.inject({ method: "GET", url: "/api/streams/lab-g:dmm1.dcv/gaps", headers: { authorization: `Bearer ${token}` } })).json<{ gaps: ReadingGapPayload[] }>().gaps;
+      (await server.app.inject({ method: "GET", url: "/api/streams/lab-g:dmm1.dcv/gaps", headers: { authorization: `Bearer ${token}` } })).json<{ gaps: ReadingCountGapPayload[] }>().gaps;
 
     it("an outbox that was full sends its gap once a reading is kept after it; the server stores it once and verify names it", async () => {
       const outbox = new Outbox({ file: join(dir, "outbox.db"), log: silentLogger, capacity: CAPACITY });
@@ -78,7 +78,8 @@ export function gapsSuite(name: string, database: () => Promise<{ databaseUrl?: 
         push(CAPACITY + LOST);
         outbox.commit();
         await waitFor("the gap record at the server", async () => ((await gaps()).length > 0 ? true : undefined), 20_000);
-        await waitFor("the gap marked delivered at the agent", () => (outbox.gaps().length === 0 ? true : undefined), 10_000);
+        // The DMM's gap: a clock reading taken while the outbox was still full has a gap of its own, open till the next one.
+        await waitFor("the gap marked delivered at the agent", () => (outbox.gaps().some((g) => g.streamId === "dmm1.dcv") ? undefined : true), 10_000);
         // The reading after the gap travels on its own, in its batch.
         await waitFor("the reading after the gap acked", async () => ((await server.store.streams.ackedSeqs("lab-g"))["dmm1.dcv"] === CAPACITY ? true : undefined), 20_000);
       } finally {

@@ -1,6 +1,6 @@
-import { type AgentHello, CLOCK_INSTRUMENT, PROTOCOL_VERSION, type ReadingBatch } from "@telecal/protocols";
+import { type AgentHello, canonicalJson, CLOCK_INSTRUMENT, gapSigningBytes, PROTOCOL_VERSION, type ReadingBatch, type ReadingSeqGap } from "@telecal/protocols";
 import { startServer, type TelecalServer, verifyLog } from "@telecal/server";
-import type { KeyObject } from "node:crypto";
+import { type KeyObject, sign } from "node:crypto";
 import type { Socket } from "socket.io-client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { enrolAgent, signBatch } from "../../fakes/auth";
@@ -17,6 +17,8 @@ const DMM = {
   firmware: "1",
   streams: [{ id: "dmm1.dcv", quantity: "voltage", unit: "V" }],
 };
+
+const DMM2 = { ...DMM, id: "dmm2", serial: "MY2", streams: [{ id: "dmm2.dcv", quantity: "voltage", unit: "V" }] };
 
 const hello = (instruments: AgentHello["instruments"]): AgentHello => ({ protocol: PROTOCOL_VERSION, agentId: "lab-r", name: "Lab R", software: "test", instruments });
 
@@ -101,6 +103,44 @@ export function refusalsSuite(name: string, database: () => Promise<{ databaseUr
       const record = (await server.store.records.page(0, 10_000)).filter((r) => r.stream === "lab-r/dmm1.dcv" && r.kind === "reading-batch").at(-1)!;
       expect(JSON.parse(record.payload)).toMatchObject({ firstSeq: 1, storedFrom: 2, t: honest.t, values: honest.values, signature: honest.signature });
       expect((await verifyLog(server.store.db)).ok).toBe(true);
+    });
+
+    it("a new stream's first batch at seq 5: refused with TC_ERR_FIRST_SEQ_SKIPPED and recorded, until the agent's seq gaps cover 0-4", async () => {
+      const s = await connect();
+      expect(await emitAck(s, 5000, "hello", hello([DMM, DMM2, CLOCK_INSTRUMENT]))).toMatchObject({ ok: true });
+      const dmm2 = (firstSeq: number, n: number) => signBatch({ ...dmmBatch(firstSeq, n), streamId: "dmm2.dcv", instrumentId: "dmm2" }, deviceKey);
+      const seqGap = (firstSeq: number, lastSeq: number): ReadingSeqGap => {
+        const unsigned = { streamId: "dmm2.dcv", instrumentId: "dmm2", firstSeq, lastSeq, reason: "server-lost" as const };
+        return { ...unsigned, signature: sign(null, gapSigningBytes(unsigned), deviceKey).toString("base64") };
+      };
+      const at5 = dmm2(5, 5);
+      // Before: taken from seq 5, and a later batch for 0-4 acknowledged and never stored.
+      const refused = await emitAck(s, 5000, "readings", at5);
+      expect(refused).toMatchObject({ ok: false, error: { code: "TC_ERR_FIRST_SEQ_SKIPPED" } });
+      expect(refused.error.message).toContain("seqs 0 to 4 need a gap record");
+      expect(await server.store.readings.readings("lab-r", "dmm2.dcv")).toEqual([]);
+      expect((await refusals()).at(-1)).toMatchObject({ kind: "ingest-refusal", code: "TC_ERR_FIRST_SEQ_SKIPPED", streamId: "dmm2.dcv", firstSeq: 5, count: 5 });
+      // A gap over 2-4 alone leaves 0 and 1 uncovered.
+      expect(await emitAck(s, 5000, "gap", seqGap(2, 4))).toEqual({ ok: true, streamId: "dmm2.dcv", firstSeq: 2 });
+      expect(await emitAck(s, 5000, "readings", at5)).toMatchObject({ ok: false, error: { code: "TC_ERR_FIRST_SEQ_SKIPPED" } });
+      // With 0-1 too every missing seq is covered: the acked seq moves over them (a hello says 4).
+      expect(await emitAck(s, 5000, "gap", seqGap(0, 1))).toEqual({ ok: true, streamId: "dmm2.dcv", firstSeq: 0 });
+      expect(await emitAck(s, 5000, "gap", seqGap(0, 1))).toEqual({ ok: true, streamId: "dmm2.dcv", firstSeq: 0 });
+      expect(await emitAck<{ acked: Record<string, number> }>(s, 5000, "hello", hello([DMM, DMM2, CLOCK_INSTRUMENT]))).toMatchObject({ acked: { "dmm2.dcv": 4 } });
+      expect(await emitAck(s, 5000, "readings", at5)).toEqual({ ok: true, streamId: "dmm2.dcv", ackedSeq: 9 });
+      // A stream with readings stored keeps TC_ERR_SEQ_GAP for a batch past its acked seq.
+      expect(await emitAck(s, 5000, "readings", dmm2(12, 2))).toMatchObject({ ok: false, error: { code: "TC_ERR_SEQ_GAP" } });
+      // A seq gap changed after signing, or signed as a count gap, is refused.
+      expect(await emitAck(s, 5000, "gap", { ...seqGap(10, 11), lastSeq: 12 })).toMatchObject({ ok: false, error: { code: "TC_ERR_BAD_SIGNATURE" } });
+      const countForm = { streamId: "dmm2.dcv", instrumentId: "dmm2", firstSeq: 10, lastSeq: 11, reason: "server-lost" as const };
+      const wrongDomain = sign(null, new TextEncoder().encode(`telecal/reading-gap/v1\n${canonicalJson(countForm)}`), deviceKey).toString("base64");
+      expect(await emitAck(s, 5000, "gap", { ...countForm, signature: wrongDomain })).toMatchObject({ ok: false, error: { code: "TC_ERR_BAD_SIGNATURE" } });
+      const report = await verifyLog(server.store.db);
+      expect(report.ok).toBe(true);
+      expect(report.gaps).toEqual([
+        { stream: "lab-r/dmm2.dcv", firstSeq: 2, lastSeq: 4, count: 3, reason: "server-lost" },
+        { stream: "lab-r/dmm2.dcv", firstSeq: 0, lastSeq: 1, count: 2, reason: "server-lost" },
+      ]);
     });
   });
 }

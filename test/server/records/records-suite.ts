@@ -103,11 +103,11 @@ export function recordsSuite(target: RecordsTarget): void {
       expect(rows[1]!.payload).toBe('{"point":"10 V","reading":10.00002}');
       expect(rows[1]!.payload_hash).toBe(sha256Hex(rows[1]!.payload));
       expect(await verify(store)).toEqual({
-        ok: true, records: 7, streams: 3, checkpoints: 2, readings: 20, firstBadRecord: null, firstBadCheckpoint: null, gaps: [],
+        ok: true, records: 7, streams: 3, checkpoints: 2, readings: 20, firstBadRecord: null, firstBadCheckpoint: null, gaps: [], regressions: [],
         // The suite's batches are unsigned (signatures are tested over the socket, with enrolled keys).
         unsignedBatches: 4,
         uncovered: null,
-        regressions: [],
+        restores: [],
       });
     });
 

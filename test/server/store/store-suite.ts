@@ -152,8 +152,14 @@ export function storeSuite(target: StoreTarget): void {
       expect((await store.readings.storeBatch(agentId, batch(5, 5))).ackedSeq).toBe(9);
     });
 
-    it("a stream with nothing stored starts where the agent is", async () => {
+    it("a stream with nothing stored starts at seq 0, or after the agent's seq gaps over the seqs before", async () => {
       const agentId = await newAgent();
+      expect(await refusal(store.readings.storeBatch(agentId, batch(100, 3)))).toBe("TC_ERR_FIRST_SEQ_SKIPPED");
+      // The hub checks a gap's signature; the store takes it as given.
+      const gap = { streamId: "dmm1.dcv", instrumentId: "dmm1", firstSeq: 0, lastSeq: 99, reason: "server-lost" as const, signature: "x" };
+      expect(await store.gaps.store(agentId, gap)).toEqual({ stored: true });
+      expect(await store.gaps.store(agentId, gap)).toEqual({ stored: false });
+      expect((await store.streams.ackedSeqs(agentId))["dmm1.dcv"]).toBe(99);
       expect(await store.readings.storeBatch(agentId, batch(100, 3))).toMatchObject({ ackedSeq: 102, previousAckedSeq: 99 });
       expect(await refusal(store.readings.storeBatch(agentId, batch(104, 1)))).toBe("TC_ERR_SEQ_GAP");
     });
