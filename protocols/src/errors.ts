@@ -150,6 +150,10 @@ export const ERRORS = {
   TC_ERR_RTC_PEER_GONE: { status: 404, message: "peer {peer} is not in the video of job {job}" },
   TC_ERR_RTC_FULL: { status: 409, message: "the video of job {job} has {max} people already" },
   TC_ERR_RTC_CONFIG: { status: 400, message: "WebRTC setting {setting}: {reason}" },
+  TC_ERR_MEDIA_REFUSED: { status: 403, message: "{user} may not enter the video of {room}" },
+  TC_ERR_MEDIA_NO_ROOM: { status: 404, message: "no video room {room} is open" },
+  TC_ERR_JANUS: { status: 502, message: "Janus at {url}: {request}: {reason}" },
+  TC_ERR_JANUS_CONFIG: { status: 400, message: "Janus setting {setting}: {reason}" },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -30,6 +30,9 @@ import { streamRoutes } from "./http/streams";
 import { userRoutes } from "./http/users";
 import { registerWeb } from "./http/web";
 import { rtcRoutes } from "./http/rtc";
+import { mediaRoutes } from "./http/media";
+import { checkJanusOptions, type JanusOptions } from "./media/janus-options";
+import { MediaRooms } from "./media/media-rooms";
 import { agentRoom, attachAgentNamespace } from "./realtime/agent-namespace";
 import { AgentsView } from "./realtime/agents-view";
 import { type ClusterOptions, connectCluster } from "./realtime/cluster";
@@ -78,6 +81,8 @@ export interface ServerOptions {
   certificateChecks?: Partial<CheckerOptions>;
   /** STUN and TURN servers for the browsers' video (docs/operations.md); none: host candidates only. */
   rtc?: RtcOptions;
+  /** Janus for course video (docs/operations.md, "Course video: Janus"); none: the mesh, for 4 people at most. */
+  janus?: JanusOptions;
   /**
    * Host names requests and sockets may name (Host header): default the local names, the public
    * address, a specific listening address and the allowed origins' hosts; `*` allows any.
@@ -119,6 +124,8 @@ export interface TelecalServer {
   sessions: SessionService;
   /** /ui viewers: their organisation rooms and the live fanout (what each viewer holds back). */
   viewers: UiNamespace;
+  /** Course video rooms through Janus: a lesson opens one with its own check of who may enter. */
+  media: MediaRooms;
   /** http://host:port once listening. */
   url: string;
   close(): Promise<void>;
@@ -129,6 +136,7 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL("../../web/dist", import.m
 /** Builds fastify and socket.io on one port and starts listening. */
 export async function startServer(options: ServerOptions = {}): Promise<TelecalServer> {
   checkRtcOptions(options.rtc ?? {});
+  if (options.janus) checkJanusOptions(options.janus);
   const store = await Store.open(databaseUrlFor(options));
   const app = Fastify({
     logger: typeof options.logger === "object" ? undefined : (options.logger ?? true),
@@ -186,6 +194,10 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   await app.register(certificateRoutes(auth, certificates, checker, options.certificateVerifyLimit));
   await app.register(signerKeyRoutes(auth, certificates));
   await app.register(rtcRoutes(auth, options.rtc ?? {}));
+  const media = new MediaRooms(options.janus, options.rtc ?? {}, app.log);
+  // Before fastify closes its logger; the lesson rooms are destroyed in Janus when the server stops.
+  app.addHook("onClose", () => media.closeAll());
+  await app.register(mediaRoutes(auth, media));
   await registerWeb(app, options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot);
 
   // Heartbeats every 10 s, a link silent 10 s more is down: an agent finds a lost server within
@@ -255,6 +267,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     certificates,
     sessions,
     viewers: ui,
+    media,
     url,
     async close() {
       offJobs();

@@ -22,6 +22,8 @@ export interface Janus {
   roomAdminKey: string;
   /** Janus's log so far, for a failing test's message. */
   log(): string;
+  /** Stops Janus and starts it again on the same ports and config: its rooms are gone. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -133,9 +135,8 @@ export async function startJanus(): Promise<Janus> {
   const iceAddress = ownAddress();
   writeConfig(dir, ports, secrets, iceAddress);
   const logFile = join(dir, "janus.log");
-  const child: ChildProcess = spawn(bin, ["-C", join(dir, "janus.jcfg"), "-F", dir, "-N", "-o", "-L", logFile], { stdio: ["ignore", "ignore", "pipe"] });
+  const url = `http://127.0.0.1:${ports.http}/janus`;
   let stderr = "";
-  child.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
   const log = () => {
     try {
       return readFileSync(logFile, "utf8");
@@ -143,25 +144,40 @@ export async function startJanus(): Promise<Janus> {
       return stderr;
     }
   };
-  const url = `http://127.0.0.1:${ports.http}/janus`;
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
+  let child: ChildProcess | null = null;
+  const kill = async () => {
+    const running = child;
+    if (running && running.exitCode === null && running.signalCode === null) {
+      const exited = new Promise((resolve) => running.once("exit", resolve));
+      running.kill("SIGTERM");
       await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      if (running.exitCode === null && running.signalCode === null) running.kill("SIGKILL");
     }
+  };
+  const stop = async () => {
+    await kill();
     rmSync(dir, { recursive: true, force: true });
   };
-  try {
+  const launch = async () => {
+    const started: ChildProcess = spawn(bin, ["-C", join(dir, "janus.jcfg"), "-F", dir, "-N", "-o", "-L", logFile], { stdio: ["ignore", "ignore", "pipe"] });
+    child = started;
+    started.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
     await waitFor(`janus answering on ${url}`, async () => {
-      if (child.exitCode !== null) throw new Error(`janus exited with ${child.exitCode}: ${stderr}\n${log()}`);
+      if (started.exitCode !== null) throw new Error(`janus exited with ${started.exitCode}: ${stderr}\n${log()}`);
       return (await answers(url)) ? true : undefined;
     }, 20_000);
+  };
+  try {
+    await launch();
   } catch (err) {
     const message = `${String(err)}\n${log().slice(-4000)}`;
     await stop();
     throw new Error(message, { cause: err });
   }
-  return { url, iceAddress, adminUrl: `http://127.0.0.1:${ports.admin}/admin`, adminSecret: secrets.admin, roomAdminKey: secrets.roomAdminKey, log, stop };
+  // Janus keeps rooms in memory: a restart loses every room, as in production.
+  const restart = async () => {
+    await kill();
+    await launch();
+  };
+  return { url, iceAddress, adminUrl: `http://127.0.0.1:${ports.admin}/admin`, adminSecret: secrets.admin, roomAdminKey: secrets.roomAdminKey, log, restart, stop };
 }
