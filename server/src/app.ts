@@ -31,7 +31,7 @@ import { userRoutes } from "./http/users";
 import { registerWeb } from "./http/web";
 import { rtcRoutes } from "./http/rtc";
 import { mediaRoutes } from "./http/media";
-import { checkJanusOptions, type JanusOptions } from "./media/janus-options";
+import { checkJanusOptions, type JanusOptions, janusOrigins } from "./media/janus-options";
 import { MediaRooms } from "./media/media-rooms";
 import { agentRoom, attachAgentNamespace } from "./realtime/agent-namespace";
 import { AgentsView } from "./realtime/agents-view";
@@ -162,7 +162,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   const authOptions = { ...DEFAULT_AUTH_OPTIONS, ...options.auth };
   const allowedHosts = allowedHostsFor({ allowedHosts: options.allowedHosts, publicUrl: options.publicUrl, host: options.host, allowedOrigins: authOptions.allowedOrigins });
   refuseUnknownHosts(app, allowedHosts);
-  await registerSecurityHeaders(app);
+  await registerSecurityHeaders(app, options.janus ? janusOrigins(options.janus) : []);
   refuseNul(app);
   await registerOpenApi(app);
   await app.register(healthRoutes);

@@ -18,15 +18,21 @@ export const DEFAULT_GUARD_MS = 2_000;
 
 /** Refuses Janus settings that cannot work, at start rather than at the first lesson. */
 export function checkJanusOptions(options: JanusOptions): void {
-  for (const [setting, url] of [
-    ["url", options.url],
-    ["publicUrl", options.publicUrl],
-  ] as const) {
-    if (url !== undefined && !/^https?:\/\/[^/]/.test(url)) throw new TelecalError("TC_ERR_JANUS_CONFIG", { setting, reason: `${url} is not an http(s) URL of Janus's HTTP transport` });
+  if (!/^https?:\/\/[^/]/.test(options.url)) throw new TelecalError("TC_ERR_JANUS_CONFIG", { setting: "url", reason: `${options.url} is not an http(s) URL of Janus's HTTP transport` });
+  // Browsers may reach Janus on this server's own address (a path nginx forwards), or elsewhere.
+  const publicUrl = options.publicUrl;
+  if (publicUrl !== undefined && !/^(https?:\/\/[^/]|\/[^/])/.test(publicUrl)) {
+    throw new TelecalError("TC_ERR_JANUS_CONFIG", { setting: "publicUrl", reason: `${publicUrl} is neither an http(s) URL nor a path on this server` });
   }
   if (!options.roomAdminKey) throw new TelecalError("TC_ERR_JANUS_CONFIG", { setting: "roomAdminKey", reason: "give the VideoRoom plugin's admin_key (TELECAL_JANUS_ROOM_KEY)" });
   const guard = options.guardMs;
   if (guard !== undefined && (!Number.isInteger(guard) || guard < 100)) throw new TelecalError("TC_ERR_JANUS_CONFIG", { setting: "guardMs", reason: "a whole number of milliseconds, at least 100" });
+}
+
+/** The origin browsers call Janus at, when it is not this server's own: the page's CSP lets it in. */
+export function janusOrigins(options: JanusOptions): string[] {
+  const url = options.publicUrl ?? options.url;
+  return url.startsWith("/") ? [] : [new URL(url).origin];
 }
 
 /**
