@@ -2,11 +2,19 @@ import { useEffect, useRef, useState } from "react";
 
 const STATS_EVERY_MS = 1000;
 
+interface VideoStats {
+  frames: number;
+  /** Received packets lost (inbound only). */
+  lost: number;
+}
+
 /** Frames decoded (received) or encoded (sent) on a connection's video, from getStats(). */
-async function frames(pc: RTCPeerConnection, kind: "inbound-rtp" | "outbound-rtp"): Promise<number> {
-  let total = 0;
-  (await pc.getStats()).forEach((s: { type: string; kind?: string; framesDecoded?: number; framesEncoded?: number }) => {
-    if (s.type === kind && s.kind === "video") total += (kind === "inbound-rtp" ? s.framesDecoded : s.framesEncoded) ?? 0;
+async function videoStats(pc: RTCPeerConnection, kind: "inbound-rtp" | "outbound-rtp"): Promise<VideoStats> {
+  const total = { frames: 0, lost: 0 };
+  (await pc.getStats()).forEach((s: { type: string; kind?: string; framesDecoded?: number; framesEncoded?: number; packetsLost?: number }) => {
+    if (s.type !== kind || s.kind !== "video") return;
+    total.frames += (kind === "inbound-rtp" ? s.framesDecoded : s.framesEncoded) ?? 0;
+    total.lost += s.packetsLost ?? 0;
   });
   return total;
 }
@@ -17,7 +25,7 @@ async function frames(pc: RTCPeerConnection, kind: "inbound-rtp" | "outbound-rtp
  */
 export function FeedVideo({ stream, pc, label, testId, own }: { stream: MediaStream; pc: RTCPeerConnection | null; label: string; testId: string; own: boolean }) {
   const ref = useRef<HTMLVideoElement>(null);
-  const [count, setCount] = useState(0);
+  const [stats, setStats] = useState<VideoStats>({ frames: 0, lost: 0 });
   useEffect(() => {
     const video = ref.current;
     if (!video) return;
@@ -31,11 +39,11 @@ export function FeedVideo({ stream, pc, label, testId, own }: { stream: MediaStr
   }, [stream, own]);
   useEffect(() => {
     if (!pc) return;
-    const timer = setInterval(() => void frames(pc, own ? "outbound-rtp" : "inbound-rtp").then(setCount, () => undefined), STATS_EVERY_MS);
+    const timer = setInterval(() => void videoStats(pc, own ? "outbound-rtp" : "inbound-rtp").then(setStats, () => undefined), STATS_EVERY_MS);
     return () => clearInterval(timer);
   }, [pc, own]);
   return (
-    <figure className="video-tile" data-testid={testId} data-frames={count}>
+    <figure className="video-tile" data-testid={testId} data-frames={stats.frames} data-lost={stats.lost}>
       <video ref={ref} autoPlay playsInline muted={own} />
       <figcaption>
         <span className="video-name">{label}</span>
