@@ -129,3 +129,25 @@ describe("a lesson's video through Janus in Chromium: one sender, three viewers"
     await trainee.context().close();
   }, 120_000);
 });
+
+describe("a lesson's video page on a server without Janus", () => {
+  let server: TelecalServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: DEFAULT_WEB_ROOT });
+    await seedUsers(server);
+    server.media.open(ROOM, (user) => (user.role === "trainee" ? "subscriber" : null));
+    browser = await launchChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("says that video falls back to the mesh, for 4 people at most", async () => {
+    const trainee = await openRoom(browser, server.url, "trainee");
+    await expect.poll(() => stateOf(trainee), { timeout: 15_000 }).toMatch(/^mesh/);
+    expect(await trainee.getByTestId("media-room-mesh").textContent()).toContain("最多 4 人");
+    await trainee.context().close();
+  }, 60_000);
+});

@@ -32,7 +32,7 @@ export class MediaRoom {
 
   constructor(
     readonly key: string,
-    readonly check: MediaRoomCheck,
+    public check: MediaRoomCheck,
     readonly janus: VideoRoom,
   ) {}
 

@@ -42,7 +42,8 @@ export class MediaRooms {
   open(key: string, check: MediaRoomCheck, description = key): void {
     const existing = this.rooms.get(key);
     if (existing) {
-      this.rooms.set(key, new MediaRoom(key, check, existing.janus));
+      // The same Janus room and the tickets already out; only the check changes.
+      existing.check = check;
       return;
     }
     if (!this.client || !this.janus) {

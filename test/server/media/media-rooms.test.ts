@@ -127,6 +127,23 @@ describe("media rooms through Janus", () => {
     }
   });
 
+  it("brings a trainee on stage: their next ticket is a publisher's; re-binding the room keeps its tickets", async () => {
+    server.media.open("lesson-e", lessonCheck(new Set(["trainee"])));
+    const before = await ticket("trainee", "lesson-e");
+    expect(before.role).toBe("subscriber");
+    const userId = (await server.auth.session(tokens["trainee"], "test")).user.id;
+    server.media.setStage("lesson-e", userId);
+    expect((await ticket("trainee", "lesson-e")).role).toBe("publisher");
+    server.media.setStage("lesson-e", null);
+    // The lesson binds its room again (a new check): the ticket already out still lets its holder in.
+    server.media.open("lesson-e", lessonCheck(new Set()));
+    const person = await JanusParticipant.attach(janus.url);
+    expect(videoRoomError(await person.join(before.room, { token: before.token, id: before.feedId }))).toBe(0);
+    await person.destroy();
+    const refused = await ticketOf(server, tokens["trainee"]!, "lesson-e");
+    expect(refused.statusCode).toBe(403);
+  });
+
   it("destroys a closed lesson's room in Janus", async () => {
     server.media.open("lesson-d", lessonCheck(new Set(["trainee"])));
     const trainee = await ticket("trainee", "lesson-d");
