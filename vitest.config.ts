@@ -3,9 +3,11 @@ import { defineConfig } from "vitest/config";
 import { unitTestFiles } from "./test/projects/classify.ts";
 
 const ROOT = fileURLToPath(new URL(".", import.meta.url));
-// `unit`: files whose import graph does no I/O (test/projects/classify.ts); every other file is
-// `integration`. The exclude makes each file belong to exactly one project.
+// `unit`: files whose import graph does no I/O (test/projects/classify.ts); `server`: the other files
+// of test/server and test/regression; `integration`: the rest. The excludes make each file belong to
+// exactly one project.
 const UNIT = unitTestFiles(ROOT);
+const SHARED = ["test/server/**/*.test.ts", "test/regression/**/*.test.ts"];
 
 export default defineConfig({
   test: {
@@ -27,7 +29,17 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: "integration", include: ["test/**/*.test.ts"], exclude: ["**/node_modules/**", ...UNIT] },
+        // The server's tests in forks that each run their files one after another on one module
+        // graph: fastify, socket.io, pdfkit and kysely are imported once per fork, not once per file
+        // (291 of 729 s summed over test/server with a graph per file, 26 s shared). Each of these
+        // files starts and closes what it uses: servers, databases of their own names, temp dirs.
+        test: { name: "server", include: SHARED, exclude: ["**/node_modules/**", ...UNIT], isolate: false },
+      },
+      {
+        extends: true,
+        // A process per file: agents, simulators, CLIs and browsers, whose timers and children a
+        // leaked handle would keep running into the next file.
+        test: { name: "integration", include: ["test/**/*.test.ts"], exclude: ["**/node_modules/**", ...UNIT, ...SHARED] },
       },
     ],
   },

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// The command line runs the bundle in dist/cli (scripts/build-cli.js); a missing or stale bundle is
-// rebuilt first (a fraction of a second), so `npx telecal` after `npm install` runs the current source.
+// The command line runs the bundle of the current sources (scripts/build-cli.js), one directory per
+// inputs hash; a missing one is built first (a fraction of a second), so `npx telecal` after
+// `npm install` or an edit runs the current source.
 import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { cliInputsHash, readStamp } from "../scripts/stamp.js";
+import { pathToFileURL } from "node:url";
+import { cliInputsHash, cliOutDir } from "../scripts/stamp.js";
 
-const OUT = fileURLToPath(new URL("../dist/cli/", import.meta.url));
+const hash = cliInputsHash();
+const out = cliOutDir(hash);
 process.setSourceMapsEnabled(true);
-if (!existsSync(`${OUT}main.js`) || readStamp(OUT) !== cliInputsHash()) {
+if (!existsSync(`${out}/main.js`)) {
   const { buildCli } = await import("../scripts/build-cli.js");
-  await buildCli();
+  await buildCli(hash);
 }
-await import("../dist/cli/main.js");
+await import(pathToFileURL(`${out}/main.js`).href);

@@ -1,10 +1,11 @@
 import type { Command } from "commander";
+import type { CliIo } from "./run-cli";
 
 /** A command as the top-level help lists it; its module (options, action, heavy imports) loads only when it runs. */
 export interface CommandEntry {
   name: string;
   description: string;
-  load: () => Promise<(program: Command) => void>;
+  load: () => Promise<(program: Command, io: CliIo) => void>;
 }
 
 // Dynamic imports, so that `telecal --help` loads none of fastify, socket.io, pdfkit, mathjs or kysely.

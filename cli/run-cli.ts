@@ -7,6 +7,14 @@ export interface CliOutput {
   stderr: (text: string) => void;
 }
 
+/**
+ * What a command writes to and the exit code it sets: a command that takes it runs the same in
+ * process (a test, through `runCli`) as spawned, without touching `process.exitCode`.
+ */
+export interface CliIo extends CliOutput {
+  exitCode: number | undefined;
+}
+
 const PROCESS_OUTPUT: CliOutput = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
 
 /**
@@ -23,15 +31,16 @@ export async function runCli(args: readonly string[], output: CliOutput = PROCES
     .exitOverride()
     // Subcommands inherit both: commander copies them onto each command added after this.
     .configureOutput({ writeOut: output.stdout, writeErr: output.stderr });
+  const io: CliIo = { ...output, exitCode: undefined };
   const named = COMMANDS.find((c) => c.name === args[0]);
   if (named) {
-    (await named.load())(program);
+    (await named.load())(program, io);
   } else {
     for (const c of COMMANDS) program.command(c.name).description(c.description);
   }
   try {
     await program.parseAsync([...args], { from: "user" });
-    return typeof process.exitCode === "number" ? process.exitCode : 0;
+    return io.exitCode ?? (typeof process.exitCode === "number" ? process.exitCode : 0);
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
     if (isTelecalError(err)) {

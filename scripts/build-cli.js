@@ -1,32 +1,34 @@
 #!/usr/bin/env node
-// Bundles the CLI (cli/main.ts and the @telecal/* workspaces it imports) into dist/cli/ as ESM with
-// one chunk per lazily imported command; third-party packages stay external, loaded from node_modules.
-import { readFileSync } from "node:fs";
-import { dirname, relative, resolve } from "node:path";
+// Bundles the CLI (cli/main.ts and the @telecal/* workspaces it imports) into dist/cli-HASH/ as ESM
+// with one chunk per lazily imported command; third-party packages stay external, loaded from node_modules.
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { cliInputsHash, writeStamp } from "./stamp.js";
+import { cliInputsHash, cliOutDir, writeStamp } from "./stamp.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const CLI_OUT = resolve(ROOT, "dist/cli");
+const DIST = resolve(ROOT, "dist");
+/** Bundles of other sources are removed once this old: a process started on one has long loaded its chunks. */
+const STALE_MS = 10 * 60_000;
 
 /**
  * Source files find their data (driver defs, procedures, web/dist, package.json) relative to
  * import.meta.url; in the bundle that URL is the chunk's, so each use is rewritten to the source
  * file's URL, computed relative to dist/cli/ so the tree may move as a whole.
  */
-/** @type {import("esbuild").Plugin} */
-const sourceUrlPlugin = {
+/** @param {string} outDir @returns {import("esbuild").Plugin} */
+const sourceUrlPlugin = (outDir) => ({
   name: "source-import-meta-url",
   setup(b) {
     b.onLoad({ filter: /[\\/](protocols|metrology|agent|server|cli)[\\/].*\.ts$/ }, (args) => {
       const text = readFileSync(args.path, "utf8");
       if (!text.includes("import.meta.url")) return undefined;
-      const rel = relative(CLI_OUT, args.path).split("\\").join("/");
+      const rel = relative(outDir, args.path).split("\\").join("/");
       return { contents: text.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, import.meta.url).href`), loader: "ts", resolveDir: dirname(args.path) };
     });
   },
-};
+});
 
 /**
  * Workspace packages are bundled, and mathjs, so that tree shaking keeps only the factories the
@@ -43,12 +45,20 @@ const externalPlugin = {
   },
 };
 
-export async function buildCli() {
+/**
+ * Builds into a directory of its own, beside the final one (the same depth, so the same relative
+ * URLs), and renames it into place whole: CLIs started together (a test suite's first spawns) never
+ * import a chunk another is still writing. When two build the same sources, the first rename wins.
+ * @param {string} [hash] the inputs' hash, when the caller has it already
+ */
+export async function buildCli(hash = cliInputsHash()) {
   const started = Date.now();
+  const out = cliOutDir(hash);
+  const tmp = join(DIST, `.cli-build-${process.pid}-${started}`);
   await build({
     absWorkingDir: ROOT,
     entryPoints: { main: "cli/main.ts" },
-    outdir: CLI_OUT,
+    outdir: tmp,
     bundle: true,
     splitting: true,
     format: "esm",
@@ -56,13 +66,33 @@ export async function buildCli() {
     target: "node20",
     sourcemap: "linked",
     logLevel: "warning",
-    plugins: [externalPlugin, sourceUrlPlugin],
+    plugins: [externalPlugin, sourceUrlPlugin(tmp)],
   });
-  writeStamp(CLI_OUT, cliInputsHash());
-  return Date.now() - started;
+  writeStamp(tmp, hash);
+  try {
+    renameSync(tmp, out);
+  } catch {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  removeStale(out);
+  return { ms: Date.now() - started, out };
+}
+
+/** @param {string} keep */
+function removeStale(keep) {
+  for (const name of readdirSync(DIST)) {
+    const path = join(DIST, name);
+    if (path === keep || !/^(cli-[0-9a-f]+|cli|\.cli-build-.*)$/.test(name)) continue;
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_MS || name === "cli") rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Another build removed it first.
+    }
+  }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const ms = await buildCli();
-  process.stdout.write(`telecal: CLI built into dist/cli in ${ms} ms\n`);
+  const hash = cliInputsHash();
+  const { ms, out } = existsSync(join(cliOutDir(hash), "main.js")) ? { ms: 0, out: cliOutDir(hash) } : await buildCli(hash);
+  process.stdout.write(`telecal: CLI ${ms === 0 ? "already built" : `built in ${ms} ms`} into ${relative(ROOT, out)}\n`);
 }

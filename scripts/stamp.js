@@ -32,6 +32,13 @@ export function hashOf(paths, root = ROOT) {
 
 const WORKSPACE_SOURCES = ["protocols/src", "metrology/src", "package-lock.json"];
 
+/**
+ * Where the CLI bundle of these inputs lives: one directory per inputs hash, made whole before it
+ * appears (scripts/build-cli.js), so a process never imports a bundle another is still writing.
+ * @param {string} hash
+ */
+export const cliOutDir = (hash) => join(ROOT, "dist", `cli-${hash.slice(0, 16)}`);
+
 export const cliInputsHash = () => hashOf(["cli", "agent/src", "server/src", ...WORKSPACE_SOURCES, "scripts/build-cli.js", "scripts/stamp.js"]);
 export const webInputsHash = () =>
   hashOf(["web/src", "web/index.html", "web/package.json", "web/vite.config.ts", "web/tsconfig.json", "web/public", ...WORKSPACE_SOURCES, "scripts/build-web.js", "scripts/stamp.js"]);

@@ -3,15 +3,16 @@ import { basename } from "node:path";
 import { isTelecalError, TelecalError } from "@telecal/protocols";
 import { verifyCertificateFile } from "@telecal/server";
 import type { Command } from "commander";
+import type { CliIo } from "../run-cli";
 import { EXIT, unproven, verifyAtServer, verifyAtStore, type VerifyOptions, verifyPinned } from "./cert-verify";
 import { certKeyCommand } from "./cert-keys";
 
-function reject(file: string, code: string, message: string): void {
-  process.stderr.write(`telecal cert verify: 拒绝 REJECTED: ${file}: ${code}: ${message}\n`);
-  process.exitCode = EXIT.rejected;
+function reject(io: CliIo, file: string, code: string, message: string): void {
+  io.stderr(`telecal cert verify: 拒绝 REJECTED: ${file}: ${code}: ${message}\n`);
+  io.exitCode = EXIT.rejected;
 }
 
-export function certCommand(program: Command): void {
+export function certCommand(program: Command, io: CliIo): void {
   const cert = program.command("cert").description("certificates: verify a PDF or DCC, manage signing keys / 证书核验, 签名密钥");
   cert
     .command("verify <file>")
@@ -29,22 +30,22 @@ export function certCommand(program: Command): void {
       try {
         bytes = readFileSync(path);
       } catch (err) {
-        return reject(file, "TC_ERR_CERT_FORMAT", `cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
+        return reject(io, file, "TC_ERR_CERT_FORMAT", `cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
       }
       try {
         const checked = verifyCertificateFile(bytes, file);
         // Each source that can prove the key is asked; the first refusal rejects.
-        if (opts.keys) verifyPinned(file, checked, opts.keys);
-        if (opts.dataDir || opts.database) await verifyAtStore(file, checked, opts);
+        if (opts.keys) verifyPinned(io, file, checked, opts.keys);
+        if (opts.dataDir || opts.database) await verifyAtStore(io, file, checked, opts);
         if (opts.server) {
-          const refused = await verifyAtServer(opts.server, file, checked, bytes);
-          if (refused) return reject(file, refused.code, refused.message);
+          const refused = await verifyAtServer(io, opts.server, file, checked, bytes);
+          if (refused) return reject(io, file, refused.code, refused.message);
         }
-        if (!opts.keys && !opts.dataDir && !opts.database && !opts.server) unproven(file, checked);
+        if (!opts.keys && !opts.dataDir && !opts.database && !opts.server) unproven(io, file, checked);
       } catch (err) {
-        if (isTelecalError(err)) return reject(file, err.code, err.message);
+        if (isTelecalError(err)) return reject(io, file, err.code, err.message);
         const e = new TelecalError("TC_ERR_CERT_FORMAT", { file, reason: err instanceof Error ? err.message : String(err) });
-        return reject(file, e.code, e.message);
+        return reject(io, file, e.code, e.message);
       }
     });
   certKeyCommand(cert);

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { type ClusterOptions, databaseUrlFor, isPostgresUrl, janusOptionsFrom, type RtcOptions, rtcOptionsFromEnv, startServer, Store } from "@telecal/server";
+import { type ClusterOptions, databaseUrlFor, isPostgresUrl, janusOptionsFrom, type RtcOptions, rtcOptionsFromEnv, startServer, Store, type WitnessOptions } from "@telecal/server";
 import type { Command } from "commander";
 import { refuseDemoPasswords } from "../demo-users";
 import { cliLogger } from "../logger";
@@ -22,6 +22,10 @@ export interface ServerCliOptions {
   redisPrefix?: string;
   /** Serve demo users with the published password (telecal start; `telecal server --demo`). */
   demo?: boolean;
+  recordsKey?: string;
+  witnessOf?: string[];
+  witnessInterval?: string;
+  witnessKey?: string;
 }
 
 const commaList = (value: string) => value.split(",").map((u) => u.trim()).filter((u) => u !== "");
@@ -62,6 +66,16 @@ function janusOf(opts: ServerCliOptions): { janus?: ReturnType<typeof janusOptio
   return janus ? { janus } : {};
 }
 
+/** Lab servers to witness: the options win over TELECAL_WITNESS_OF (comma-separated). */
+export function witnessOptionsOf(opts: ServerCliOptions, env: NodeJS.ProcessEnv = process.env): WitnessOptions {
+  const of = opts.witnessOf?.length ? opts.witnessOf : commaList(env["TELECAL_WITNESS_OF"] ?? "");
+  for (const url of of) if (!/^https?:\/\/[^/]/.test(url)) throw new Error(`--witness-of ${url}: give the lab server's address, http(s)://host[:port]`);
+  const raw = opts.witnessInterval ?? env["TELECAL_WITNESS_INTERVAL_SECONDS"];
+  const seconds = raw === undefined || raw === "" ? undefined : Number(raw);
+  if (seconds !== undefined && !(Number.isFinite(seconds) && seconds >= 0)) throw new Error(`--witness-interval ${raw}: give seconds, 0 or more`);
+  return { of, ...(seconds === undefined ? {} : { intervalMs: seconds * 1000 }), ...(opts.witnessKey === undefined ? {} : { keyPath: resolve(opts.witnessKey) }) };
+}
+
 export function addServerOptions(command: Command, host = "0.0.0.0"): Command {
   return command
     .option("--port <port>", "HTTP and socket.io port", parsePort, 8080)
@@ -76,6 +90,10 @@ export function addServerOptions(command: Command, host = "0.0.0.0"): Command {
     .option("--session-idle <minutes>", "end a session unused for this long, 0 for never (default: TELECAL_SESSION_IDLE_MINUTES, else 30)")
     .option("--redis <url>", "redis://... joining other server processes on one PostgreSQL as one platform (default: REDIS_URL)")
     .option("--redis-prefix <prefix>", "prefix of telecal's keys in Redis, for platforms sharing one (default: TELECAL_REDIS_PREFIX, else telecal)")
+    .option("--records-key <file>", "the record log's Ed25519 key file, e.g. outside the data dir (default: TELECAL_RECORDS_KEY, else records-key.pem in the data dir)")
+    .option("--witness-of <url>", "witness the record log of the lab server at this address; repeat for several (default: TELECAL_WITNESS_OF)", (url: string, all: string[] = []) => [...all, url])
+    .option("--witness-interval <seconds>", "how often each witnessed log is looked at (default: TELECAL_WITNESS_INTERVAL_SECONDS, else 60)")
+    .option("--witness-key <file>", "this witness's Ed25519 key file (default: TELECAL_WITNESS_KEY, else witness-key.pem in the data dir)")
     .option("--allowed-hosts <names>", "host names the server answers to, comma-separated (default: TELECAL_ALLOWED_HOSTS, else localhost, TELECAL_PUBLIC_URL's host and --host)");
 }
 
@@ -93,7 +111,7 @@ export async function runServer(opts: ServerCliOptions) {
       await store.close();
     }
   }
-  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl, auth: { allowedOrigins, ...idleOf(opts) }, rtc: rtcOptionsOf(opts), ...janusOf(opts), trustProxy: commaList(opts.trustProxy ?? ""), allowedHosts: commaList(opts.allowedHosts ?? process.env["TELECAL_ALLOWED_HOSTS"] ?? ""), ...clusterOf(opts, databaseUrl) });
+  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl, records: opts.recordsKey === undefined ? {} : { keyPath: resolve(opts.recordsKey) }, witness: witnessOptionsOf(opts), auth: { allowedOrigins, ...idleOf(opts) }, rtc: rtcOptionsOf(opts), ...janusOf(opts), trustProxy: commaList(opts.trustProxy ?? ""), allowedHosts: commaList(opts.allowedHosts ?? process.env["TELECAL_ALLOWED_HOSTS"] ?? ""), ...clusterOf(opts, databaseUrl) });
   return { server, dataDir, database: server.store.where };
 }
 

@@ -3,8 +3,9 @@ import { join, resolve } from "node:path";
 import type { RecordsPublicKey } from "@telecal/protocols";
 import { DATABASE_FILE, databaseUrlFor, RECORDS_KEY_FILE, readPublicKey, verifyDatabase, type VerifyReport } from "@telecal/server";
 import type { Command } from "commander";
+import { addExtraVerifyOptions, type ExtraVerifyOptions, runExtraChecks } from "./verify-extra";
 
-interface VerifyCliOptions {
+interface VerifyCliOptions extends ExtraVerifyOptions {
   dataDir: string;
   database?: string;
   key?: string;
@@ -29,8 +30,7 @@ export function describeReport(report: VerifyReport, keys: string): string {
 }
 
 export function verifyCommand(program: Command): void {
-  program
-    .command("verify")
+  addExtraVerifyOptions(program.command("verify"))
     .description("recompute the record log's hash chains and signed checkpoints / 校验记录日志")
     .option("--data-dir <dir>", "the data dir whose telecal.db (and records-key.pem) to verify", "./data")
     .option("--database <url>", "postgres://... to verify instead (default: DATABASE_URL)")
@@ -46,8 +46,9 @@ export function verifyCommand(program: Command): void {
       const keyPath = opts.key ?? (existsSync(join(dataDir, RECORDS_KEY_FILE)) ? join(dataDir, RECORDS_KEY_FILE) : undefined);
       const trustedKeys: RecordsPublicKey[] | undefined = keyPath ? [readPublicKey(keyPath)] : undefined;
       let report: Awaited<ReturnType<typeof verifyDatabase>>;
+      const url = databaseUrlFor({ dataDir, databaseUrl });
       try {
-        report = await verifyDatabase(databaseUrlFor({ dataDir, databaseUrl }), { trustedKeys });
+        report = await verifyDatabase(url, { trustedKeys });
       } catch (err) {
         // No records table (a database from before migration 0003), no connection, ...
         process.stderr.write(`telecal verify: cannot read the record log: ${err instanceof Error ? err.message : String(err)}\n`);
@@ -56,6 +57,9 @@ export function verifyCommand(program: Command): void {
       }
       const keys = keyPath ?? "registered in the database itself; pin the server's key with --key";
       process.stdout.write(`${report.where}\n${describeReport(report, keys)}`);
-      if (!report.ok) process.exitCode = 1;
+      // Checks against what is kept outside the log (--from, --witness): docs/operations.md.
+      const extra = await runExtraChecks(opts, { databaseUrl: url, ...(trustedKeys ? { trustedKeys } : {}) }, report.ok ? 0 : 1);
+      process.stdout.write(extra.text);
+      if (extra.exitCode !== 0) process.exitCode = extra.exitCode;
     });
 }

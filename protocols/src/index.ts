@@ -7,6 +7,7 @@ export * from "./ids";
 export * from "./instrument";
 export * from "./readings";
 export * from "./records";
+export * from "./witness";
 export * from "./reply";
 export * from "./rest";
 export * from "./streams";

@@ -110,3 +110,19 @@ export type InclusionProofResponse = z.infer<typeof InclusionProofResponse>;
 export const RecordIdParams = z.strictObject({
   id: z.coerce.number().int().positive(),
 });
+
+/** GET /api/records/consistency?first=M&second=N: the tree sizes of two checkpoints, M <= N. */
+export const ConsistencyQuery = z.strictObject({
+  first: z.coerce.number().int().positive(),
+  second: z.coerce.number().int().positive(),
+});
+export type ConsistencyQuery = z.infer<typeof ConsistencyQuery>;
+
+/** The RFC 9162 section 2.1.4 proof that the log at `first` is a prefix of the log at `second`. */
+export const ConsistencyProofResponse = z.strictObject({
+  first: Checkpoint,
+  second: Checkpoint,
+  /** PROOF(first.treeSize, D[second.treeSize]), hex; empty when the sizes are equal. */
+  proof: z.array(Hex32),
+});
+export type ConsistencyProofResponse = z.infer<typeof ConsistencyProofResponse>;

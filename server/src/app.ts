@@ -20,6 +20,7 @@ import { healthRoutes } from "./http/health";
 import { instrumentRoutes } from "./http/instruments";
 import { labRoutes } from "./http/labs";
 import { recordsRoutes } from "./http/records";
+import { witnessRoutes } from "./http/witness";
 import { refuseNul } from "./http/no-nul";
 import { registerOpenApi } from "./http/openapi";
 import { registerSecurityHeaders } from "./http/security-headers";
@@ -50,6 +51,8 @@ import { DEFAULT_DUE_SOON_DAYS } from "./registry/due-dates";
 import { type RegistryOptions, RegistryService } from "./registry/service";
 import { databaseUrlFor } from "./store/db";
 import { Store } from "./store/store";
+import { startWitness, type WitnessOptions } from "./witness/service";
+import type { Witness } from "./witness/witness";
 
 export interface ServerOptions {
   host?: string;
@@ -65,6 +68,8 @@ export interface ServerOptions {
   databaseUrl?: string;
   /** The record log's signing key and checkpoint interval (docs/operations.md, Record log). */
   records?: RecordsOptions;
+  /** Witness other servers' record logs: their URLs, the interval, the witness key (docs/operations.md, Witness). */
+  witness?: WitnessOptions;
   /** Session length, socket origins besides the server's own, login rate limit. */
   auth?: Partial<AuthOptions>;
   /** When a reference standard counts as due soon (docs/registry.md). */
@@ -114,6 +119,8 @@ export interface TelecalServer {
   store: Store;
   /** Signed checkpoints of the record log. */
   checkpoints: Checkpointer;
+  /** Countersigns other servers' checkpoints; null when this server witnesses none. */
+  witness: Witness | null;
   auth: Auth;
   /** Labs, instruments, reference certificates; `assertUsableForJob` for new jobs. */
   registry: RegistryService;
@@ -172,7 +179,9 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   // Before the routes: the agents listing asks it who is online.
   const hub = new Hub(store);
   const checkpoints = await startRecords(store, { ...options.records, dataDir: options.dataDir }, app.log);
-  await app.register(recordsRoutes(checkpoints));
+  await app.register(recordsRoutes(checkpoints, store.db));
+  const witness = startWitness(store, { ...options.witness, dataDir: options.dataDir }, app.log);
+  await app.register(witnessRoutes(witness));
   await app.register(authRoutes(auth));
   await app.register(userRoutes(auth));
   await app.register(streamRoutes(auth, store, registry));
@@ -246,6 +255,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     void io.close();
     await app.close().catch(() => undefined);
     await cluster?.close();
+    await witness?.stop();
     await checkpoints.stop();
     await store.close();
     throw err;
@@ -261,6 +271,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     hub,
     store,
     checkpoints,
+    witness,
     auth,
     registry,
     jobs,
@@ -279,6 +290,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
       await cluster?.close();
       // Batches taken before the close are stored (and acked, if their socket is still there).
       await hub.drain();
+      await witness?.stop();
       // The last records get a signed checkpoint before the store closes.
       await checkpoints.stop();
       await checkpoints.checkpoint().catch((err: unknown) => app.log.warn({ err }, "record log checkpoint failed"));

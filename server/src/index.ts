@@ -25,3 +25,7 @@ export { checkRtcOptions, DEFAULT_TURN_TTL_SECONDS, type RtcOptions, rtcConfigFo
 export { checkJanusOptions, DEFAULT_GUARD_MS, type JanusOptions, janusOptionsFrom } from "./media/janus-options";
 export { MEDIA_ROOM_PUBLISHERS, MediaRooms } from "./media/media-rooms";
 export type { MediaRoomCheck } from "./media/media-room";
+export { cosignatureText, cosignatureValid } from "./witness/cosignature";
+export { DEFAULT_WITNESS_INTERVAL_MS, WITNESS_KEY_FILE, type WitnessOptions } from "./witness/service";
+export { LAB_ANSWER_MAX_BYTES, LAB_REQUEST_TIMEOUT_MS } from "./witness/lab-client";
+export { Witness, type WitnessOutcome } from "./witness/witness";

@@ -9,6 +9,7 @@ import { chainHash, DATABASE_FILE, ephemeralSigningKey, issueFiles, loadOrCreate
 import type BetterSqlite3 from "better-sqlite3";
 import { Database } from "@telecal/server/store/sqlite-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../cli/run-cli";
 import { BIN } from "../fakes/cli";
 import { certificateDataFor, PEOPLE } from "../server/certificates/fixtures";
 import { pdfText, xmllintErrors } from "../server/certificates/tools";
@@ -16,8 +17,16 @@ import { pdfText, xmllintErrors } from "../server/certificates/tools";
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "telecal-cert-cli-"));
 
-/** `telecal cert verify ARGS`: its exit code and output, never a throw. */
+/** `telecal cert verify ARGS` in this process, as `bin/telecal.js` runs it: its exit code and output, never a throw. */
 async function certVerify(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(["cert", "verify", ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t) });
+  return { code, stdout, stderr };
+}
+
+/** The same, spawned as a user runs it: kept for one run, to show the process's exit code is the verdict's. */
+async function certVerifySpawned(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, "cert", "verify", ...args], { timeout: 180_000 });
     return { code: 0, stdout, stderr };
@@ -187,7 +196,8 @@ describe("telecal cert verify: each rejection has its code and a non-zero exit",
       ["missing.pdf", null, "TC_ERR_CERT_FORMAT"],
     ];
     for (const [name, bytes, code] of cases) {
-      const r = await certVerify(bytes === null ? join(dir, "does-not-exist.pdf") : write(name, bytes));
+      // The missing file is asked of a spawned `telecal`: the process's exit code is the verdict's too.
+      const r = bytes === null ? await certVerifySpawned(join(dir, "does-not-exist.pdf")) : await certVerify(write(name, bytes));
       expect(r.code, name).toBe(1);
       expect(r.stderr, name).toContain(code);
     }

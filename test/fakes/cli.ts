@@ -53,3 +53,25 @@ export async function runTelecal(args: string[], ready: RegExp, timeoutMs = CLI_
   });
   return running;
 }
+
+/**
+ * Runs `telecal ARGS` to its end without blocking this process (servers in it keep answering,
+ * unlike spawnSync), with a timeout that names the command.
+ */
+export function runTelecalToEnd(args: string[], timeoutMs = CLI_START_MS): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (c: Buffer) => (stdout += c.toString()));
+  child.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`telecal ${args.join(" ")}: did not end within ${timeoutMs} ms; stderr: ${stderr}`));
+    }, timeoutMs);
+    child.once("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}

@@ -1,9 +1,11 @@
-import { CheckpointResponse, InclusionProofResponse, RecordIdParams, TelecalError } from "@telecal/protocols";
+import { CheckpointResponse, ConsistencyProofResponse, ConsistencyQuery, InclusionProofResponse, RecordIdParams, TelecalError } from "@telecal/protocols";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Checkpointer } from "../records/checkpoints";
+import { consistencyBetween } from "../records/consistency-service";
+import { recordsDb } from "../records/schema";
 
 /** The record log's public side: signed checkpoints and inclusion proofs, hashes only. */
-export function recordsRoutes(checkpoints: Checkpointer): FastifyPluginAsyncZod {
+export function recordsRoutes(checkpoints: Checkpointer, db: object): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       "/api/records/checkpoint",
@@ -31,6 +33,18 @@ export function recordsRoutes(checkpoints: Checkpointer): FastifyPluginAsyncZod 
         },
       },
       async (request) => checkpoints.proof(request.params.id),
+    );
+    app.get(
+      "/api/records/consistency",
+      {
+        schema: {
+          summary: "RFC 9162 consistency proof between two checkpoints of the record log (by tree size); no authentication",
+          tags: ["records"],
+          querystring: ConsistencyQuery,
+          response: { 200: ConsistencyProofResponse },
+        },
+      },
+      async (request) => consistencyBetween(recordsDb(db), request.query.first, request.query.second),
     );
   };
 }

@@ -2,10 +2,10 @@ import { sign, verify } from "node:crypto";
 import { type Checkpoint, type InclusionProofResponse, TelecalError } from "@telecal/protocols";
 import type { Kysely } from "kysely";
 import type { DialectName } from "../store/db";
-import { leafData } from "./hashing";
 import { type SigningKey, publicKeyFromSpki } from "./keys";
 import { lockLog } from "./log";
-import { auditPath, Frontier, leafHash } from "./merkle";
+import { readLeaves, recordLeafHash } from "./leaves";
+import { auditPath, Frontier } from "./merkle";
 import type { RecordCheckpointsTable, RecordsSchema } from "./schema";
 
 /** The signed text of a checkpoint: one field a line, after a versioned origin line. */
@@ -31,10 +31,7 @@ export function toCheckpoint(r: RecordCheckpointsTable): Checkpoint {
   return { treeSize: r.tree_size, rootHash: r.root_hash, time: r.created_at, keyId: r.key_id, signature: r.signature };
 }
 
-/** The Merkle leaf hash of a record, from its columns. */
-export function recordLeafHash(r: { id: number; hash: string; created_at: number; actor: string }): Buffer {
-  return leafHash(leafData({ id: r.id, hash: r.hash, createdAt: r.created_at, actor: r.actor }));
-}
+export { recordLeafHash } from "./leaves";
 
 const PAGE = 5000;
 
@@ -126,19 +123,7 @@ export class Checkpointer {
     const record = await this.db.selectFrom("records").select("hash").where("id", "=", id).executeTakeFirst();
     if (!record) throw new TelecalError("TC_ERR_RECORD_NOT_FOUND", { id });
     if (id > checkpoint.treeSize) throw new TelecalError("TC_ERR_RECORD_NOT_CHECKPOINTED", { id, size: checkpoint.treeSize });
-    const leaves: Buffer[] = [];
-    while (leaves.length < checkpoint.treeSize) {
-      const rows = await this.db
-        .selectFrom("records")
-        .select(["id", "hash", "created_at", "actor"])
-        .where("id", ">", leaves.length)
-        .where("id", "<=", checkpoint.treeSize)
-        .orderBy("id")
-        .limit(PAGE)
-        .execute();
-      if (rows.length === 0) break;
-      for (const r of rows) leaves.push(recordLeafHash(r));
-    }
+    const leaves = await readLeaves(this.db, checkpoint.treeSize);
     return {
       recordId: id,
       recordHash: record.hash,

@@ -1,5 +1,9 @@
 export { canonicalJson } from "@telecal/protocols";
-export { Checkpointer, checkpointSignatureValid, checkpointText, recordLeafHash, signCheckpoint } from "./checkpoints";
+export { Checkpointer, checkpointSignatureValid, checkpointText, signCheckpoint, toCheckpoint } from "./checkpoints";
+export { consistencyProof, verifyConsistency } from "./consistency";
+export { consistencyBetween } from "./consistency-service";
+export { type AgainstLogOptions, checkpointsAgainstDatabase, checkpointsAgainstLog, type DifferingCheckpoint, registeredLogKeys } from "./checkpoints-against-log";
+export { readLeaves, recordLeafHash } from "./leaves";
 export { chainHash, GENESIS_HASH, leafData, sha256Hex } from "./hashing";
 export { describePublicKey, ephemeralSigningKey, loadOrCreateSigningKey, RECORDS_KEY_FILE, readPublicKey, type SigningKey } from "./keys";
 export { appendRecord, type AppendInput, type CorrectionInput, type LogRecord, RecordLog } from "./log";

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { type RecordsPublicKey, TelecalError } from "@telecal/protocols";
 
@@ -45,7 +45,8 @@ export function loadOrCreateSigningKey(path: string): SigningKey {
   try {
     if (pem === undefined) {
       const { privateKey } = generateKeyPairSync("ed25519");
-      mkdirSync(dirname(path), { recursive: true });
+      // A folder made for the key (outside the data dir, say) is the owner's alone.
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       // "wx": a key written by another process in the meantime is never overwritten.
       writeFileSync(path, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600, flag: "wx" });
       return fromPrivate(privateKey);
@@ -55,6 +56,15 @@ export function loadOrCreateSigningKey(path: string): SigningKey {
     return fromPrivate(privateKey);
   } catch (err) {
     throw keyError(path, err);
+  }
+}
+
+/** True when others than the owner may read or write the key file (mode beyond 0600). */
+export function keyFileIsOpen(path: string): boolean {
+  try {
+    return (statSync(path).mode & 0o077) !== 0;
+  } catch {
+    return false;
   }
 }
 

@@ -12,6 +12,7 @@ import { signerKeyLifecycle } from "./migrations/0009-signer-key-lifecycle";
 import { userDisabled } from "./migrations/0010-user-disabled";
 import { leaseRequests } from "./migrations/0011-lease-requests";
 import { agentKeys } from "./migrations/0012-agent-keys";
+import { witness } from "./migrations/0013-witness";
 
 /** Every migration, in order of name. A released migration is never edited; a change is a new one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -27,6 +28,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0010-user-disabled": userDisabled,
   "0011-lease-requests": leaseRequests,
   "0012-agent-keys": agentKeys,
+  "0013-witness": witness,
 };
 
 /**

@@ -34,6 +34,9 @@ describe("REST authentication and the authorisation matrix", () => {
       "POST /api/agents/enroll",
       "GET /api/records/checkpoint",
       "GET /api/records/{id}/proof",
+      "GET /api/records/consistency",
+      // A witness's countersigned checkpoints: hashes and signatures, for anyone to check a log against.
+      "GET /api/witness/checkpoints",
       // Certificates: anyone holding one checks it (docs/certificates.md).
       "GET /api/certificates/{id}",
       "GET /api/certificates/keys",

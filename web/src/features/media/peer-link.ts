@@ -63,6 +63,8 @@ export class PeerLink {
   private closed = false;
   /** The last ICE server error (a TURN allocation refused, a STUN server unreachable), for the failure's reason. */
   private iceError: string | null = null;
+  /** Local candidates of the current gathering round (an ICE restart begins a new one). */
+  private gathered = 0;
   private readonly connectTimer: ReturnType<typeof setTimeout>;
   private queue: Promise<void> = Promise.resolve();
   private readonly senders = new Map<"audio" | "video", RTCRtpSender>();
@@ -83,8 +85,11 @@ export class PeerLink {
     this.pc = new RTCPeerConnection(rtcConfiguration(config));
     this.pc.onnegotiationneeded = () => void this.offer();
     this.pc.onicecandidate = ({ candidate }) => {
-      if (candidate) this.send({ candidate: candidate.toJSON() as RtcCandidate });
+      if (!candidate) return;
+      this.gathered += 1;
+      this.send({ candidate: candidate.toJSON() as RtcCandidate });
     };
+    this.pc.onicegatheringstatechange = () => this.onGatheringState();
     this.pc.ontrack = ({ track, streams }) => {
       this.remoteStream = streams[0] ?? this.remoteStream ?? new MediaStream();
       if (!this.remoteStream.getTracks().includes(track)) this.remoteStream.addTrack(track);
@@ -156,6 +161,7 @@ export class PeerLink {
     this.pc.onicecandidateerror = null;
     this.pc.onnegotiationneeded = null;
     this.pc.onicecandidate = null;
+    this.pc.onicegatheringstatechange = null;
     this.pc.ontrack = null;
     this.pc.onconnectionstatechange = null;
     this.pc.close();
@@ -214,6 +220,19 @@ export class PeerLink {
         // A candidate of an offer we ignored cannot apply; any other is a real fault.
         if (!this.ignoreOffer) throw err;
       }
+    }
+  }
+
+  /**
+   * A round that gathered no candidate at all (every TURN allocation refused under a relay-only
+   * policy) leaves ICE nothing to try: the person hears it now, with the reason, not at the timeout.
+   */
+  private onGatheringState(): void {
+    const s = this.pc.iceGatheringState;
+    if (s === "gathering") this.gathered = 0;
+    else if (s === "complete" && this.gathered === 0 && this.state === "connecting") {
+      this.fail("ice", this.iceError ?? undefined);
+      this.scheduleRecovery(RECOVER_MS[Math.min(this.restarts, RECOVER_MS.length - 1)]!);
     }
   }
 
