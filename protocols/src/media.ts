@@ -48,3 +48,7 @@ export type MediaTicket = z.infer<typeof MediaTicket>;
 
 export const MediaRoomParams = z.strictObject({ room: MediaRoomKey });
 export type MediaRoomParams = z.infer<typeof MediaRoomParams>;
+
+/** DELETE /api/media/rooms/:room/ticket?feed=: only that ticket (a tab closing); without it, all the caller's. */
+export const MediaLeaveQuery = z.strictObject({ feed: z.coerce.number().pipe(JanusId).optional() });
+export type MediaLeaveQuery = z.infer<typeof MediaLeaveQuery>;

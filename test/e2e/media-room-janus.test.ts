@@ -98,6 +98,11 @@ describe("a lesson's video through Janus in Chromium: one sender, three viewers"
     expect(videoRoomError(await stranger.subscribe(ticket.room, trainerFeed))).toBe(433);
     expect(videoRoomError(await stranger.subscribe(ticket.room, trainerFeed, 12345))).toBe(433);
     await stranger.destroy();
+    // A trainee leaves the page: the page gives its ticket back, and Janus has one participant fewer.
+    await trainees[2]!.goto(`${server.url}/#/`);
+    const watcher = await JanusParticipant.attach(janus.url);
+    await expect.poll(async () => (await watcher.participants(ticket.room)).length, { timeout: 15_000 }).toBe(3);
+    await watcher.destroy();
     for (const page of [trainer, ...trainees]) await page.context().close();
     // They leave the lesson: the lesson takes them out, and Janus's room is empty again.
     for (const who of ["trainer", ...TRAINEES]) await server.media.remove(ROOM, await userIdOf(server, who));

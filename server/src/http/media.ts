@@ -1,4 +1,4 @@
-import { MediaRoomParams, MediaTicket } from "@telecal/protocols";
+import { MediaLeaveQuery, MediaRoomParams, MediaTicket } from "@telecal/protocols";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Auth } from "../auth/auth";
 import { ANY_ROLE, authorize, principalOf } from "../auth/authorize";
@@ -32,14 +32,15 @@ export function mediaRoutes(auth: Auth, media: MediaRooms): FastifyPluginAsyncZo
       {
         onRequest: authorize(auth, ANY_ROLE, "leave course video"),
         schema: {
-          summary: "Leave a media room: the caller's tokens leave Janus's allowed list and their participants are kicked",
+          summary: "Leave a media room: the caller's tokens (or the one of participant `feed`) leave Janus's allowed list and their participants are kicked",
           tags: ["media"],
           params: MediaRoomParams,
+          querystring: MediaLeaveQuery,
           response: { 200: MediaRoomParams },
         },
       },
       async (request) => {
-        await media.remove(request.params.room, principalOf(request).user.id);
+        await media.remove(request.params.room, principalOf(request).user.id, request.query.feed);
         return { room: request.params.room };
       },
     );

@@ -50,12 +50,15 @@ export class MediaRoom {
     return admission;
   }
 
-  /** The person leaves or is removed: their tokens leave the allowed list, then their participants are kicked. */
-  async remove(userId: string): Promise<void> {
-    const gone = [...this.admissions.values()].filter((a) => a.userId === userId);
+  /**
+   * The person leaves or is removed: their tokens leave the allowed list, then their participants
+   * are kicked. With `feedId`, only that ticket of theirs (one tab of several).
+   */
+  async remove(userId: string, feedId?: number): Promise<void> {
+    const gone = [...this.admissions.values()].filter((a) => a.userId === userId && (feedId === undefined || a.feedId === feedId));
     if (gone.length === 0) return;
     for (const a of gone) this.admissions.delete(a.token);
-    if (this.stageUserId === userId) this.stageUserId = null;
+    if (this.stageUserId === userId && feedId === undefined) this.stageUserId = null;
     if (!this.created) return;
     await this.janus.disallow(gone.map((a) => a.token)).catch(ignoreLostRoom);
     for (const a of gone) await this.kickIfThere(a.feedId);

@@ -81,9 +81,9 @@ export class MediaRooms {
     };
   }
 
-  /** The person left or was removed: their tokens are withdrawn and their participants kicked. */
-  async remove(key: string, userId: string): Promise<void> {
-    await this.rooms.get(key)?.remove(userId);
+  /** The person left or was removed: their tokens are withdrawn and their participants kicked (with `feedId`, one ticket's only). */
+  async remove(key: string, userId: string, feedId?: number): Promise<void> {
+    await this.rooms.get(key)?.remove(userId, feedId);
   }
 
   /** Brings one person on stage (they may send beside the publishers), or none. */

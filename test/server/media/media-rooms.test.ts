@@ -113,6 +113,17 @@ describe("media rooms through Janus", () => {
     for (const p of [person, impostor, again]) await p.destroy();
   });
 
+  it("gives back one ticket of several (a tab closing): only its participant is kicked", async () => {
+    server.media.open("lesson-f", lessonCheck(new Set(["trainee"])));
+    const tabs = [await ticket("trainee", "lesson-f"), await ticket("trainee", "lesson-f")];
+    const people = [await JanusParticipant.attach(janus.url), await JanusParticipant.attach(janus.url)];
+    for (const [i, t] of tabs.entries()) expect(videoRoomError(await people[i]!.join(t.room, { token: t.token, id: t.feedId }))).toBe(0);
+    const left = await server.app.inject({ method: "DELETE", url: `/api/media/rooms/lesson-f/ticket?feed=${tabs[0]!.feedId}`, headers: { authorization: `Bearer ${tokens["trainee"]}` } });
+    expect(left.statusCode).toBe(200);
+    expect((await people[1]!.participants(tabs[1]!.room)).map((p) => p.id)).toEqual([tabs[1]!.feedId]);
+    for (const p of people) await p.destroy();
+  });
+
   it("makes the room again, with every current token, after Janus restarted", async () => {
     server.media.open("lesson-c", lessonCheck(new Set(["trainee"])));
     const trainer = await ticket("trainer", "lesson-c");

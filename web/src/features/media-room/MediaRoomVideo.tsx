@@ -1,25 +1,46 @@
-import type { MediaTicket, MediaTicketSfu } from "@telecal/protocols";
+import type { MediaTicket } from "@telecal/protocols";
 import { useEffect, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { FeedVideo } from "./FeedVideo";
 import { JanusRoom, type RoomSnapshot } from "./janus-room";
-import { fetchMediaTicket } from "./media-ticket";
+import { fetchMediaTicket, leaveMediaRoom } from "./media-ticket";
 
 const CONNECTING: RoomSnapshot = { state: { kind: "connecting" }, local: null, localPc: null, feeds: [] };
 const noSubscribe = () => () => undefined;
 
-function useJanusRoom(ticket: MediaTicketSfu | null): RoomSnapshot {
+/**
+ * Our ticket and our place in the Janus room, for as long as the component is mounted: a ticket
+ * per mount, given back when it unmounts (also when React mounts twice in development, or a ticket
+ * arrives after the unmount).
+ */
+function useMediaRoom(key: string): { ticket: MediaTicket | null; refused: string | null; snapshot: RoomSnapshot } {
+  const [ticket, setTicket] = useState<MediaTicket | null>(null);
+  const [refused, setRefused] = useState<string | null>(null);
   const [room, setRoom] = useState<JanusRoom | null>(null);
   useEffect(() => {
-    if (!ticket) return;
-    const r = new JanusRoom(ticket);
-    setRoom(r);
+    let cancelled = false;
+    let opened: { room: JanusRoom; feedId: number } | null = null;
+    fetchMediaTicket(key).then(
+      (tk) => {
+        if (cancelled) return tk.mode === "sfu" && leaveMediaRoom(key, tk.feedId);
+        setTicket(tk);
+        if (tk.mode !== "sfu") return;
+        opened = { room: new JanusRoom(tk), feedId: tk.feedId };
+        setRoom(opened.room);
+      },
+      (err: unknown) => !cancelled && setRefused((err as { code?: string }).code ?? String(err)),
+    );
     return () => {
-      r.close();
+      cancelled = true;
+      if (opened) {
+        opened.room.close();
+        leaveMediaRoom(key, opened.feedId);
+      }
       setRoom(null);
     };
-  }, [ticket]);
-  return useSyncExternalStore(room?.subscribe ?? noSubscribe, room?.getSnapshot ?? (() => CONNECTING));
+  }, [key]);
+  const snapshot = useSyncExternalStore(room?.subscribe ?? noSubscribe, room?.getSnapshot ?? (() => CONNECTING));
+  return { ticket, refused, snapshot };
 }
 
 /**
@@ -28,20 +49,8 @@ function useJanusRoom(ticket: MediaTicketSfu | null): RoomSnapshot {
  */
 export function MediaRoomVideo({ room }: { room: string }) {
   const { t } = useTranslation();
-  const [ticket, setTicket] = useState<MediaTicket | null>(null);
-  const [refused, setRefused] = useState<string | null>(null);
-  useEffect(() => {
-    let cancelled = false;
-    fetchMediaTicket(room).then(
-      (tk) => !cancelled && setTicket(tk),
-      (err: unknown) => !cancelled && setRefused((err as { code?: string }).code ?? String(err)),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [room]);
+  const { ticket, refused, snapshot } = useMediaRoom(room);
   const sfu = ticket?.mode === "sfu" ? ticket : null;
-  const snapshot = useJanusRoom(sfu);
   const state = refused ? "refused" : !ticket ? "connecting" : ticket.mode === "mesh" ? "mesh" : snapshot.state.kind;
   const detail = refused ?? (snapshot.state.kind === "refused" || snapshot.state.kind === "failed" ? snapshot.state.reason : "");
   return (
