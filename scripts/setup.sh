@@ -19,10 +19,12 @@ fi
 # fonts-noto-cjk: Chinese in the screenshots the browser tests save (the app itself assumes no font).
 # nginx: the load balancer the cluster test runs three server processes behind (started by the test).
 # coturn: the TURN server the browser video test relays through (started by the test, not as a service).
+# janus: the SFU of course video (VideoRoom plugin, HTTP transport); each test starts its own from a
+# config of its own, and the package's system service is not used.
 # python3-serial is only a Recommends of python3-pyvisa-py, and pyvisa-py needs it for ASRL (serial) resources.
 PACKAGES=(chromium socat mosquitto mosquitto-clients redis-server postgresql lxi-tools nginx
   python3-pyvisa-py python3-serial libxml2-utils poppler-utils
-  fonts-noto-cjk coturn
+  fonts-noto-cjk coturn janus
   python3-socketio python3-websocket python3-requests python3-cryptography curl)
 missing=()
 for pkg in "${PACKAGES[@]}"; do

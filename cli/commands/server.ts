@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { type ClusterOptions, databaseUrlFor, isPostgresUrl, type RtcOptions, rtcOptionsFromEnv, startServer, Store, type WitnessOptions } from "@telecal/server";
+import { type ClusterOptions, databaseUrlFor, isPostgresUrl, janusOptionsFrom, type RtcOptions, rtcOptionsFromEnv, startServer, Store, type WitnessOptions } from "@telecal/server";
 import type { Command } from "commander";
 import { refuseDemoPasswords } from "../demo-users";
 import { cliLogger } from "../logger";
@@ -14,6 +14,7 @@ export interface ServerCliOptions {
   stun?: string;
   turn?: string;
   iceRelayOnly?: boolean;
+  janus?: string;
   trustProxy?: string;
   allowedHosts?: string;
   sessionIdle?: string;
@@ -61,6 +62,12 @@ function clusterOf(opts: ServerCliOptions, databaseUrl: string | undefined): { c
   return { cluster: { redisUrl, ...(prefix === undefined ? {} : { prefix }) } };
 }
 
+/** Janus from --janus or TELECAL_JANUS_URL; its keys from the environment only, never argv. */
+function janusOf(opts: ServerCliOptions): { janus?: ReturnType<typeof janusOptionsFrom> } {
+  const janus = janusOptionsFrom(opts.janus, process.env);
+  return janus ? { janus } : {};
+}
+
 /** Lab servers to witness: the options win over TELECAL_WITNESS_OF (comma-separated). */
 export function witnessOptionsOf(opts: ServerCliOptions, env: NodeJS.ProcessEnv = process.env): WitnessOptions {
   const of = opts.witnessOf?.length ? opts.witnessOf : commaList(env["TELECAL_WITNESS_OF"] ?? "");
@@ -79,6 +86,7 @@ export function addServerOptions(command: Command, host = "0.0.0.0"): Command {
     .option("--database <url>", "postgres://... to keep the data in PostgreSQL instead (default: DATABASE_URL)")
     .option("--stun <urls>", "STUN URLs for video, comma-separated (default: TELECAL_STUN_URLS)")
     .option("--turn <urls>", "coturn URLs for video, comma-separated; the secret in TELECAL_TURN_SECRET (default: TELECAL_TURN_URLS)")
+    .option("--janus <url>", "Janus's HTTP API for course video (VideoRoom), its admin_key in TELECAL_JANUS_ROOM_KEY (default: TELECAL_JANUS_URL; none: the mesh, 4 people at most)")
     .option("--ice-relay-only", "browsers send video through TURN only (default: TELECAL_ICE_TRANSPORT_POLICY=relay)")
     .option("--trust-proxy <addresses>", "reverse proxies (addresses or CIDRs, comma-separated) whose X-Forwarded-For is believed")
     .option("--session-idle <minutes>", "end a session unused for this long, 0 for never (default: TELECAL_SESSION_IDLE_MINUTES, else 30)")
@@ -106,7 +114,7 @@ export async function runServer(opts: ServerCliOptions) {
       await store.close();
     }
   }
-  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl, records: { ...(opts.recordsKey === undefined ? {} : { keyPath: resolve(opts.recordsKey) }), acceptRestoredLog: opts.acceptRestoredLog ?? false }, witness: witnessOptionsOf(opts), auth: { allowedOrigins, ...idleOf(opts) }, rtc: rtcOptionsOf(opts), trustProxy: commaList(opts.trustProxy ?? ""), allowedHosts: commaList(opts.allowedHosts ?? process.env["TELECAL_ALLOWED_HOSTS"] ?? ""), ...clusterOf(opts, databaseUrl) });
+  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl, records: { ...(opts.recordsKey === undefined ? {} : { keyPath: resolve(opts.recordsKey) }), acceptRestoredLog: opts.acceptRestoredLog ?? false }, witness: witnessOptionsOf(opts), auth: { allowedOrigins, ...idleOf(opts) }, rtc: rtcOptionsOf(opts), ...janusOf(opts), trustProxy: commaList(opts.trustProxy ?? ""), allowedHosts: commaList(opts.allowedHosts ?? process.env["TELECAL_ALLOWED_HOSTS"] ?? ""), ...clusterOf(opts, databaseUrl) });
   return { server, dataDir, database: server.store.where };
 }
 

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DATABASE_FILE, type TelecalServer } from "@telecal/server";
+import { MEDIA_MESH_MAX_PEOPLE } from "@telecal/protocols";
 import type { Command } from "commander";
 import { createDemoCourse } from "../demo-course";
 import { createDemoJob } from "../demo-job";
@@ -59,6 +60,9 @@ export function startCommand(program: Command): void {
         demoCourse
           ? `  演示课程 / demo course (trainer + trainee1..trainee5): ${server.url}/#/courses/${demoCourse.course.id}`
           : "  未创建演示课程 / no demo course created (existing data dir)",
+        server.media.sfu
+          ? `  课程视频 / course video: Janus (VideoRoom)`
+          : `  课程视频 / course video: 未配置 Janus，退回网状视频，最多 ${MEDIA_MESH_MAX_PEOPLE} 人 / no Janus (--janus): the mesh, ${MEDIA_MESH_MAX_PEOPLE} people at most`,
         `  演示实验室 / demo lab: ${lab.describe()}`,
         "",
       ].join("\n"),

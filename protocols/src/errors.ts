@@ -177,6 +177,10 @@ export const ERRORS = {
   TC_ERR_QUIZ_NOT_FOUND: { status: 404, message: "quiz {quiz} not found in lesson {lesson}" },
   TC_ERR_QUIZ_CLOSED: { status: 409, message: "quiz {quiz} is closed: answers are taken only while it is open" },
   TC_ERR_QUIZ_ANSWER: { status: 400, message: "answer to quiz {quiz}: {reason}" },
+  TC_ERR_MEDIA_REFUSED: { status: 403, message: "{user} may not enter the video of {room}" },
+  TC_ERR_MEDIA_NO_ROOM: { status: 404, message: "no video room {room} is open" },
+  TC_ERR_JANUS: { status: 502, message: "Janus at {url}: {request}: {reason}" },
+  TC_ERR_JANUS_CONFIG: { status: 400, message: "Janus setting {setting}: {reason}" },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

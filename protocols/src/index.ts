@@ -22,6 +22,7 @@ export * from "./run-events";
 export * from "./certificates";
 export * from "./sessions";
 export * from "./rtc";
+export * from "./media";
 export * from "./procedures";
 export * from "./point-results";
 export * from "./nul";

@@ -1,17 +1,17 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { FastifyBaseLogger, FastifyInstance } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import { NAMESPACE } from "@telecal/protocols";
 import { Server as IoServer } from "socket.io";
-import { Auth, type AuthOptions, DEFAULT_AUTH_OPTIONS } from "./auth/auth";
+import { Auth, DEFAULT_AUTH_OPTIONS } from "./auth/auth";
 import { guardAgentNamespace, guardDefaultNamespace, guardUiNamespace } from "./auth/socket-auth";
 import { agentRoutes } from "./http/agents";
 import { certificateRoutes } from "./http/certificates";
 import { signerKeyRoutes } from "./http/signer-keys";
 import { CertificateService } from "./certificates/service";
 import { SignerKeys } from "./certificates/signer-keys";
-import { CertificateChecker, type CheckerOptions, DEFAULT_CHECKER_OPTIONS } from "./certificates/verify-pool";
+import { CertificateChecker, DEFAULT_CHECKER_OPTIONS } from "./certificates/verify-pool";
 import { authRoutes } from "./http/auth";
 import { registerErrorHandler } from "./http/errors";
 import { createFastify } from "./http/fastify";
@@ -33,80 +33,33 @@ import { streamRoutes } from "./http/streams";
 import { userRoutes } from "./http/users";
 import { registerWeb } from "./http/web";
 import { rtcRoutes } from "./http/rtc";
+import { mediaRoutes } from "./http/media";
+import { checkJanusOptions, janusOrigins } from "./media/janus-options";
+import { MediaRooms } from "./media/media-rooms";
 import { attachAgentNamespace } from "./realtime/agent-namespace";
+import type { ServerOptions } from "./server-options";
 import { tellAgentsOfJobs } from "./realtime/agent-jobs";
 import { AgentsView } from "./realtime/agents-view";
-import { type ClusterOptions, connectCluster } from "./realtime/cluster";
+import { connectCluster } from "./realtime/cluster";
 import { Hub } from "./realtime/hub";
 import { clusterPeers, NO_PEERS } from "./realtime/peers";
 import type { Checkpointer } from "./records/checkpoints";
-import { type RecordsOptions, startRecords } from "./records/service";
+import { startRecords } from "./records/service";
 import { attachUiNamespace, type UiNamespace } from "./realtime/ui-namespace";
-import { attachSessions, type SessionOptions, type SessionService } from "./realtime/sessions/index";
-import { checkRtcOptions, type RtcOptions } from "./realtime/rtc-ice-config";
+import { attachSessions, type SessionService } from "./realtime/sessions/index";
+import { checkRtcOptions } from "./realtime/rtc-ice-config";
 import { attachRtcSignalling } from "./realtime/rtc-signalling";
 import { attachLessons, type LessonService } from "./realtime/lessons/index";
 import { JobService } from "./jobs/service";
 import { loadProcedures } from "./procedures/catalog";
 import { DEFAULT_DUE_SOON_DAYS } from "./registry/due-dates";
-import { type RegistryOptions, RegistryService } from "./registry/service";
+import { RegistryService } from "./registry/service";
 import { databaseUrlFor } from "./store/db";
 import { Store } from "./store/store";
-import { startWitness, type WitnessOptions } from "./witness/service";
+import { startWitness } from "./witness/service";
 import type { Witness } from "./witness/witness";
 
-export interface ServerOptions {
-  host?: string;
-  /** 0 picks a free port. */
-  port?: number;
-  /** Folder of the built web app; null serves the API only. */
-  webRoot?: string | null;
-  /** A pino logger to use, or false for none (tests). */
-  logger?: FastifyBaseLogger | boolean;
-  /** Where the SQLite file telecal.db lives (created if missing). */
-  dataDir?: string;
-  /** postgres://... (or sqlite:FILE); wins over dataDir. Neither: an in-memory database, for tests. */
-  databaseUrl?: string;
-  /** The record log's signing key and checkpoint interval (docs/operations.md, Record log). */
-  records?: RecordsOptions;
-  /** Witness other servers' record logs: their URLs, the interval, the witness key (docs/operations.md, Witness). */
-  witness?: WitnessOptions;
-  /** Session length, socket origins besides the server's own, login rate limit. */
-  auth?: Partial<AuthOptions>;
-  /** When a reference standard counts as due soon (docs/registry.md). */
-  registry?: Partial<RegistryOptions>;
-  /** Folders of procedure files: the shipped ones when absent (a later folder's id wins). */
-  procedureDirs?: string[];
-  /** The address people reach this server at, for certificates' QR codes (default: the listening URL). */
-  publicUrl?: string;
-  /** Live sessions: socket rate limits, command timeout, snapshot sizes. */
-  sessions?: Partial<SessionOptions>;
-  /** Public certificate checks (POST /api/certificates/verify) allowed per client address in each window. */
-  certificateVerifyLimit?: { max: number; windowMs: number };
-  /** Public certificate checks: worker threads, time limit, size and complexity bounds (docs/security.md). */
-  certificateChecks?: Partial<CheckerOptions>;
-  /** STUN and TURN servers for the browsers' video (docs/operations.md); none: host candidates only. */
-  rtc?: RtcOptions;
-  /**
-   * Host names requests and sockets may name (Host header): default the local names, the public
-   * address, a specific listening address and the allowed origins' hosts; `*` allows any.
-   */
-  allowedHosts?: readonly string[];
-  /**
-   * Addresses (or CIDRs) of reverse proxies whose X-Forwarded-For and -Proto are believed: sign-in
-   * limits then count the client's address, not the proxy's, and cookies are Secure behind TLS.
-   */
-  trustProxy?: readonly string[];
-  /** How often viewers' organisation rooms are read again from the registry (default one minute). */
-  roomRefreshMs?: number;
-  /** Live messages an agent socket may send per second (default AGENT_LIVE_PER_SECOND); more are dropped. */
-  agentLivePerSecond?: number;
-  /**
-   * Several server processes as one platform: their Redis (and one PostgreSQL as the store). Each
-   * process serves its own sockets; rooms, broadcasts and what one process knows reach the others.
-   */
-  cluster?: ClusterOptions;
-}
+export type { ServerOptions } from "./server-options";
 
 /** Changes to the registry that another process made (the CLI) reach viewers' rooms within this. */
 export const DEFAULT_ROOM_REFRESH_MS = 60_000;
@@ -134,6 +87,8 @@ export interface TelecalServer {
   sessions: SessionService;
   /** /ui viewers: their organisation rooms and the live fanout (what each viewer holds back). */
   viewers: UiNamespace;
+  /** Course video rooms through Janus: a lesson opens one with its own check of who may enter. */
+  media: MediaRooms;
   /** http://host:port once listening. */
   url: string;
   close(): Promise<void>;
@@ -144,6 +99,7 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL("../../web/dist", import.m
 /** Builds fastify and socket.io on one port and starts listening. */
 export async function startServer(options: ServerOptions = {}): Promise<TelecalServer> {
   checkRtcOptions(options.rtc ?? {});
+  if (options.janus) checkJanusOptions(options.janus);
   const store = await Store.open(databaseUrlFor(options));
   const app = createFastify(options);
   // A server that cannot join its cluster does not start, rather than run alone beside it.
@@ -160,7 +116,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   const authOptions = { ...DEFAULT_AUTH_OPTIONS, ...options.auth };
   const allowedHosts = allowedHostsFor({ allowedHosts: options.allowedHosts, publicUrl: options.publicUrl, host: options.host, allowedOrigins: authOptions.allowedOrigins });
   refuseUnknownHosts(app, allowedHosts);
-  await registerSecurityHeaders(app);
+  await registerSecurityHeaders(app, options.janus ? janusOrigins(options.janus) : []);
   refuseNul(app);
   await registerOpenApi(app);
   await app.register(healthRoutes);
@@ -201,6 +157,10 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   await app.register(certificateRoutes(auth, certificates, checker, options.certificateVerifyLimit));
   await app.register(signerKeyRoutes(auth, certificates));
   await app.register(rtcRoutes(auth, options.rtc ?? {}));
+  const media = new MediaRooms(options.janus, options.rtc ?? {}, app.log);
+  // Before fastify closes its logger; the lesson rooms are destroyed in Janus when the server stops.
+  app.addHook("onClose", () => media.closeAll());
+  await app.register(mediaRoutes(auth, media));
   await registerWeb(app, options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot);
 
   // Heartbeats every 10 s, a link silent 10 s more is down: an agent finds a lost server within
@@ -268,6 +228,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     certificates,
     sessions,
     viewers: ui,
+    media,
     url,
     async close() {
       offJobs();

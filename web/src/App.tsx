@@ -14,6 +14,8 @@ import { useRoute } from "./shell/route";
 // The session page brings the metrology engine (mathjs, a large part of the code): fetched only
 // when a job is opened, so that sign-in and the dashboard stay light on a slow county link.
 const JobPage = lazy(() => import("./features/job/JobPage").then((m) => ({ default: m.JobPage })));
+// janus.js, likewise: only on a lesson's video page.
+const MediaRoomPage = lazy(() => import("./features/media-room/MediaRoomPage").then((m) => ({ default: m.MediaRoomPage })));
 
 // Courses are fetched when first opened, for the same reason.
 const CoursesPage = lazy(() => import("./features/courses/CoursesPage").then((m) => ({ default: m.CoursesPage })));
@@ -40,6 +42,11 @@ function SignedIn({ user, onSignOut, onLost }: { user: UserInfo; onSignOut: () =
         {route.page === "job" && (
           <Suspense fallback={<p className="muted">…</p>}>
             <JobPage id={route.id} user={user} />
+          </Suspense>
+        )}
+        {route.page === "media" && (
+          <Suspense fallback={<p className="muted">…</p>}>
+            <MediaRoomPage room={route.room} />
           </Suspense>
         )}
       </main>

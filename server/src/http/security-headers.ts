@@ -22,10 +22,14 @@ const CSP = {
   "frame-ancestors": ["'none'"],
 };
 
-/** Security headers on every answer, and no caching of API answers (they carry people's data). */
-export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
+/**
+ * Security headers on every answer, and no caching of API answers (they carry people's data).
+ * `connectOrigins`: other origins the page may call, e.g. Janus's HTTP API when it is not behind
+ * this server's own address.
+ */
+export async function registerSecurityHeaders(app: FastifyInstance, connectOrigins: readonly string[] = []): Promise<void> {
   await app.register(helmet, {
-    contentSecurityPolicy: { useDefaults: false, directives: CSP },
+    contentSecurityPolicy: { useDefaults: false, directives: { ...CSP, "connect-src": [...CSP["connect-src"], ...connectOrigins] } },
     frameguard: { action: "deny" },
     // A page of this server may open another origin's link (the DCC schema, a verifier) without leaking the job URL.
     referrerPolicy: { policy: "no-referrer" },

@@ -193,6 +193,19 @@ export const en: Messages = {
       signalling: "signalling refused {{detail}}",
     },
   },
+  mediaRoom: {
+    heading: "Course video",
+    you: "Me (sending)",
+    waiting: "Waiting for the trainer to start sending video…",
+    meshFallback: "No Janus on this server: course video falls back to the mesh, for {{max}} people at most.",
+    state: {
+      connecting: "connecting…",
+      joined: "joined",
+      mesh: "mesh video",
+      refused: "cannot enter the course video ({{detail}})",
+      failed: "media cannot connect: {{detail}}",
+    },
+  },
   step: {
     current: "Now",
     finished: "All steps done",

@@ -193,6 +193,19 @@ export const zhCN = {
       signalling: "信令被拒绝 {{detail}}",
     },
   },
+  mediaRoom: {
+    heading: "课程视频",
+    you: "我（正在发送）",
+    waiting: "等待讲师开始发送视频…",
+    meshFallback: "服务器未配置 Janus：课程视频退回网状视频，最多 {{max}} 人。",
+    state: {
+      connecting: "正在连接…",
+      joined: "已加入",
+      mesh: "网状视频",
+      refused: "无法加入课程视频（{{detail}}）",
+      failed: "媒体无法连接：{{detail}}",
+    },
+  },
   step: {
     current: "当前步骤",
     finished: "全部步骤已完成",

@@ -7,11 +7,14 @@ export type Route =
   | { page: "job"; id: string }
   | { page: "courses" }
   | { page: "course"; id: string }
-  | { page: "lesson"; courseId: string; lessonId: string };
+  | { page: "lesson"; courseId: string; lessonId: string }
+  | { page: "media"; room: string };
 
 export function parseRoute(hash: string): Route {
   const job = /^#\/jobs\/([^/]+)$/.exec(hash);
   if (job) return { page: "job", id: decodeURIComponent(job[1]!) };
+  const media = /^#\/media\/([^/]+)$/.exec(hash);
+  if (media) return { page: "media", room: decodeURIComponent(media[1]!) };
   if (hash === "#/live") return { page: "live" };
   const lesson = /^#\/courses\/([^/]+)\/lessons\/([^/]+)$/.exec(hash);
   if (lesson) return { page: "lesson", courseId: decodeURIComponent(lesson[1]!), lessonId: decodeURIComponent(lesson[2]!) };
@@ -33,6 +36,8 @@ export function hrefOf(route: Route): string {
       return `#/courses/${encodeURIComponent(route.id)}`;
     case "lesson":
       return `#/courses/${encodeURIComponent(route.courseId)}/lessons/${encodeURIComponent(route.lessonId)}`;
+    case "media":
+      return `#/media/${encodeURIComponent(route.room)}`;
     case "dashboard":
       return "#/";
   }
