@@ -32,6 +32,11 @@ export const AgentConfig = z.strictObject({
    * outbox in memory.
    */
   dataDir: z.string().min(1).optional(),
+  /**
+   * Least seconds between two asks for the server's record-log checkpoint, kept in the data dir as
+   * checkpoint.json (evidence outside the lab server); default 60.
+   */
+  checkpointIntervalSeconds: z.number().int().min(1).max(86_400).optional(),
   /** Folders of extra driver definitions (YAML), relative to the config file. */
   driverPaths: z.array(z.string().min(1)).default([]),
   instruments: z.array(InstrumentConfig).max(256),

@@ -214,7 +214,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   guardUiNamespace(io.of(NAMESPACE.ui), auth, app.log, {});
   guardAgentNamespace(io.of(NAMESPACE.agent), auth, app.log);
   guardDefaultNamespace(io.of("/"), app.log);
-  attachAgentNamespace(io, hub, app.log, jobs, options.agentLivePerSecond);
+  attachAgentNamespace(io, hub, app.log, jobs, options.agentLivePerSecond, { checkpoints, db: store.db });
   // An agent hears of its job as soon as it is created or moves on, not at its next hello.
   // Only the job that changed is read and sent; the whole list goes with each hello.
   const offJobs = jobs.onChange((agentId, jobId) => {
