@@ -159,11 +159,12 @@ export class CheckpointKeeper {
       // Not JSON: refused below like any other file that is no checkpoint.
     }
     const parsed = CheckpointResponse.safeParse(json);
-    if (!parsed.success) {
-      // Never overwritten silently: it may be the evidence someone tampered with.
-      throw new Error(`${this.options.file} is not a saved checkpoint: move it away to start afresh`);
-    }
-    return parsed.data;
+    if (parsed.success) return parsed.data;
+    // Moved aside, never overwritten: it may be the evidence someone tampered with. The agent keeps measuring.
+    const aside = `${this.options.file}.invalid-${Date.now()}`;
+    renameSync(this.options.file, aside);
+    this.options.log.error({ file: this.options.file, movedTo: aside }, "the kept checkpoint file is not a saved checkpoint: moved aside, starting afresh");
+    return null;
   }
 
   /** Written to a new file, synced, then renamed over the old one: a crash leaves one or the other whole. */
