@@ -21,6 +21,7 @@ export { LeaseBook, checkCommand, type LeaseRow } from "./realtime/sessions/leas
 export { sessionRoom } from "./realtime/sessions/registry";
 export { currentAnnotations } from "./realtime/sessions/annotations";
 export { AGENT_LIVE_PER_SECOND, agentRoom } from "./realtime/agent-namespace";
+export { AGENT_CHECKPOINT_ASKS_PER_MINUTE } from "./realtime/agent-checkpoint";
 export { checkRtcOptions, DEFAULT_TURN_TTL_SECONDS, type RtcOptions, rtcConfigFor, rtcOptionsFromEnv, turnCredential } from "./realtime/rtc-ice-config";
 export { cosignatureText, cosignatureValid } from "./witness/cosignature";
 export { DEFAULT_WITNESS_INTERVAL_MS, WITNESS_KEY_FILE, type WitnessOptions } from "./witness/service";

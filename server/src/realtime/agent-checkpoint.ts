@@ -6,6 +6,12 @@ import { auditPath } from "../records/merkle";
 import { recordsDb } from "../records/schema";
 
 /**
+ * Asks one agent may make per minute: each reads the log's leaves up to the checkpoint, so a faulty
+ * or hostile agent is held to one a second (the agent asks once a minute by default).
+ */
+export const AGENT_CHECKPOINT_ASKS_PER_MINUTE = 60;
+
+/**
  * /agent `checkpoint`: the latest signed checkpoint, proven to cover the agent's latest reading
  * batch under it, and consistent with the one the agent keeps (`since`). The agent keeps it outside
  * the lab server: evidence that a history rewritten later with the server's own key cannot match.

@@ -17,7 +17,7 @@ import type { FastifyBaseLogger } from "fastify";
 import type { Namespace, Server } from "socket.io";
 import type { JobService } from "../jobs/service";
 import type { Checkpointer } from "../records/checkpoints";
-import { answerAgentCheckpoint } from "./agent-checkpoint";
+import { AGENT_CHECKPOINT_ASKS_PER_MINUTE, answerAgentCheckpoint } from "./agent-checkpoint";
 import type { Hub } from "./hub";
 import { RateLimiter } from "../auth/rate-limit";
 import { answerClock } from "./clock";
@@ -51,6 +51,8 @@ export function attachAgentNamespace(
 ): void {
   const nsp = io.of(NAMESPACE.agent) as unknown as Namespace<AgentToServerEvents, ServerToAgentEvents>;
   const liveLimit = new RateLimiter(livePerSecond, 1000);
+  // By agent, not socket: reconnecting does not buy more.
+  const checkpointLimit = new RateLimiter(AGENT_CHECKPOINT_ASKS_PER_MINUTE, 60_000);
   nsp.on("connection", (socket) => {
     let agentId: string | null = null;
     const problem = (error: ErrorBody) => socket.emit("problem", error);
@@ -158,9 +160,11 @@ export function attachAgentNamespace(
       try {
         if (agentId === null) throw new TelecalError("TC_ERR_HELLO_REQUIRED", { event: "checkpoint" });
         if (!records) throw new TelecalError("TC_ERR_UNKNOWN_EVENT", { event: "checkpoint" });
+        const wait = checkpointLimit.hit(agentId);
+        if (wait > 0) throw new TelecalError("TC_ERR_SOCKET_RATE_LIMITED", { what: "checkpoint asks", seconds: wait });
         answer(ack, { ok: true, ...(await answerAgentCheckpoint(records.checkpoints, records.db, agentId, raw)) }, problem);
       } catch (err) {
-        if (!isTelecalError(err, "TC_ERR_AGENT_NOT_CHECKPOINTED")) log.warn({ agentId, err: String(err) }, "checkpoint ask refused");
+        if (!isTelecalError(err, "TC_ERR_AGENT_NOT_CHECKPOINTED") && !isTelecalError(err, "TC_ERR_SOCKET_RATE_LIMITED")) log.warn({ agentId, err: String(err) }, "checkpoint ask refused");
         answer(ack, { ok: false, error: errorBody(err, log) }, problem);
       }
     });

@@ -29,8 +29,10 @@ describe("the agent keeps the latest checkpoint covering its batches (real serve
     server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null, dataDir: join(dir, "server"), records: { checkpointIntervalMs: 0 } });
     const { auth: credential, deviceKey } = await enrolAgent(server, RIG_AGENT_ID);
     dmm = await serveTcp(new InstrumentSimulator(getSimDefinition("keysight-34465a")), "127.0.0.1", 0);
-    const side: AgentSide = { agentConfig: (extra) => dmmAgentConfig(server.url, [dmm], 100, extra), credential, deviceKey, streams: dmmStreams(1) };
-    recorded = startRecordedAgent(side, join(dir, "agent"), { checkpointAskMs: 100, flushIntervalMs: 50 });
+    // The interval as a lab sets it, in the agent's config: the shortest allowed.
+    const agentConfig = (extra: Record<string, unknown> = {}) => dmmAgentConfig(server.url, [dmm], 100, { checkpointIntervalSeconds: 1, ...extra });
+    const side: AgentSide = { agentConfig, credential, deviceKey, streams: dmmStreams(1) };
+    recorded = startRecordedAgent(side, join(dir, "agent"), { flushIntervalMs: 50 });
     file = join(dir, "agent", CHECKPOINT_FILE);
   });
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CheckpointKeeper, silentLogger } from "@telecal/agent";
 import { type AgentCheckpointAnswer, type AgentHello, CheckpointResponse, CLOCK_INSTRUMENT, PROTOCOL_VERSION, type Reply, WellKnownKeys } from "@telecal/protocols";
-import { startServer, type TelecalServer } from "@telecal/server";
+import { AGENT_CHECKPOINT_ASKS_PER_MINUTE, startServer, type TelecalServer } from "@telecal/server";
 import type { KeyObject } from "node:crypto";
 import type { Socket } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -110,6 +110,24 @@ export function agentCheckpointSuite(name: string, database: () => Promise<{ dat
       expect(await k.refresh()).toBe("rejected");
       expect(k.lastRejection).toMatch(new RegExp(`^the log shrank: tree size \\d+ offered, ${size} kept$`));
       expect(readFileSync(file, "utf8")).toBe(kept);
+    });
+
+    it("holds one agent to a bounded number of asks a minute", async () => {
+      // An agent of its own, that has not asked yet.
+      const busy = await connectAgentSocket(server.url, (await enrolAgent(server, "lab-m")).auth);
+      try {
+        expect((await emitAck<WireReply>(busy, 5000, "hello", helloOf("lab-m"))).ok).toBe(true);
+        const codes = new Set<string>();
+        for (let i = 0; i < AGENT_CHECKPOINT_ASKS_PER_MINUTE; i++) {
+          const r = await ask(busy, {});
+          codes.add(r.ok ? "ok" : r.error.code);
+        }
+        expect([...codes]).toEqual(["TC_ERR_AGENT_NOT_CHECKPOINTED"]);
+        const over = await ask(busy, {});
+        expect(over.ok || over.error.code).toBe("TC_ERR_SOCKET_RATE_LIMITED");
+      } finally {
+        busy.disconnect();
+      }
     });
   });
 }
