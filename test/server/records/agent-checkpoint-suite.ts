@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CheckpointKeeper, silentLogger } from "@telecal/agent";
+import { CheckpointKeeper, type CheckpointKeeperOptions, silentLogger } from "@telecal/agent";
 import { type AgentCheckpointAnswer, type AgentHello, CheckpointResponse, CLOCK_INSTRUMENT, PROTOCOL_VERSION, type Reply, WellKnownKeys } from "@telecal/protocols";
 import { AGENT_CHECKPOINT_ASKS_PER_MINUTE, startServer, type TelecalServer } from "@telecal/server";
 import type { KeyObject } from "node:crypto";
@@ -35,13 +35,14 @@ export function agentCheckpointSuite(name: string, database: () => Promise<{ dat
     let other: Socket;
     let deviceKey: KeyObject;
     const ask = async (s: Socket, body: unknown) => emitAck<Reply<AgentCheckpointAnswer>>(s, 5000, "checkpoint", body);
-    const keeper = (file: string) =>
+    const keeper = (file: string, overrides: Partial<CheckpointKeeperOptions> = {}) =>
       new CheckpointKeeper({
         file,
         agentId: "lab-k",
         log: silentLogger,
         ask: (since) => ask(socket, since === undefined ? {} : { since }),
         logKeys: async () => WellKnownKeys.parse((await server.app.inject({ method: "GET", url: "/.well-known/telecal-keys.json" })).json()).recordLog,
+        ...overrides,
       });
     let seq = 0;
     const sendBatch = async () => {
@@ -97,6 +98,24 @@ export function agentCheckpointSuite(name: string, database: () => Promise<{ dat
       expect(answer.consistency?.length).toBeGreaterThan(0);
       expect(await k.refresh()).toBe("kept");
       expect(k.checkpoint?.treeSize).toBe(answer.checkpoint.treeSize);
+    });
+
+    it("keeps nothing signed by a key the server does not publish, nor another agent's record, nor a bent audit path", async () => {
+      const unpublished = keeper(join(dir, "unpublished.json"), { logKeys: () => Promise.resolve([]) });
+      expect(await unpublished.refresh()).toBe("rejected");
+      expect(unpublished.lastRejection).toBe(`signed with key ${server.checkpoints.key.publicKey.keyId}, which the server does not publish as a record-log key`);
+      /** A server (or a man in the middle) that changes its honest answer. */
+      const changed = (change: (a: AgentCheckpointAnswer) => AgentCheckpointAnswer) => async (): Promise<Reply<AgentCheckpointAnswer>> => {
+        const r = await ask(socket, {});
+        return r.ok ? { ok: true, ...change(r) } : r;
+      };
+      const foreign = keeper(join(dir, "foreign.json"), { ask: changed((a) => ({ ...a, record: { ...a.record, actor: "agent:lab-l" } })) });
+      expect(await foreign.refresh()).toBe("rejected");
+      expect(foreign.lastRejection).toMatch(/^record \d+ is not a batch of this agent$/);
+      const bent = keeper(join(dir, "bent.json"), { ask: changed((a) => ({ ...a, record: { ...a.record, auditPath: ["0".repeat(64), ...a.record.auditPath.slice(1)] } })) });
+      expect(await bent.refresh()).toBe("rejected");
+      expect(bent.lastRejection).toMatch(/^the inclusion proof of record \d+ does not lead to root [0-9a-f]{64}$/);
+      for (const f of ["unpublished.json", "foreign.json", "bent.json"]) expect(existsSync(join(dir, f))).toBe(false);
     });
 
     it("keeps the old checkpoint when the log was cut back under it (an older backup put back)", async () => {
