@@ -12,6 +12,7 @@ import { JobHost } from "./runner/job-host";
 import type { ReadingListener } from "./runner/bench-agent";
 import { Outbox } from "./uplink/outbox";
 import { Uplink, type UplinkTuning } from "./uplink/uplink";
+import { CHECKPOINT_FILE } from "./uplink/checkpoint-keeper";
 import { AGENT_VERSION } from "./version";
 import { RemoteCommands } from "./control/remote-commands";
 
@@ -64,6 +65,8 @@ export class Agent {
     this.uplink = new Uplink({
       auth: credential ?? undefined,
       deviceKey: options.deviceKey ?? (config.dataDir ? loadDeviceKey(config.dataDir) : null) ?? undefined,
+      checkpointFile: config.dataDir ? join(config.dataDir, CHECKPOINT_FILE) : undefined,
+      ...(config.checkpointIntervalSeconds !== undefined ? { checkpointAskMs: config.checkpointIntervalSeconds * 1000 } : {}),
       ...options.uplink,
       serverUrl: config.server.url,
       hello: () => this.hello(),

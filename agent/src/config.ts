@@ -40,6 +40,11 @@ export const AgentConfig = z.strictObject({
    * none), within the outbox's cap, so that a server that lost them (a restore from backup) gets them again.
    */
   outbox: z.strictObject({ retentionHours: z.number().min(0).max(24 * 366).default(DEFAULT_RETENTION_HOURS) }).optional(),
+  /**
+   * Least seconds between two asks for the server's record-log checkpoint, kept in the data dir as
+   * checkpoint.json (evidence outside the lab server); default 60.
+   */
+  checkpointIntervalSeconds: z.number().int().min(1).max(86_400).optional(),
   /** Folders of extra driver definitions (YAML), relative to the config file. */
   driverPaths: z.array(z.string().min(1)).default([]),
   instruments: z.array(InstrumentConfig).max(256),

@@ -9,6 +9,7 @@ export { AGENT_VERSION } from "./version";
 export { Outbox, type OutboxBatch, type OutboxOptions, type OutboxReading } from "./uplink/outbox";
 export { type OutboxGap } from "./uplink/outbox-gaps";
 export { Uplink, type UplinkOptions, type UplinkTuning } from "./uplink/uplink";
+export { CHECKPOINT_FILE, CheckpointKeeper, type CheckpointKeeperOptions, type KeepOutcome } from "./uplink/checkpoint-keeper";
 export { LIVE_MAX_VALUES, LIVE_TICK_MS, type LiveLink, LiveTicks } from "./uplink/live-ticks";
 export { type SimDefinition } from "./simulators/definition";
 export { InstrumentSimulator } from "./simulators/engine";

@@ -61,6 +61,10 @@ export const ERRORS = {
   TC_ERR_RECORD_PAYLOAD_INVALID: { status: 422, message: "record {id} (stream {stream}, seq {seq}): its {kind} payload is invalid: {issues}" },
   TC_ERR_STORED_INVALID: { status: 500, message: "{what} as stored is invalid: {issues}" },
   TC_ERR_RECORDS_KEY: { status: 500, message: "record signing key {path}: {reason}" },
+  TC_ERR_AGENT_NOT_CHECKPOINTED: {
+    status: 409,
+    message: "no checkpoint covers a reading batch of agent {agentId} yet; ask again after the next one",
+  },
   TC_ERR_CONSISTENCY_SIZES: { status: 400, message: "no consistency proof from tree size {first} to {second}: {reason}" },
   TC_ERR_NOT_A_WITNESS: { status: 404, message: "this server witnesses no record log (start it with --witness-of URL)" },
   TC_ERR_WITNESS_UNKNOWN_LOG: { status: 404, message: "this witness has countersigned no checkpoint of log {log}" },

@@ -1,3 +1,4 @@
+import type { AgentCheckpointAnswer, AgentCheckpointAsk } from "./agent-checkpoint";
 import type { ClockPing, ClockPong } from "./clock";
 import type { ErrorBody } from "./errors";
 import type { GapAck, ReadingGap } from "./gaps";
@@ -63,6 +64,8 @@ export interface AgentToServerEvents {
   clock: (ping: ClockPing, ack: Ack<ClockPong>) => void;
   /** An event of a job's run on the bench (set, read), acknowledged once it is in the record log. */
   "job-event": (report: JobEventReport, ack: Ack<{ jobId: string }>) => void;
+  /** The latest signed checkpoint covering one of the agent's batches, with the proofs (agent-checkpoint.ts). */
+  checkpoint: (ask: AgentCheckpointAsk, ack: Ack<AgentCheckpointAnswer>) => void;
 }
 
 export interface ServerToAgentEvents {

@@ -8,6 +8,7 @@ export * from "./instrument";
 export * from "./readings";
 export * from "./records";
 export * from "./witness";
+export * from "./agent-checkpoint";
 export * from "./reply";
 export * from "./rest";
 export * from "./streams";

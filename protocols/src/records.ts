@@ -90,6 +90,17 @@ export const Checkpoint = z.strictObject({
 export type Checkpoint = z.infer<typeof Checkpoint>;
 
 /**
+ * The signed text of a checkpoint: one field a line, after a versioned origin line. v2 adds its seq
+ * and the hash of the previous checkpoint's text; a checkpoint without them is v1, as all were once.
+ * Here, not in the server, because the agent checks checkpoints too (docs/protocol.md, Record log).
+ */
+export function checkpointText(cp: Omit<Checkpoint, "signature">): string {
+  const v1 = `${cp.treeSize}\n${cp.rootHash}\n${cp.time}\n${cp.keyId}\n`;
+  if (cp.seq === undefined && cp.prevHash === undefined) return `telecal record log checkpoint v1\n${v1}`;
+  return `telecal record log checkpoint v2\n${v1}${cp.seq ?? ""}\n${cp.prevHash ?? ""}\n`;
+}
+
+/**
  * A `log-regression` record (stream `server/log`): the server was started with
  * `--accept-restored-log` on a log older than the last checkpoint it had signed (kept beside its
  * key): what that checkpoint covered and what the log held then.

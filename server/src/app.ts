@@ -180,7 +180,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   guardUiNamespace(io.of(NAMESPACE.ui), auth, app.log, {});
   guardAgentNamespace(io.of(NAMESPACE.agent), auth, app.log);
   guardDefaultNamespace(io.of("/"), app.log);
-  attachAgentNamespace(io, hub, app.log, jobs, options.agentLivePerSecond);
+  attachAgentNamespace(io, hub, app.log, jobs, options.agentLivePerSecond, { checkpoints, db: store.db });
   const offJobs = tellAgentsOfJobs(io, jobs, app.log);
   const sessions = attachSessions(io, store, app.log, peers, options.sessions);
   const ui = attachUiNamespace(io, { hub, view: agentsView, peers }, store, app.log, {

@@ -21,6 +21,7 @@ export { LeaseBook, checkCommand, type LeaseRow } from "./realtime/sessions/leas
 export { sessionRoom } from "./realtime/sessions/registry";
 export { currentAnnotations } from "./realtime/sessions/annotations";
 export { AGENT_LIVE_PER_SECOND, agentRoom } from "./realtime/agent-namespace";
+export { AGENT_CHECKPOINT_ASKS_PER_MINUTE } from "./realtime/agent-checkpoint";
 export { checkRtcOptions, DEFAULT_TURN_TTL_SECONDS, type RtcOptions, rtcConfigFor, rtcOptionsFromEnv, turnCredential } from "./realtime/rtc-ice-config";
 export { checkJanusOptions, DEFAULT_GUARD_MS, type JanusOptions, janusOptionsFrom } from "./media/janus-options";
 export { MEDIA_ROOM_PUBLISHERS, MediaRooms } from "./media/media-rooms";

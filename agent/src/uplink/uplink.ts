@@ -18,6 +18,8 @@ import { io, type Socket } from "socket.io-client";
 import type { Logger } from "../log";
 import { ask } from "./ask";
 import { BatchSender } from "./batch-sender";
+import { CheckpointKeeper } from "./checkpoint-keeper";
+import { fetchLogKeys } from "./log-keys";
 import { agentNow, ClockSync } from "./clock-sync";
 import { GapReporter } from "./gap-reporter";
 import { LiveTicks } from "./live-ticks";
@@ -35,6 +37,8 @@ export interface UplinkTuning {
   reconnectionDelayMaxMs?: number;
   /** Time between clock measurements (default 60 s). */
   clockIntervalMs?: number;
+  /** Least time between two asks for the record log's checkpoint (default 60 s). */
+  checkpointAskMs?: number;
 }
 
 export interface UplinkOptions extends UplinkTuning {
@@ -47,6 +51,8 @@ export interface UplinkOptions extends UplinkTuning {
   auth?: { agentId: string; credential: string };
   /** The agent's Ed25519 device key: each batch is signed with it. Without one, batches go unsigned. */
   deviceKey?: KeyObject;
+  /** Where the latest checkpoint covering this agent's batches is kept (checkpoint-keeper.ts); none: not kept. */
+  checkpointFile?: string;
 }
 
 /**
@@ -73,6 +79,8 @@ export class Uplink {
   lastRefusal: string | null = null;
   /** The live path: one message per tick (live-ticks.ts). */
   readonly live: LiveTicks;
+  /** The record log's checkpoint kept outside the lab server; null without a checkpoint file. */
+  readonly checkpoints: CheckpointKeeper | null;
 
   constructor(private readonly options: UplinkOptions) {
     this.log = options.log.child({ ns: "uplink" });
@@ -85,10 +93,24 @@ export class Uplink {
       reconnectionDelayMax: options.reconnectionDelayMaxMs ?? 10_000,
       timeout: options.connectTimeoutMs ?? 20_000,
     });
+    this.checkpoints = options.checkpointFile
+      ? new CheckpointKeeper({
+          file: options.checkpointFile,
+          agentId: options.auth?.agentId ?? options.hello().agentId,
+          log: this.log,
+          intervalMs: options.checkpointAskMs,
+          ask: (since) => ask(this.socket, this.options.ackTimeoutMs ?? 10_000, "checkpoint", since === undefined ? {} : { since }),
+          logKeys: () => fetchLogKeys(options.serverUrl),
+        })
+      : null;
     this.batches = new BatchSender({
       outbox: this.outbox,
       log: this.log,
-      emit: (batch) => ask(this.socket, this.options.ackTimeoutMs ?? 10_000, "readings", batch),
+      emit: async (batch) => {
+        const reply = await ask(this.socket, this.options.ackTimeoutMs ?? 10_000, "readings", batch);
+        if (reply.ok) this.checkpoints?.acked();
+        return reply;
+      },
       now: () => this.now(),
       onUnanswered: (why) => this.reconnect(why),
       maxBatch: options.maxBatch,
@@ -164,6 +186,7 @@ export class Uplink {
     this.timer = setInterval(() => {
       this.batches.flush();
       void this.gaps.flush();
+      if (this.ready) this.checkpoints?.tick();
     }, this.options.flushIntervalMs ?? 200);
   }
 

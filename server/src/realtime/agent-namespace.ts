@@ -16,12 +16,14 @@ import {
 import type { FastifyBaseLogger } from "fastify";
 import type { Namespace, Server } from "socket.io";
 import type { JobService } from "../jobs/service";
+import type { Checkpointer } from "../records/checkpoints";
+import { AGENT_CHECKPOINT_ASKS_PER_MINUTE, answerAgentCheckpoint } from "./agent-checkpoint";
 import type { Hub } from "./hub";
 import { RateLimiter } from "../auth/rate-limit";
 import { answerClock } from "./clock";
 import { answer, errorBody } from "./reply";
 
-const KNOWN_EVENTS = new Set<string>(["hello", "readings", "gap", "clock", "live", "job-event"]);
+const KNOWN_EVENTS = new Set<string>(["hello", "readings", "gap", "clock", "live", "job-event", "checkpoint"]);
 
 /**
  * Live messages one agent socket may send per second: the protocol's one per 100 ms (LIVE_TICK_MS)
@@ -39,9 +41,18 @@ export function agentRoom(agentId: string): string {
  * /agent: a lab agent says hello (protocol version, instruments), then streams reading batches.
  * Every payload is parsed here; a bad one is answered with a registry code and the socket stays up.
  */
-export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogger, jobs?: JobService, livePerSecond = AGENT_LIVE_PER_SECOND): void {
+export function attachAgentNamespace(
+  io: Server,
+  hub: Hub,
+  log: FastifyBaseLogger,
+  jobs?: JobService,
+  livePerSecond = AGENT_LIVE_PER_SECOND,
+  records?: { checkpoints: Checkpointer; db: object },
+): void {
   const nsp = io.of(NAMESPACE.agent) as unknown as Namespace<AgentToServerEvents, ServerToAgentEvents>;
   const liveLimit = new RateLimiter(livePerSecond, 1000);
+  // By agent, not socket: reconnecting does not buy more.
+  const checkpointLimit = new RateLimiter(AGENT_CHECKPOINT_ASKS_PER_MINUTE, 60_000);
   nsp.on("connection", (socket) => {
     let agentId: string | null = null;
     const problem = (error: ErrorBody) => socket.emit("problem", error);
@@ -142,6 +153,19 @@ export function attachAgentNamespace(io: Server, hub: Hub, log: FastifyBaseLogge
         answer(ack, { ok: true, jobId: parsed.data.jobId }, problem);
       } catch (err) {
         log.warn({ agentId, err: String(err) }, "job event refused");
+        answer(ack, { ok: false, error: errorBody(err, log) }, problem);
+      }
+    });
+
+    socket.on("checkpoint", async (raw: unknown, ack: unknown) => {
+      try {
+        if (agentId === null) throw new TelecalError("TC_ERR_HELLO_REQUIRED", { event: "checkpoint" });
+        if (!records) throw new TelecalError("TC_ERR_UNKNOWN_EVENT", { event: "checkpoint" });
+        const wait = checkpointLimit.hit(agentId);
+        if (wait > 0) throw new TelecalError("TC_ERR_SOCKET_RATE_LIMITED", { what: "checkpoint asks", seconds: wait });
+        answer(ack, { ok: true, ...(await answerAgentCheckpoint(records.checkpoints, records.db, agentId, raw)) }, problem);
+      } catch (err) {
+        if (!isTelecalError(err, "TC_ERR_AGENT_NOT_CHECKPOINTED") && !isTelecalError(err, "TC_ERR_SOCKET_RATE_LIMITED")) log.warn({ agentId, err: String(err) }, "checkpoint ask refused");
         answer(ack, { ok: false, error: errorBody(err, log) }, problem);
       }
     });

@@ -1,21 +1,14 @@
 import { sign, verify } from "node:crypto";
-import type { Checkpoint } from "@telecal/protocols";
+import { type Checkpoint, checkpointText } from "@telecal/protocols";
 import { GENESIS_HASH, sha256Hex } from "./hashing";
 import { type SigningKey, publicKeyFromSpki } from "./keys";
 import type { RecordCheckpointsTable } from "./schema";
 
+// The text itself is the protocol's: the agent checks checkpoints too.
+export { checkpointText };
+
 /** The prev hash of a log's first v2 checkpoint. */
 export const FIRST_CHECKPOINT_PREV = GENESIS_HASH;
-
-/**
- * The signed text of a checkpoint: one field a line, after a versioned origin line. v2 adds its seq
- * and the hash of the previous checkpoint's text; a checkpoint without them is v1, as all were once.
- */
-export function checkpointText(cp: Omit<Checkpoint, "signature">): string {
-  const v1 = `${cp.treeSize}\n${cp.rootHash}\n${cp.time}\n${cp.keyId}\n`;
-  if (cp.seq === undefined && cp.prevHash === undefined) return `telecal record log checkpoint v1\n${v1}`;
-  return `telecal record log checkpoint v2\n${v1}${cp.seq ?? ""}\n${cp.prevHash ?? ""}\n`;
-}
 
 /** What the next checkpoint's `prevHash` is: SHA-256 of this one's signed text. */
 export function checkpointDigest(cp: Omit<Checkpoint, "signature">): string {
