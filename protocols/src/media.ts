@@ -52,3 +52,8 @@ export type MediaRoomParams = z.infer<typeof MediaRoomParams>;
 /** DELETE /api/media/rooms/:room/ticket?feed=: only that ticket (a tab closing); without it, all the caller's. */
 export const MediaLeaveQuery = z.strictObject({ feed: z.coerce.number().pipe(JanusId).optional() });
 export type MediaLeaveQuery = z.infer<typeof MediaLeaveQuery>;
+
+/** The media room of a lesson's video: the key its page asks a ticket for, and the server opens. */
+export function lessonVideoKey(lessonId: string): string {
+  return `lesson-${lessonId}`;
+}

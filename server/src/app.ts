@@ -50,6 +50,7 @@ import { attachSessions, type SessionService } from "./realtime/sessions/index";
 import { checkRtcOptions } from "./realtime/rtc-ice-config";
 import { attachRtcSignalling } from "./realtime/rtc-signalling";
 import { attachLessons, type LessonService } from "./realtime/lessons/index";
+import { lessonVideoOpener } from "./realtime/lessons/lesson-video";
 import { JobService } from "./jobs/service";
 import { loadProcedures } from "./procedures/catalog";
 import { DEFAULT_DUE_SOON_DAYS } from "./registry/due-dates";
@@ -190,6 +191,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   const detachUi = () => ui.detach();
   attachRtcSignalling(io, jobs, app.log);
   const lessons = attachLessons(io, courses, app.log);
+  media.addOpener(lessonVideoOpener(lessons));
 
   // A job's session hears that its run moved on, whoever moved it (people over REST, the agent).
   const offRuns = jobs.onChange((_agentId, jobId) => sessions.runChanged(jobId));

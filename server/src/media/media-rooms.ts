@@ -8,6 +8,9 @@ import { DEFAULT_GUARD_MS, type JanusOptions } from "./janus-options";
 import { MediaRoom, type MediaRoomCheck, randomJanusId } from "./media-room";
 import { VideoRoom } from "./video-room";
 
+/** A room's check and description for a key it knows (e.g. `lesson-<id>`), or null. */
+export type MediaRoomOpener = (key: string) => { check: MediaRoomCheck; description: string } | null;
+
 /** The trainer and one trainee on stage. */
 export const MEDIA_ROOM_PUBLISHERS = 2;
 
@@ -18,6 +21,7 @@ export const MEDIA_ROOM_PUBLISHERS = 2;
  */
 export class MediaRooms {
   private readonly rooms = new Map<string, MediaRoom>();
+  private readonly openers: MediaRoomOpener[] = [];
   private readonly client: JanusClient | null;
   private readonly guardTimer: NodeJS.Timeout | null = null;
 
@@ -63,8 +67,7 @@ export class MediaRooms {
    * allowed list and the participant id to join with; without Janus, the mesh's limit.
    */
   async ticket(key: string, user: UserInfo): Promise<MediaTicket> {
-    const room = this.rooms.get(key);
-    if (!room) throw new TelecalError("TC_ERR_MEDIA_NO_ROOM", { room: key });
+    const room = this.rooms.get(key) ?? (await this.openFor(key, user));
     const role = await room.check(user);
     if (role === null) throw new TelecalError("TC_ERR_MEDIA_REFUSED", { user: user.username, room: key });
     if (!this.janus) return { mode: "mesh", maxPeople: MEDIA_MESH_MAX_PEOPLE };
@@ -79,6 +82,20 @@ export class MediaRooms {
       display: user.displayName,
       rtc: rtcConfigFor(this.rtc, user.id),
     };
+  }
+
+  /** Who opens a room nobody opened yet, at the first ticket asked of it (a lesson's video). */
+  addOpener(opener: MediaRoomOpener): void {
+    this.openers.push(opener);
+  }
+
+  /** Opens `key`'s room through its opener, only for someone it lets in: a stranger's ask for any key opens nothing. */
+  private async openFor(key: string, user: UserInfo): Promise<MediaRoom> {
+    const found = this.openers.map((o) => o(key)).find((r) => r !== null);
+    if (!found) throw new TelecalError("TC_ERR_MEDIA_NO_ROOM", { room: key });
+    if ((await found.check(user)) === null) throw new TelecalError("TC_ERR_MEDIA_REFUSED", { user: user.username, room: key });
+    this.open(key, found.check, found.description);
+    return this.rooms.get(key)!;
   }
 
   /** The person left or was removed: their tokens are withdrawn and their participants kicked (with `feedId`, one ticket's only). */

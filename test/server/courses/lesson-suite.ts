@@ -1,4 +1,4 @@
-import type { Attendance, Course, HandRaised, Lesson, LessonChatMessage, LessonParticipant, LessonState, Quiz, QuizAnswer } from "@telecal/protocols";
+import { type Attendance, type Course, type HandRaised, type Lesson, type LessonChatMessage, type LessonParticipant, type LessonState, lessonVideoKey, MEDIA_MESH_MAX_PEOPLE, type Quiz, type QuizAnswer } from "@telecal/protocols";
 import { startServer, type TelecalServer } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { login, seedUsers, TEST_PASSWORD } from "../../fakes/auth";
@@ -76,6 +76,24 @@ export function lessonSuite(name: string, database: () => Promise<{ databaseUrl?
       expect(present.present.map((p) => [p.username, p.part])).toEqual([["trainer", "trainer"], ["t1", "trainee"], ["t2", "trainee"], ["t3", "trainee"]]);
       // The outsider's socket never heard anything of the lesson.
       expect(clients["outsider"]!.events).toEqual([]);
+    });
+
+    it("opens the lesson's video to its trainer and enrolled trainees only (without Janus: the mesh's note)", async () => {
+      const ticket = (who: string, key: string) => server.app.inject({ method: "POST", url: `/api/media/rooms/${encodeURIComponent(key)}/ticket`, headers: { authorization: `Bearer ${tokens[who]}` } });
+      // A stranger's ask opens no room, whatever the key.
+      const outsider = await ticket("outsider", lessonVideoKey(lesson.id));
+      expect([outsider.statusCode, outsider.json<{ code: string }>().code]).toEqual([403, "TC_ERR_MEDIA_REFUSED"]);
+      expect(server.media.has(lessonVideoKey(lesson.id))).toBe(false);
+      const unknown = await ticket("t1", lessonVideoKey("no-such-lesson"));
+      expect([unknown.statusCode, unknown.json<{ code: string }>().code]).toEqual([403, "TC_ERR_MEDIA_REFUSED"]);
+      const other = await ticket("t1", "not-a-lesson");
+      expect([other.statusCode, other.json<{ code: string }>().code]).toEqual([404, "TC_ERR_MEDIA_NO_ROOM"]);
+      for (const who of ["trainer", ...TRAINEES]) {
+        const res = await ticket(who, lessonVideoKey(lesson.id));
+        expect([who, res.statusCode, res.json()]).toEqual([who, 200, { mode: "mesh", maxPeople: MEDIA_MESH_MAX_PEOPLE }]);
+      }
+      // Once open, the room still asks the lesson at every ticket.
+      expect((await ticket("outsider", lessonVideoKey(lesson.id))).statusCode).toBe(403);
     });
 
     it("keeps raised hands in the order they went up; the trainer lowers one, a trainee their own", async () => {

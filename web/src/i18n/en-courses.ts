@@ -42,7 +42,6 @@ export const enCourses: typeof zhCNCourses = {
   },
   lesson: {
     video: "Video (Janus SFU, to come)",
-    videoHint: "The trainer's camera, the bench camera and the shared screen will play here.",
     present: "Present ({{n}})",
     trainerTag: "trainer",
     hands: "Raised hands ({{n}})",

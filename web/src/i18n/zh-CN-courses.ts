@@ -40,7 +40,6 @@ export const zhCNCourses = {
   },
   lesson: {
     video: "视频区（Janus SFU，待接入）",
-    videoHint: "讲师摄像头、演示台摄像头与屏幕共享将在此播放。",
     present: "在场（{{n}}）",
     trainerTag: "讲师",
     hands: "举手队列（{{n}}）",

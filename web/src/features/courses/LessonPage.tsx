@@ -1,5 +1,6 @@
 import "./courses.css";
-import type { LessonState } from "@telecal/protocols";
+import { type LessonState, lessonVideoKey } from "@telecal/protocols";
+import { MediaRoomVideo } from "../media-room/MediaRoomVideo";
 import { useTranslation } from "react-i18next";
 import { AttendancePanel } from "./AttendancePanel";
 import { HandsPanel } from "./HandsPanel";
@@ -42,10 +43,10 @@ export function LessonPage({ courseId, lessonId, me }: { courseId: string; lesso
       </header>
       <div className="lesson-layout">
         <div className="lesson-main">
-          {/* VIDEO SLOT: the Janus (SFU) player goes here: trainer camera, bench camera, shared screen. */}
+          {/* The lesson's video through Janus: the trainers send, the enrolled trainees watch (server: lesson-video.ts). */}
           <section className="panel lesson-video-slot" data-testid="lesson-video-slot" aria-label={t("lesson.video")}>
             <h2>{t("lesson.video")}</h2>
-            <p className="muted">{t("lesson.videoHint")}</p>
+            <MediaRoomVideo room={lessonVideoKey(lessonId)} />
           </section>
           {trainer ? <QuizBuilder store={store} state={state} me={me} /> : <QuizAnswers store={store} state={state} me={me} />}
         </div>
