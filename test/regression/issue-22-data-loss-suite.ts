@@ -24,7 +24,7 @@ const helloOf = (agentId: string): AgentHello => ({
     CLOCK_INSTRUMENT,
   ],
 });
-const value = (i: number) => 1 + i * 1e-6;
+export const value = (i: number) => 1 + i * 1e-6;
 
 /**
  * The store as a restore from an older backup (or a lost WAL tail) leaves it: every record after
@@ -66,7 +66,7 @@ async function restoreTo(url: string, lastId: number): Promise<void> {
 }
 
 /** An agent of the test: its outbox file, and an uplink to whichever server is up. */
-class TestAgent {
+export class TestAgent {
   readonly outbox: Outbox;
   private uplink: Uplink | null = null;
   constructor(
