@@ -55,5 +55,5 @@ export type MediaLeaveQuery = z.infer<typeof MediaLeaveQuery>;
 
 /** The media room of a lesson's video: the key its page asks a ticket for, and the server opens. */
 export function lessonVideoKey(lessonId: string): string {
-  return `lesson-${lessonId}`;
+  return `lesson:${lessonId}`;
 }

@@ -8,7 +8,7 @@ import { DEFAULT_GUARD_MS, type JanusOptions } from "./janus-options";
 import { MediaRoom, type MediaRoomCheck, randomJanusId } from "./media-room";
 import { VideoRoom } from "./video-room";
 
-/** A room's check and description for a key it knows (e.g. `lesson-<id>`), or null. */
+/** A room's check and description for a key it knows (e.g. `lesson:<id>`), or null. */
 export type MediaRoomOpener = (key: string) => { check: MediaRoomCheck; description: string } | null;
 
 /** The trainer and one trainee on stage. */
