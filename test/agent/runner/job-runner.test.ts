@@ -8,7 +8,9 @@ import { loadProcedures } from "@telecal/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 const procedure = loadProcedures().get("dmm-dcv-jjf1587")!;
-const plan = planOf(procedure);
+// The procedure's settling waits are for real instruments; these tests are about order, holds and
+// resumes, on a fake bench that has nothing to settle.
+const plan = planOf(procedure).map((p) => (p.step.kind === "set" ? { ...p, step: { ...p.step, settleMs: 0 } } : p));
 
 /** A bench that records what it was asked and answers each read with the nominal value. */
 class FakeBench implements Bench {
