@@ -4,6 +4,7 @@ import { planOf, type PointInputs, pointInputs, type Procedure, procedureCurve, 
 import { isTelecalError, TelecalError } from "@telecal/protocols";
 import { DATABASE_FILE, getProcedure, loadProcedures, SHIPPED_PROCEDURES_DIR, startServer, type TelecalServer } from "@telecal/server";
 import type { Command } from "commander";
+import type { CliIo } from "../run-cli";
 import { cliLogger } from "../logger";
 import { startDemoLab } from "../demo-lab";
 import { writeDemoCertificate } from "../demo-certificate";
@@ -95,7 +96,7 @@ async function runDemo(procedure: Procedure, json: boolean, certificateDir: stri
   }
 }
 
-export function calibrateCommand(program: Command): void {
+export function calibrateCommand(program: Command, io: CliIo): void {
   program
     .command("calibrate")
     .description("run a calibration procedure / 执行校准（检定）规程")
@@ -109,7 +110,7 @@ export function calibrateCommand(program: Command): void {
     .action(async (opts: CalibrateOptions) => {
       const procedures = loadProcedures([SHIPPED_PROCEDURES_DIR, ...(opts.procedures ?? [])]);
       if (opts.list || !opts.procedure) {
-        for (const p of procedures.values()) process.stdout.write(`${p.id.padEnd(24)}${MODE[p.mode]}  ${p.regulation.code}  ${p.title.zh} / ${p.title.en}\n`);
+        for (const p of procedures.values()) io.stdout(`${p.id.padEnd(24)}${MODE[p.mode]}  ${p.regulation.code}  ${p.title.zh} / ${p.title.en}\n`);
         return;
       }
       const procedure = getProcedure(procedures, opts.procedure);

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { loadProcedures } from "@telecal/server";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../cli/run-cli";
 import { BIN } from "../fakes/cli";
 
 const run = promisify(execFile);
@@ -73,16 +74,17 @@ function demoErrors(id: string): Map<string, number> {
 }
 
 describe("telecal calibrate --demo: each shipped procedure end to end on the simulated bench", () => {
-  it("lists the procedures", async () => {
-    const { stdout } = await run(process.execPath, [BIN, "calibrate", "--list"]);
+  it("lists the procedures (in process, as bin/telecal.js runs it)", async () => {
+    let stdout = "";
+    expect(await runCli(["calibrate", "--list"], { stdout: (t) => (stdout += t), stderr: () => undefined })).toBe(0);
     expect(stdout).toMatch(/^dmm-dcv-jjf1587\s+校准 calibration\s+JJF 1587-2016\s+数字多用表直流电压和电阻校准/m);
     expect(stdout.trim().split("\n")).toHaveLength(4);
   });
 
-  it("refuses an unknown procedure, naming the known ones", async () => {
-    const failed = await run(process.execPath, [BIN, "calibrate", "--procedure", "nope", "--demo"]).catch((err: { code: number; stderr: string }) => err);
-    expect(failed).toMatchObject({ code: 2 });
-    expect((failed as { stderr: string }).stderr).toMatch(/TC_ERR_UNKNOWN_PROCEDURE: no procedure nope; known: balance-jjg1036, /);
+  it("refuses an unknown procedure, naming the known ones (in process)", async () => {
+    let stderr = "";
+    expect(await runCli(["calibrate", "--procedure", "nope", "--demo"], { stdout: () => undefined, stderr: (t) => (stderr += t) })).toBe(2);
+    expect(stderr).toMatch(/TC_ERR_UNKNOWN_PROCEDURE: no procedure nope; known: balance-jjg1036, /);
   });
 
   it("DMM DC voltage and resistance (JJF 1587): the meter's error is its simulated one (1.2 µV; 12 ppm + 1 mΩ), within its noise", async () => {
