@@ -1,13 +1,7 @@
 import { createHash } from "node:crypto";
+import { leafHash, nodeHash, verifyInclusion } from "@telecal/protocols/merkle-proofs";
 
-/** RFC 9162 section 2.1: leaves and nodes are hashed with distinct one-byte prefixes. */
-export function leafHash(data: Uint8Array): Buffer {
-  return createHash("sha256").update(Buffer.of(0)).update(data).digest();
-}
-
-export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return createHash("sha256").update(Buffer.of(1)).update(left).update(right).digest();
-}
+export { leafHash, nodeHash, verifyInclusion };
 
 /** MTH({}) = SHA-256 of nothing. */
 export const EMPTY_ROOT = createHash("sha256").digest();
@@ -36,40 +30,6 @@ export function auditPath(m: number, leaves: readonly Uint8Array[]): Buffer[] {
   return m < k
     ? [...auditPath(m, leaves.slice(0, k)), rootOf(leaves.slice(k))]
     : [...auditPath(m - k, leaves.slice(k)), rootOf(leaves.slice(0, k))];
-}
-
-/**
- * Verifies an inclusion proof offline (RFC 9162 section 2.1.3.2): true when `path` proves that
- * `leaf` (a leaf hash) is leaf `index` of the tree of `size` leaves whose root is `root`.
- */
-export function verifyInclusion(
-  leaf: Uint8Array,
-  index: number,
-  size: number,
-  path: readonly Uint8Array[],
-  root: Uint8Array,
-): boolean {
-  if (!Number.isSafeInteger(index) || !Number.isSafeInteger(size) || index < 0 || index >= size) return false;
-  let fn = index;
-  let sn = size - 1;
-  let r: Buffer = Buffer.from(leaf);
-  for (const p of path) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
-      r = nodeHash(p, r);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 && r.equals(Buffer.from(root));
 }
 
 /**
