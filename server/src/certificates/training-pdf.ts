@@ -71,7 +71,7 @@ export async function renderTrainingPdf(data: TrainingCertificateData, options: 
     [{ zh: "培训日期", en: "Dates" }, first && last ? `${utcMinute(first.startsAt).slice(0, 10)} ${lang === "zh" ? "至" : "to"} ${utcMinute(last.endsAt).slice(0, 10)}` : "-"],
     [{ zh: "出勤率", en: "Presence" }, `${data.standing.presencePercent} %`],
     [{ zh: "测验得分", en: "Quiz score" }, scoreText(data)],
-    [{ zh: "结业要求", en: "Requirements" }, lang === "zh" ? `出勤率 ≥ ${data.criteria.presencePercent} %，得分率 ≥ ${data.criteria.scorePercent} %` : `presence ≥ ${data.criteria.presencePercent} %, score ≥ ${data.criteria.scorePercent} %`],
+    [{ zh: "结业要求", en: "Requirements" }, lang === "zh" ? `出勤率不低于 ${data.criteria.presencePercent} %，测验得分率不低于 ${data.criteria.scorePercent} %` : `presence at least ${data.criteria.presencePercent} %, score at least ${data.criteria.scorePercent} %`],
     [{ zh: "签发日期", en: "Date of issue" }, data.dates.issued],
     [{ zh: "签发人", en: "Issued by" }, data.issuer.name],
   ];
