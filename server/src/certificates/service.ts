@@ -92,6 +92,7 @@ export class CertificateService {
     const old = replaces === undefined ? undefined : await this.row(replaces);
     if (replaces !== undefined && (!old || old.organisation_id !== approver.organisation.id)) throw new TelecalError("TC_ERR_CERT_NOT_FOUND", { id: replaces });
     if (old && old.status !== "valid") throw new TelecalError("TC_ERR_CERT_STATE", { id: old.id, status: old.status, what: "amended" });
+    if (old?.kind === "training-certificate") throw new TelecalError("TC_ERR_CERT_STATE", { id: old.id, status: "a training certificate", what: "amended by a calibration certificate" });
     return old;
   }
 

@@ -180,6 +180,16 @@ export function trainingSuite(name: string, database: () => Promise<{ databaseUr
       ]);
     });
 
+    it("an admin of the organisation revokes one as any certificate; it is never amended into a calibration certificate", async () => {
+      const t4 = (await ok<TrainingProgress>(call("admin", "GET", `/api/courses/${course.id}/training`))).rows.find((r) => r.username === "t4")!.certificate!;
+      expect(await code(call("admin", "POST", "/api/certificates", { data: {}, replaces: t4.id }))).toBe("409 TC_ERR_CERT_STATE");
+      expect(await code(call("admin-b", "POST", `/api/certificates/${t4.id}/revoke`, { reason: "x" }))).toBe("404 TC_ERR_CERT_NOT_FOUND");
+      expect((await ok<{ status: string; kind: string }>(call("admin", "POST", `/api/certificates/${t4.id}/revoke`, { reason: "颁发有误 issued in error" }))).status).toBe("revoked");
+      const file = await server.app.inject({ method: "GET", url: `/api/certificates/${t4.id}/files/pdf` });
+      expect((await verify(file.rawPayload)).json<VerifyCertificateResponse>().certificate).toMatchObject({ kind: "training-certificate", status: "revoked", revoked: { reason: "颁发有误 issued in error" } });
+      expect((await server.app.inject({ method: "GET", url: `/verify/${t4.id}` })).body).toContain('data-status="revoked"');
+    });
+
     it("exports the lesson's attendance as a PDF with every trainee and Chinese and English headings", async () => {
       const res = await call("trainer", "GET", `/api/courses/${course.id}/lessons/${lesson.id}/attendance.pdf`);
       expect(res.statusCode).toBe(200);
