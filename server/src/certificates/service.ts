@@ -245,9 +245,11 @@ export class CertificateService {
     return { number: row.number, bytes: Buffer.from(row.content, "base64") };
   }
 
-  /** What the public verify page shows: the summary, and what the holder must compare with the paper. */
-  async pageData(id: string): Promise<VerifyPageData> {
-    const row = await this.row(id);
+  /** What the public verify page shows: the summary, and what the holder must compare with the paper; by id or by number. */
+  async pageData(idOrNumber: string): Promise<VerifyPageData> {
+    // The number printed on the paper (证书编号) names it as well as the id in the QR code.
+    const row = (await this.row(idOrNumber)) ?? (await this.db.selectFrom("certificates").selectAll().where("number", "=", idOrNumber).executeTakeFirst());
+    const id = row?.id ?? idOrNumber;
     if (!row) throw new TelecalError("TC_ERR_CERT_NOT_FOUND", { id });
     const issued = await this.db.selectFrom("certificate_signer_keys").select("key_id").where("user_id", "=", row.issued_by).where("created_at", "<=", row.issued_at).orderBy("created_at", "desc").executeTakeFirst();
     const files = (await this.db.selectFrom("certificate_files").select("file").where("certificate_id", "=", id).execute()).map((f) => f.file);

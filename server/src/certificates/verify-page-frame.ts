@@ -22,10 +22,11 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #d0d7de;
 <body>${body}</body></html>`;
 }
 
-/** The drop zone: posts the file as it is to POST /api/certificates/verify and shows the answer. */
+/** The drop zone (posts the file as it is to POST /api/certificates/verify and shows the answer), and the look-up by number. */
 export const DROP = `<div id="drop"><p>将证书 PDF 或 DCC XML 文件拖放到此处核验 / Drop the certificate PDF or DCC XML here to check it</p>
 <input type="file" id="file" accept=".pdf,.xml,application/pdf,application/xml"></div><div id="result" role="status"></div>
-<script src="${VERIFY_SCRIPT_PATH}" defer></script>`;
+<script src="${VERIFY_SCRIPT_PATH}" defer></script>
+<form id="by-number" method="get" action="/verify"><label>或输入证书编号查询 Or enter the certificate number: <input name="number" required maxlength="64" placeholder="TC-2026-000001"></label> <button type="submit">查询 Look up</button></form>`;
 
 /** The signer and the key that signed, and when that key was revoked if it was. */
 export function signerText(signer: string, key: PublishedSignerKey | undefined): string {

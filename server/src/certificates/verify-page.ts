@@ -71,6 +71,11 @@ function calibrationPage(c: CalibrationCertificateSummary, data: CertificateData
   );
 }
 
+/** GET /verify: where a holder without the QR code enters the number printed, or drops the file. */
+export function verifyLandingPage(): string {
+  return page("证书核验 Certificate verification", `<h1>证书核验 Certificate verification</h1><p>证书、检定结果通知书与培训证明 Certificates, notices and training certificates of this server</p>${DROP}`);
+}
+
 export function verifyErrorPage(e: ErrorBody): string {
   return page("证书核验 Certificate verification", `<h1>证书核验 Certificate verification</h1><p class="status bad">${h(e.code)}</p><p>${h(e.message)}</p>${DROP}`);
 }

@@ -1,6 +1,10 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Course, IssuedTrainingCertificate, Lesson, Quiz, TrainingProgress, VerifyCertificateResponse } from "@telecal/protocols";
 import { recordsDb, startServer, type TelecalServer } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { runCli } from "../../../cli/run-cli";
 import { login, seedUsers, TEST_PASSWORD } from "../../fakes/auth";
 import { connectLessonClient, type LessonClient } from "../../fakes/lesson-client";
 import { pdfText } from "../certificates/tools";
@@ -142,11 +146,32 @@ export function trainingSuite(name: string, database: () => Promise<{ databaseUr
       expect(JSON.parse(issuedRecord.payload)).toMatchObject({ event: "issued", kind: "training-certificate", course: course.id, number: issued.certificate.number });
     });
 
-    it("shows it on the public verify page, with the genuine files to download", async () => {
+    it("is checked by `telecal cert verify` as any certificate: unproven alone, genuine with --server", async () => {
+      const file = join(mkdtempSync(join(tmpdir(), "telecal-training-pdf-")), `${issued.certificate.number}.pdf`);
+      writeFileSync(file, Buffer.from(issued.pdf, "base64"));
+      const certVerify = async (...args: string[]) => {
+        let stdout = "";
+        const code = await runCli(["cert", "verify", file, ...args], { stdout: (t) => (stdout += t), stderr: (t) => (stdout += t) });
+        return { code, stdout };
+      };
+      expect((await certVerify()).code).toBe(4);
+      const online = await certVerify("--server", server.url);
+      expect(online.code, online.stdout).toBe(0);
+      expect(online.stdout).toContain("真实 GENUINE");
+    });
+
+    it("shows it on the public verify page, found by id or by the number printed, with the genuine files to download", async () => {
       const page = await server.app.inject({ method: "GET", url: `/verify/${issued.certificate.id}` });
       expect(page.statusCode).toBe(200);
       for (const text of ["培训证明 Training Certificate", "张三", "电学计量培训 Electrical metrology", "出勤率 presence ≥ 80 %", 'data-status="valid"', "直流电压 DC voltage", `/api/certificates/${issued.certificate.id}/files/pdf`]) expect(page.body, text).toContain(text);
       expect(page.body).not.toContain("files/dcc");
+      // Without the QR code: the number printed, entered on the page, finds the same page.
+      const typed = await server.app.inject({ method: "GET", url: `/verify?number=${issued.certificate.number}` });
+      expect([typed.statusCode, typed.headers["location"]]).toEqual([303, `/verify/${issued.certificate.number}`]);
+      const byNumber = await server.app.inject({ method: "GET", url: `/verify/${issued.certificate.number}` });
+      expect(byNumber.body).toContain(`<span id="trainee">张三</span>`);
+      expect((await server.app.inject({ method: "GET", url: "/verify" })).body).toContain('id="by-number"');
+      expect((await server.app.inject({ method: "GET", url: "/verify/TC-1999-000001" })).statusCode).toBe(404);
       const download = await server.app.inject({ method: "GET", url: `/api/certificates/${issued.certificate.id}/files/pdf` });
       expect(download.rawPayload.equals(Buffer.from(issued.pdf, "base64"))).toBe(true);
     });
