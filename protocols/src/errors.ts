@@ -98,6 +98,7 @@ export const ERRORS = {
   TC_ERR_PROCEDURE_INVALID: { status: 400, message: "procedure {file}: {path}: {reason}" },
   TC_ERR_UNKNOWN_PROCEDURE: { status: 404, message: "no procedure {name}; known: {known}" },
   TC_ERR_STEP_OUT_OF_ORDER: { status: 409, message: "step {step}: {reason}" },
+  TC_ERR_ENVIRONMENT_OUT_OF_LIMITS: { status: 422, message: "环境{quantityZh} {value} {unit} 超出规程允许的 {min} ~ {max} {unit}；{quantity} {value} {unit} is outside the procedure's {min} to {max} {unit}: bring the room within limits and enter it again" },
   TC_ERR_JOB_BINDING: { status: 400, message: "equipment {equipment}: {reason}" },
   TC_ERR_JOB_NOT_FOUND: { status: 404, message: "job {job} not found in the jobs your organisation may see" },
   TC_ERR_JOB_PEOPLE: { status: 400, message: "{part} {username}: {reason}" },

@@ -20,6 +20,7 @@ import type { RegistryService } from "../registry/service";
 import type { DialectName } from "../store/db";
 import type { Schema } from "../store/schema";
 import { bindEquipment } from "./binding";
+import { environmentCheck } from "./environment-check";
 import { type JobEvidence, jobEvidence } from "./evidence";
 import { jobPerson } from "./people";
 import { agentEventCheck, peopleEvent } from "./permissions";
@@ -166,7 +167,11 @@ export class JobService {
   async addPeopleEvent(user: UserInfo, id: string, body: JobEventRequest, now = Date.now()): Promise<Job> {
     const job = await this.visible(user, id);
     const { event, check } = peopleEvent(user, job.row, body, now);
-    return this.append(job, event, check);
+    const inLimits = environmentCheck(job.procedure, event);
+    return this.append(job, event, (state) => {
+      check(state);
+      inLimits(state);
+    });
   }
 
   /**

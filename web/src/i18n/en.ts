@@ -218,6 +218,7 @@ export const en: Messages = {
     read: "Read {{equipment}}{{measurement}} {{count}} times",
     temperature: "Temperature (°C)",
     humidity: "Relative humidity (%)",
+    limits: "the procedure allows {{min}} to {{max}} {{unit}}",
     entry: "Reading {{n}} {{unit}}",
     complete: "Done",
     waitingFor: "Waiting for {{name}} to do this step",

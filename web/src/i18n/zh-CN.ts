@@ -218,6 +218,7 @@ export const zhCN = {
     read: "读取 {{equipment}}{{measurement}} {{count}} 次",
     temperature: "温度 (°C)",
     humidity: "相对湿度 (%)",
+    limits: "规程允许 {{min}} ~ {{max}} {{unit}}",
     entry: "第 {{n}} 个读数 {{unit}}",
     complete: "完成",
     waitingFor: "等待 {{name}} 完成此步骤",

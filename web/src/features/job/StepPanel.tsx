@@ -9,6 +9,13 @@ import { stepTitle } from "./step-title";
 import type { JobView } from "./useJobRun";
 
 
+/** The range the procedure allows for an environment entry: the server refuses a value outside it. */
+function EnvironmentLimits({ limits }: { limits: { min: number; max: number; unit: string } | undefined }) {
+  const { t } = useTranslation();
+  if (!limits) return null;
+  return <small className="muted" data-testid="step-limits">{t("step.limits", limits)}</small>;
+}
+
 /**
  * The step waiting now, and what the person looking may do about it: the job's technician completes
  * instructions, entries and the environment; its expert approves or sends back, holds and resumes.
@@ -75,6 +82,7 @@ export function StepPanel({ view, user, onChanged }: { view: JobView; user: User
               <label key={f}>
                 {step.kind === "environment" ? t(`step.${f}`) : t("step.entry", { n: f, unit: step.kind === "manual" ? step.unit : "" })}
                 <input inputMode="decimal" required value={values[i] ?? ""} onChange={(e) => setValues(Object.assign([...values], { [i]: e.target.value }))} data-testid={`step-value-${i}`} />
+                {step.kind === "environment" && <EnvironmentLimits limits={view.procedure.environment[f as "temperature" | "humidity"]} />}
               </label>
             ))}
             <button type="submit" disabled={busy || view.state.held || numbers.some((n) => !Number.isFinite(n))} data-testid="step-complete">
