@@ -69,7 +69,7 @@ export function StepPanel({ view, user, onChanged }: { view: JobView; user: User
     <section className={`panel step step-${step.kind}`} data-testid="step" data-step={next.key} data-kind={step.kind} aria-live="polite">
       <h2>
         {t("step.current")}: {next.point ? `${next.point.nominal} ${next.point.unit} · ` : ""}
-        {stepTitle(next, lang, t)}
+        {stepTitle(next, lang, t, view.procedure.equipment)}
       </h2>
       {view.state.held && <Held view={view} />}
       {step.kind === "instruction" && step.image && <img className="step-image" src={step.image} alt="" />}
@@ -109,7 +109,7 @@ export function StepPanel({ view, user, onChanged }: { view: JobView; user: User
                 {earlier.map((s) => (
                   <option key={s.key} value={s.key}>
                     {s.point ? `${s.point.nominal} ${s.point.unit} · ` : ""}
-                    {stepTitle(s, lang, t)}
+                    {stepTitle(s, lang, t, view.procedure.equipment)}
                   </option>
                 ))}
               </select>
