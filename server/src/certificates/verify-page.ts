@@ -6,13 +6,19 @@ import { formatNumber, reportedText } from "./reported-values";
 import { trainingVerifyPage } from "./training-verify-page";
 import { downloadLinks, DROP, page, signerText, STATUS } from "./verify-page-frame";
 
+/** A point's decision as the page writes it: 合格 Pass, 待定 Conditional pass, ... */
+function decisionText(d: NonNullable<CertificateData["results"][number]["decision"]>): string {
+  const { zh, en } = DECISION_TEXT[d];
+  return `${zh} ${en.charAt(0).toUpperCase()}${en.slice(1)}`;
+}
+
 /** The rows as the certificate states them: what the holder compares with the paper, line by line. */
 function resultsTable(data: CertificateData): string {
   const verification = data.mode === "verification";
   const head = ["测量点 Point", "标称值 Nominal", "标准值 Reference", "示值 Indication", "误差 Error", "U", "k", ...(verification ? ["最大允许误差 MPE", "结论 Decision"] : [])];
   const rows = data.results.map((r) => {
     const t = reportedText(r);
-    const cells = [h(r.point), `${formatNumber(r.nominal)} ${h(r.unit)}`, t.reference, t.indication, t.error, t.U, formatNumber(r.k), ...(verification ? [r.mpe === undefined ? "" : `±${formatNumber(r.mpe)}`, r.decision ? `${DECISION_TEXT[r.decision].zh} ${DECISION_TEXT[r.decision].en}` : ""] : [])];
+    const cells = [h(r.point), `${formatNumber(r.nominal)} ${h(r.unit)}`, t.reference, t.indication, t.error, t.U, formatNumber(r.k), ...(verification ? [r.mpe === undefined ? "" : `±${formatNumber(r.mpe)}`, r.decision ? decisionText(r.decision) : ""] : [])];
     return `<tr>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`;
   });
   return `<div class="scroll"><table id="results"><tr>${head.map((c) => `<th>${c}</th>`).join("")}</tr>${rows.join("")}</table></div>`;
