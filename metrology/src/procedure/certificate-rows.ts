@@ -1,4 +1,5 @@
 import { type Decision, type DecisionCode as RecordedCode, type ResultRow, TelecalError } from "@telecal/protocols";
+import { exact } from "../decision/exact";
 import type { PointResult } from "./point-result";
 import type { Procedure } from "./schema";
 
@@ -29,7 +30,7 @@ export function certificateRows(procedure: Procedure, rows: readonly PointResult
     if (r.error === null || r.U === null || r.k === null || r.decision === null) {
       throw new TelecalError("TC_ERR_JOB_NOT_FINISHED", { job: where, reason: `point ${r.point} was not measured whole` });
     }
-    const decision = rowDecision(r.decision.code, Math.abs(r.error) <= r.mpe);
+    const decision = rowDecision(r.decision.code, exact(r.error).abs().lte(exact(r.mpe)));
     return {
       point: r.point,
       nominal: r.nominal,
