@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ConformityDecision, IssuedCertificate, Job, JobResults, JobRun } from "@telecal/protocols";
-import { jobStream, SHIPPED_PROCEDURES_DIR, startServer, type TelecalServer } from "@telecal/server";
+import { checkCertificateResults, jobStream, SHIPPED_PROCEDURES_DIR, startServer, type TelecalServer, verifyCertificateFile } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { login, seedUsers } from "../../fakes/auth";
 import { driveJob } from "../../fakes/job-driver";
@@ -126,6 +126,12 @@ export function conformityDecisionsSuite(name: string, database: () => Promise<{
       expect(checked.statusCode, checked.body).toBe(200);
       expect(checked.json()).toMatchObject({ ok: true, results: { job: job.id } });
       expect(checked.json<{ results: { asRecorded?: true } }>().results.asRecorded).toBeUndefined();
+
+      // As versions before conditional results stated it, the 待定 row as `fail` still checks; as `pass`, not.
+      const { manifest } = verifyCertificateFile(pdf, "notice.pdf");
+      const stated = (decision: "fail" | "pass") => ({ ...manifest, job: { id: job.id, results: manifest.job!.results.map((r) => (r.decision === "conditionalPass" ? { ...r, decision } : r)) } });
+      await expect(checkCertificateResults(server.store.db, stated("fail"), "legacy.pdf")).resolves.toMatchObject({ job: job.id });
+      await expect(checkCertificateResults(server.store.db, stated("pass"), "forged.pdf")).rejects.toMatchObject({ code: "TC_ERR_CERT_RESULTS" });
     });
   });
 }

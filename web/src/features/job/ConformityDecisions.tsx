@@ -38,17 +38,17 @@ function DecisionForm({ jobId, point, onChanged }: { jobId: string; point: strin
     }
   };
   return (
-    <form className="form decision-form" onSubmit={(e) => void submit(e)} data-testid={`decision-form-${point}`}>
+    <form className="form decision-form" onSubmit={(e) => void submit(e)} data-testid={`conformity-form-${point}`}>
       {(["accept", "reject"] as const).map((d) => (
         <label key={d} className="inline">
-          <input type="radio" name={`decision-${point}`} value={d} checked={decision === d} onChange={() => setDecision(d)} data-testid={`decision-${d}-${point}`} /> {t(`decisions.${d}`)}
+          <input type="radio" name={`decision-${point}`} value={d} checked={decision === d} onChange={() => setDecision(d)} data-testid={`conformity-${d}-${point}`} /> {t(`decisions.${d}`)}
         </label>
       ))}
       <label>
         <span>{t("decisions.comment")}</span>
-        <textarea value={comment} required maxLength={2000} onChange={(e) => setComment(e.target.value)} data-testid={`decision-comment-${point}`} />
+        <textarea value={comment} required maxLength={2000} onChange={(e) => setComment(e.target.value)} data-testid={`conformity-comment-${point}`} />
       </label>
-      <button type="submit" disabled={busy || comment.trim() === ""} data-testid={`decision-record-${point}`}>
+      <button type="submit" disabled={busy || comment.trim() === ""} data-testid={`conformity-record-${point}`}>
         {busy ? t("decisions.recording") : t("decisions.record")}
       </button>
       {error && (
@@ -82,7 +82,7 @@ export function ConformityDecisions({ view, user, onChanged }: { view: JobView; 
             <li key={point} data-point={point} data-decision={d?.decision ?? ""}>
               <strong>{point}</strong> <span className={`decision decision-${result.decision!.code}`}>{result.decision!.label[lang]}</span>
               {d ? (
-                <p data-testid={`decision-${point}-recorded`}>
+                <p data-testid={`conformity-recorded-${point}`}>
                   {t("decisions.by", { decision: t(`decisions.${d.decision}`), comment: d.comment, name: view.nameOf(d.by), at: new Date(d.at).toLocaleString() })}
                 </p>
               ) : user.role === "expert" ? (
