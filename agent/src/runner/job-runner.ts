@@ -8,6 +8,16 @@ import type { People } from "./people";
 /** Instrument errors that pass (a link coming back, a reply that was late): the step is tried again. */
 const TRANSIENT = new Set(["TC_ERR_TRANSPORT_CLOSED", "TC_ERR_INSTRUMENT_TIMEOUT"]);
 
+/**
+ * A read that timed out waited READING_TIMEOUT_MS for one valid reading: tried twice, not ten times
+ * (five minutes of a job shown running while it waited), then the run is held with the reason.
+ */
+const READ_TIMEOUT_TRIES = 2;
+
+function triesOf(planned: PlannedStep, code: string, attempts: number): number {
+  return planned.step.kind === "read" && code === "TC_ERR_INSTRUMENT_TIMEOUT" ? Math.min(attempts, READ_TIMEOUT_TRIES) : attempts;
+}
+
 export interface JobRunnerOptions {
   jobId: string;
   plan: PlannedStep[];
@@ -59,16 +69,21 @@ export class JobRunner {
 
   async run(): Promise<RunState> {
     const o = this.options;
+    // Started on a journal, or resumed after a hold: the bench may not be as the run left it.
+    let fresh = true;
     while (!this.state.finished && !this.stopped) {
       if (this.state.held) {
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = null;
+        fresh = true;
         continue;
       }
       const step = this.state.next!;
       o.log.info({ job: o.jobId, step: step.key }, "step");
       let event: RunEvent;
       try {
+        if (fresh && isBenchStep(step.step)) await this.restorePoint(step);
+        fresh = false;
         event = await this.performWithRetry(step);
       } catch (err) {
         if (this.stopped || !isBenchStep(step.step)) throw err;
@@ -95,6 +110,22 @@ export class JobRunner {
     this.record({ kind: "held", by: o.actor, at: (o.now ?? Date.now)(), comment: `${planned.key}: ${reason}`.slice(0, 2000) });
   }
 
+  /**
+   * Before the first bench step after a restart or a hold, the point's set steps done already are
+   * done again: a restarted bench (the lab PC, a simulator, a calibrator switched off and on) is back
+   * at its power-on state, and a read taken there (the calibrator in standby, the meter on overload)
+   * failed for minutes and again after every resume.
+   */
+  private async restorePoint(planned: PlannedStep): Promise<void> {
+    const point = planned.point;
+    if (point === null) return;
+    const before = this.options.plan.filter((p) => p.point?.id === point.id && p.index < planned.index && p.step.kind === "set");
+    for (const set of before) {
+      this.options.log.info({ job: this.options.jobId, step: set.key, before: planned.key }, "set again before the run goes on");
+      await this.performWithRetry(set);
+    }
+  }
+
   private record(event: RunEvent): void {
     // Applied first: an event that does not fit the state is refused before it is journalled.
     const next = applyRunEvent(this.options.plan, this.state, event);
@@ -110,7 +141,7 @@ export class JobRunner {
       try {
         return await this.perform(planned);
       } catch (err) {
-        if (!isTelecalError(err) || !TRANSIENT.has(err.code) || attempt >= attempts || this.stopped) throw err;
+        if (!isTelecalError(err) || !TRANSIENT.has(err.code) || attempt >= triesOf(planned, err.code, attempts) || this.stopped) throw err;
         o.log.warn({ job: o.jobId, step: planned.key, attempt, error: err.message }, "instrument step failed; trying again");
         await new Promise((r) => setTimeout(r, o.retryDelayMs ?? 1000));
       }

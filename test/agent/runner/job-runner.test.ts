@@ -50,6 +50,13 @@ function runner(bench: Bench, people: People, journal: RunJournal = new MemoryJo
   return new JobRunner({ jobId: "job-1", plan, bench, people, journal, log: silentLogger, actor: "agent:lab-1", attempts, retryDelayMs: 1 });
 }
 
+/** The events of a whole run on a fake bench, up to (not including) the step at `index`. */
+async function collect(index: number): Promise<RunEvent[]> {
+  const journal = new MemoryJournal();
+  await runner(new FakeBench(), new FakePeople(), journal).run();
+  return journal.events().slice(0, index);
+}
+
 describe("job runner", () => {
   let dir: string;
   beforeEach(() => {
@@ -104,6 +111,38 @@ describe("job runner", () => {
     expect(bench.calls).toHaveLength(remaining);
     expect(bench.calls[0]).toBe("set calibrator.output=10");
     expect(new FileJournal(file).events()).toHaveLength(plan.length);
+  });
+
+  it("after a restart mid-point, sets the point's outputs again before its read: a restarted bench is at its power-on state", async () => {
+    const journal = new MemoryJournal();
+    const upTo = plan.findIndex((p) => p.key === "dcv-10v/read");
+    for (const event of (await collect(upTo))) journal.append(event);
+    const bench = new FakeBench();
+    const resumed = runner(bench, new FakePeople(), journal);
+    expect(resumed.current.next!.key).toBe("dcv-10v/read");
+    expect((await resumed.run()).finished).toBe(true);
+    expect(bench.calls.slice(0, 3)).toEqual(["set calibrator.output=10", "set calibrator.operate=OPER", "read dmm.dcv x10"]);
+    // Only the planned steps are journalled: the sets done again are the bench's business.
+    expect(journal.events()).toHaveLength(plan.length);
+  });
+
+  it("a read that times out is tried twice, then the run is held with the reason, not ten times over five minutes", async () => {
+    const bench = new FakeBench();
+    let reads = 0;
+    const timingOut: Bench = {
+      set: (e, p, v) => bench.set(e, p, v),
+      read: () => {
+        reads += 1;
+        return Promise.reject(new TelecalError("TC_ERR_INSTRUMENT_TIMEOUT", { instrument: "dmm1", command: "reading 1 of 10 on dmm1.dcv", ms: 30_000 }));
+      },
+    };
+    const r = runner(timingOut, new FakePeople(), new MemoryJournal(), 10);
+    const running = r.run();
+    await expect.poll(() => r.current.held).toBe(true);
+    expect(reads).toBe(2);
+    expect(r.current.next!.key).toBe("dcv-100mv/read");
+    r.stop();
+    await running;
   });
 
   it("tries an instrument step again after a transient error; another error holds the run in the bench's name, and a resume tries the step again", async () => {
