@@ -44,6 +44,8 @@ export class JobRunner {
   private state: RunState;
   private stopped = false;
   private wake: (() => void) | null = null;
+  /** Started on a journal, resumed after a hold or sent back: the bench may not be as the plan has it. */
+  private fresh = true;
 
   constructor(private readonly options: JobRunnerOptions) {
     this.state = runState(options.plan, options.journal.events());
@@ -69,21 +71,19 @@ export class JobRunner {
 
   async run(): Promise<RunState> {
     const o = this.options;
-    // Started on a journal, or resumed after a hold: the bench may not be as the run left it.
-    let fresh = true;
     while (!this.state.finished && !this.stopped) {
       if (this.state.held) {
         await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = null;
-        fresh = true;
+        this.fresh = true;
         continue;
       }
       const step = this.state.next!;
       o.log.info({ job: o.jobId, step: step.key }, "step");
       let event: RunEvent;
       try {
-        if (fresh && isBenchStep(step.step)) await this.restorePoint(step);
-        fresh = false;
+        if (this.fresh && isBenchStep(step.step)) await this.restoreBench(step);
+        this.fresh = false;
         event = await this.performWithRetry(step);
       } catch (err) {
         if (this.stopped || !isBenchStep(step.step)) throw err;
@@ -111,16 +111,19 @@ export class JobRunner {
   }
 
   /**
-   * Before the first bench step after a restart or a hold, the point's set steps done already are
-   * done again: a restarted bench (the lab PC, a simulator, a calibrator switched off and on) is back
-   * at its power-on state, and a read taken there (the calibrator in standby, the meter on overload)
-   * failed for minutes and again after every resume.
+   * Before the first bench step after a restart, a resume or a send-back, the bench is put as the
+   * plan has it there: the last set of each property before the step, done again. A restarted bench
+   * (the lab PC, a simulator, a calibrator switched off and on) is at its power-on state, and a
+   * point sent back to after the vent step would be measured vented: a read taken so failed for
+   * minutes and again after every resume, or was accepted with an error of -1009 hPa.
    */
-  private async restorePoint(planned: PlannedStep): Promise<void> {
-    const point = planned.point;
-    if (point === null) return;
-    const before = this.options.plan.filter((p) => p.point?.id === point.id && p.index < planned.index && p.step.kind === "set");
-    for (const set of before) {
+  private async restoreBench(planned: PlannedStep): Promise<void> {
+    const last = new Map<string, PlannedStep>();
+    for (const p of this.options.plan) {
+      if (p.index >= planned.index) break;
+      if (p.step.kind === "set") last.set(`${p.step.equipment}.${p.step.property}`, p);
+    }
+    for (const set of [...last.values()].sort((a, b) => a.index - b.index)) {
       this.options.log.info({ job: this.options.jobId, step: set.key, before: planned.key }, "set again before the run goes on");
       await this.performWithRetry(set);
     }
@@ -131,6 +134,7 @@ export class JobRunner {
     const next = applyRunEvent(this.options.plan, this.state, event);
     this.options.journal.append(event);
     this.state = next;
+    if (event.kind === "sent-back") this.fresh = true;
     this.options.onEvent?.(event, next);
   }
 

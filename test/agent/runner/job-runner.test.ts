@@ -106,10 +106,11 @@ describe("job runner", () => {
     expect(second.current.next!.key).toBe("dcv-10v/output");
     expect((await second.run()).finished).toBe(true);
     reopened.close();
-    // The second bench saw only the steps after the journal's last one, the first of them the 10 V output.
+    // The second bench was first put as the run had it (the 1 V point's output, in standby), then saw
+    // only the steps after the journal's last one, the first of them the 10 V output.
     const remaining = plan.slice(stopAfter).filter((p) => p.step.kind === "set" || p.step.kind === "read").length;
-    expect(bench.calls).toHaveLength(remaining);
-    expect(bench.calls[0]).toBe("set calibrator.output=10");
+    expect(bench.calls.slice(0, 3)).toEqual(["set calibrator.output=1", "set calibrator.operate=STBY", "set calibrator.output=10"]);
+    expect(bench.calls).toHaveLength(remaining + 2);
     expect(new FileJournal(file).events()).toHaveLength(plan.length);
   });
 
@@ -124,6 +125,27 @@ describe("job runner", () => {
     expect(bench.calls.slice(0, 3)).toEqual(["set calibrator.output=10", "set calibrator.operate=OPER", "read dmm.dcv x10"]);
     // Only the planned steps are journalled: the sets done again are the bench's business.
     expect(journal.events()).toHaveLength(plan.length);
+  });
+
+  it("a point sent back to after the vent step is measured with the controller on again, at its set point", async () => {
+    const pressure = planOf(loadProcedures().get("pressure-gauge-jjg52")!).map((p) => (p.step.kind === "set" ? { ...p, step: { ...p.step, settleMs: 0 } } : p));
+    let sentBack = false;
+    const people: People = {
+      answer(step) {
+        if (step.step.kind === "approval") {
+          if (sentBack) return Promise.resolve({ kind: "approved", step: step.key, by: "expert", at: 3 });
+          sentBack = true;
+          return Promise.resolve({ kind: "sent-back", step: step.key, to: "up-400/reference", comment: "重测 400 hPa / measure 400 hPa again", by: "expert", at: 2 });
+        }
+        const values = step.step.kind === "environment" ? [20, 50] : Array.from({ length: step.count }, () => step.point?.nominal ?? 0);
+        return Promise.resolve({ kind: "completed", step: step.key, values, by: "technician", at: 1 });
+      },
+    };
+    const bench = new FakeBench();
+    const r = new JobRunner({ jobId: "job-2", plan: pressure, bench, people, journal: new MemoryJournal(), log: silentLogger, actor: "agent:lab-1", retryDelayMs: 1 });
+    expect((await r.run()).finished).toBe(true);
+    const vent = bench.calls.indexOf("set controller.control=OFF");
+    expect(bench.calls.slice(vent + 1, vent + 4)).toEqual(["set controller.control=ON", "set controller.setpoint=400", "read controller.pressure x3"]);
   });
 
   it("a read that times out is tried twice, then the run is held with the reason, not ten times over five minutes", async () => {

@@ -223,6 +223,7 @@ export const en: Messages = {
     word: { OPER: "operate", STBY: "standby", ON: "on", OFF: "off" },
     temperature: "Temperature (°C)",
     humidity: "Relative humidity (%)",
+    sentBack: "{{name}} sent the run back to {{to}}: {{comment}}",
     limits: "the procedure allows {{min}} to {{max}} {{unit}}",
     entry: "Reading {{n}} {{unit}}",
     complete: "Done",

@@ -223,6 +223,7 @@ export const zhCN = {
     word: { OPER: "工作 OPER", STBY: "待机 STBY", ON: "开 ON", OFF: "关 OFF" },
     temperature: "温度 (°C)",
     humidity: "相对湿度 (%)",
+    sentBack: "{{name}} 退回至 {{to}}：{{comment}}",
     limits: "规程允许 {{min}} ~ {{max}} {{unit}}",
     entry: "第 {{n}} 个读数 {{unit}}",
     complete: "完成",

@@ -72,6 +72,7 @@ export function StepPanel({ view, user, onChanged }: { view: JobView; user: User
         {stepTitle(next, lang, t, view.procedure.equipment)}
       </h2>
       {view.state.held && <Held view={view} />}
+      <SentBack view={view} nextIndex={next.index} />
       {step.kind === "instruction" && step.image && <img className="step-image" src={step.image} alt="" />}
       {isBenchStep(step) && <p className="muted" data-testid="bench-running">{t("step.bench")}</p>}
 
@@ -149,6 +150,25 @@ function Held({ view }: { view: JobView }) {
     <p className="warning" data-testid="held" data-by={bench ? "bench" : "expert"}>
       {bench ? t("step.benchHeld", { reason: hold?.comment ?? "" }) : t("step.held")}
       {!bench && hold?.comment ? ` ${t("step.heldComment", { comment: hold.comment })}` : ""}
+    </p>
+  );
+}
+
+/**
+ * The expert's latest send-back with its comment, shown to everyone until the run is past the step
+ * it was sent back from: the technician re-measures knowing what to do differently.
+ */
+function SentBack({ view, nextIndex }: { view: JobView; nextIndex: number }) {
+  const { t } = useTranslation();
+  const lang = useTextLang();
+  const back = [...view.run.events].reverse().find((e): e is Extract<RunEvent, { kind: "sent-back" }> => e.kind === "sent-back");
+  const from = back ? view.plan.find((s) => s.key === back.step) : undefined;
+  const to = back ? view.plan.find((s) => s.key === back.to) : undefined;
+  if (!back || !from || !to || nextIndex > from.index) return null;
+  const where = `${to.point ? `${to.point.nominal} ${to.point.unit} · ` : ""}${stepTitle(to, lang, t, view.procedure.equipment)}`;
+  return (
+    <p className="warning" data-testid="sent-back" data-to={back.to}>
+      {t("step.sentBack", { name: view.nameOf(back.by), to: where, comment: back.comment })}
     </p>
   );
 }
