@@ -21,3 +21,5 @@ export * from "./uncertainty/monte-carlo";
 export * from "./uncertainty/budget";
 export * from "./fit/straight-line";
 export * from "./decision/rules";
+export * from "./procedure/instrument-range";
+export * from "./procedure/equipment-fit";

@@ -99,6 +99,7 @@ export const ERRORS = {
   TC_ERR_UNKNOWN_PROCEDURE: { status: 404, message: "no procedure {name}; known: {known}" },
   TC_ERR_STEP_OUT_OF_ORDER: { status: 409, message: "step {step}: {reason}" },
   TC_ERR_JOB_BINDING: { status: 400, message: "equipment {equipment}: {reason}" },
+  TC_ERR_JOB_BINDING_UNFIT: { status: 400, message: "equipment {equipment}: {instrument} does not fit: it {reason}" },
   TC_ERR_JOB_NOT_FOUND: { status: 404, message: "job {job} not found in the jobs your organisation may see" },
   TC_ERR_JOB_PEOPLE: { status: 400, message: "{part} {username}: {reason}" },
   TC_ERR_JOB_FORBIDDEN: { status: 403, message: "{who} may not {what} in job {job}" },

@@ -107,3 +107,13 @@ export const ProcedureSummary = z.strictObject({
 export type ProcedureSummary = z.infer<typeof ProcedureSummary>;
 export const ProcedureList = z.strictObject({ procedures: z.array(ProcedureSummary) });
 export type ProcedureList = z.infer<typeof ProcedureList>;
+
+/** GET /api/procedures/:id/candidates?agentId=: which registry instruments fit each equipment on that agent's bench. */
+export const CandidatesQuery = z.strictObject({ agentId: Id });
+export const BindingCandidates = z.strictObject({
+  procedureId: Id,
+  agentId: Id,
+  /** Equipment id → the ids of the registry instruments that may play it (the server's own check, as at creation). */
+  candidates: z.record(Id, z.array(Id)),
+});
+export type BindingCandidates = z.infer<typeof BindingCandidates>;

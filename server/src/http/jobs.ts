@@ -1,4 +1,4 @@
-import { CreateJobRequest, Job, JobEventRequest, JobList, JobResults, JobRun, ProcedureList, RegistryIdParams as JobParams, type Role } from "@telecal/protocols";
+import { BindingCandidates, CandidatesQuery, CreateJobRequest, Job, JobEventRequest, JobList, JobResults, JobRun, ProcedureList, RegistryIdParams as JobParams, type Role } from "@telecal/protocols";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Auth } from "../auth/auth";
 import { ANY_ROLE, authorize, principalOf } from "../auth/authorize";
@@ -72,6 +72,21 @@ export function jobRoutes(auth: Auth, jobs: JobService): FastifyPluginAsyncZod {
         schema: { summary: "The procedures a job can follow", tags: ["jobs"], response: { 200: ProcedureList } },
       },
       async () => ({ procedures: jobs.procedureList() }),
+    );
+
+    app.get(
+      "/api/procedures/:id/candidates",
+      {
+        onRequest: authorize(auth, JOB_CREATORS, "start jobs"),
+        schema: {
+          summary: "For each equipment of the procedure, the registry instruments that fit it on the agent's bench",
+          tags: ["jobs"],
+          params: JobParams,
+          querystring: CandidatesQuery,
+          response: { 200: BindingCandidates },
+        },
+      },
+      async (request) => jobs.candidates(principalOf(request).user, request.params.id, request.query.agentId),
     );
 
     app.post(

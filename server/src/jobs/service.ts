@@ -3,6 +3,7 @@ import { planOf, type Procedure, type RunEvent, type RunState, runState } from "
 import {
   canonicalJson,
   type AgentJob,
+  type BindingCandidates,
   type CreateJobRequest,
   type Job,
   type JobEventRequest,
@@ -19,7 +20,7 @@ import { RegistryRepository } from "../registry/repository";
 import type { RegistryService } from "../registry/service";
 import type { DialectName } from "../store/db";
 import type { Schema } from "../store/schema";
-import { bindEquipment } from "./binding";
+import { bindEquipment, bindingCandidates } from "./binding";
 import { type JobEvidence, jobEvidence } from "./evidence";
 import { jobPerson } from "./people";
 import { agentEventCheck, peopleEvent } from "./permissions";
@@ -83,10 +84,7 @@ export class JobService {
     const procedure = getProcedure(this.procedures(), body.procedureId);
     const repo = new RegistryRepository(this.db);
     const visible = new Set(await repo.visibleOrganisations(user.organisation.id));
-    const agentOrganisation = await repo.agentOrganisation(body.agentId);
-    if (agentOrganisation === null || agentOrganisation === undefined || !visible.has(agentOrganisation)) {
-      throw new TelecalError("TC_ERR_REGISTRY_NOT_FOUND", { kind: "agent", id: body.agentId });
-    }
+    const agentOrganisation = await this.agentOrganisation(user, body.agentId);
     const binding = await bindEquipment(this.db, procedure, body, agentOrganisation, visible);
     const traceable = procedure.equipment.filter((e) => e.traceable).map((e) => binding[e.id]!.instrumentId);
     const standards = await this.registry.assertUsableForJob(traceable, now);
@@ -131,6 +129,13 @@ export class JobService {
       quantity: p.quantity,
       equipment: p.equipment.map((e) => ({ id: e.id, role: e.role, name: e.name, drivers: e.drivers, traceable: e.traceable })),
     }));
+  }
+
+  /** Which instruments of the agent's organisation fit each equipment of the procedure on that agent's bench. */
+  async candidates(user: UserInfo, procedureId: string, agentId: string): Promise<BindingCandidates> {
+    const procedure = getProcedure(this.procedures(), procedureId);
+    const organisation = await this.agentOrganisation(user, agentId);
+    return { procedureId, agentId, candidates: await bindingCandidates(this.db, procedure, agentId, organisation) };
   }
 
   /** The job with its procedure, its run's events and the people they name. */
@@ -196,6 +201,15 @@ export class JobService {
   private async summary(job: LoadedJob): Promise<Job> {
     const events = await runEvents(this.db, job.row.id);
     return jobView(job, runState(job.plan, events));
+  }
+
+  /** The organisation of an agent the user may see; TC_ERR_REGISTRY_NOT_FOUND otherwise. */
+  private async agentOrganisation(user: UserInfo, agentId: string): Promise<string> {
+    const repo = new RegistryRepository(this.db);
+    const visible = await repo.visibleOrganisations(user.organisation.id);
+    const organisation = await repo.agentOrganisation(agentId);
+    if (organisation === null || organisation === undefined || !visible.includes(organisation)) throw new TelecalError("TC_ERR_REGISTRY_NOT_FOUND", { kind: "agent", id: agentId });
+    return organisation;
   }
 
   private async visible(user: UserInfo, id: string): Promise<LoadedJob> {

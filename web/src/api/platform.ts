@@ -1,5 +1,6 @@
 import {
   AgentList,
+  BindingCandidates,
   type IssueCertificateRequest,
   IssuedCertificate,
   type CreateJobRequest,
@@ -22,6 +23,8 @@ export const api = {
   agents: async () => AgentList.parse(await request("GET", "/api/agents")).agents,
   instruments: async () => InstrumentList.parse(await request("GET", "/api/instruments")).instruments,
   warnings: async () => WarningsResponse.parse(await request("GET", "/api/registry/warnings")).warnings,
+  candidates: async (procedureId: string, agentId: string) =>
+    BindingCandidates.parse(await request("GET", `/api/procedures/${encodeURIComponent(procedureId)}/candidates?agentId=${encodeURIComponent(agentId)}`)),
   procedures: async () => ProcedureList.parse(await request("GET", "/api/procedures")).procedures,
   issueCertificate: async (body: IssueCertificateRequest) => IssuedCertificate.parse(await request("POST", "/api/certificates", body)),
 };
