@@ -103,6 +103,8 @@ export const ERRORS = {
   TC_ERR_JOB_NOT_FOUND: { status: 404, message: "job {job} not found in the jobs your organisation may see" },
   TC_ERR_JOB_PEOPLE: { status: 400, message: "{part} {username}: {reason}" },
   TC_ERR_JOB_FORBIDDEN: { status: 403, message: "{who} may not {what} in job {job}" },
+  TC_ERR_JOB_CLOSED: { status: 409, message: "job {job} is {state}: it cannot be {what}" },
+  TC_ERR_JOB_STARTED: { status: 409, message: "job {job} has begun ({first}): its binding and people cannot change now; cancel it and create another" },
   TC_ERR_JOB_BENCH_HELD: { status: 409, message: "job {job} is held by its bench: {reason}" },
   TC_ERR_REGISTRY_NOT_FOUND: { status: 404, message: "{kind} {id} not found in the registry of your organisation" },
   TC_ERR_REGISTRY_READ_ONLY: {

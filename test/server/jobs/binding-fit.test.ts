@@ -51,6 +51,7 @@ describe("a job's binding fits its procedure", () => {
       protocol: PROTOCOL_VERSION,
       agentId: "bench-a",
       name: "Bench A",
+      software: "test",
       instruments: [instrument("cal1", "fluke-5522a", "reference"), instrument("dmm1", "keysight-34465a", "uut"), instrument("bal1", "mettler-toledo-balance", "uut"), instrument("x1", "keysight-34465a", "uut")],
     });
   });

@@ -93,7 +93,7 @@ export const en: Messages = {
   },
   newJob: { heading: "New job", procedure: "Procedure", agent: "Lab agent", technician: "Technician (username)", expert: "Supervising expert (username)", submit: "Create job", noneFits: "No registered instrument fits this (kind, quantity, range or driver)" },
   job: {
-    status: { running: "running", held: "held", finished: "finished" },
+    status: { running: "running", held: "held", finished: "finished", cancelled: "cancelled" },
     mode: { verification: "verification", calibration: "calibration" },
     progress: "{{done}}/{{steps}} steps",
     technician: "technician {{name}}",
@@ -102,6 +102,16 @@ export const en: Messages = {
     plan: "All steps ({{steps}})",
     phase: { before: "before", after: "after" },
     stale: "Cannot refresh the job ({{code}}); showing its last known state",
+  },
+  jobChanges: {
+    heading: "Edit or cancel the job",
+    edit: "Change instruments and people",
+    started: "The job has begun and can no longer be edited; cancel it and create another to change it.",
+    editReason: "Why (optional)",
+    save: "Save changes",
+    reason: "Reason for cancelling",
+    cancel: "Cancel job",
+    cancelledBy: "Cancelled by {{name}} on {{when}}: {{reason}}",
   },
   session: {
     people: "People ({{n}} online)",

@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useTextLang } from "../../i18n/useTextLang";
 import { hrefOf } from "../../shell/route";
 
-const ORDER = { running: 0, held: 1, finished: 2 } as const;
+const ORDER = { running: 0, held: 1, finished: 2, cancelled: 3 } as const;
 
 export function JobsPanel({ jobs, error }: { jobs: Job[] | undefined; error: Error | null }) {
   const { t } = useTranslation();
