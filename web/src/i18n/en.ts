@@ -103,6 +103,7 @@ export const en: Messages = {
     phase: { before: "before", after: "after" },
     stale: "Cannot refresh the job ({{code}}); showing its last known state",
   },
+  jobList: { procedure: "Procedure", item: "Item", serial: "Serial", technician: "Technician", created: "Created", state: "State" },
   jobChanges: {
     heading: "Edit or cancel the job",
     edit: "Change instruments and people",

@@ -103,6 +103,7 @@ export const zhCN = {
     phase: { before: "准备", after: "结束" },
     stale: "无法刷新任务（{{code}}），显示的是最后一次的状态",
   },
+  jobList: { procedure: "规程", item: "被校仪器", serial: "出厂编号", technician: "技术员", created: "创建时间", state: "状态" },
   jobChanges: {
     heading: "修改或取消任务",
     edit: "修改仪器与人员",
