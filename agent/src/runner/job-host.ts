@@ -66,6 +66,11 @@ export class JobHost {
     return hosted && equipment !== undefined ? outputEnvelope(hosted.procedure, equipment) : null;
   }
 
+  /** Whether the job's runner is running here now. */
+  hosts(jobId: string): boolean {
+    return this.jobs.has(jobId);
+  }
+
   stop(): void {
     this.stopped = true;
     for (const job of this.jobs.values()) {
