@@ -91,7 +91,7 @@ export const en: Messages = {
       "not-a-reference": "",
     },
   },
-  newJob: { heading: "New job", procedure: "Procedure", agent: "Lab agent", technician: "Technician (username)", expert: "Supervising expert (username)", submit: "Create job", noneFits: "No registered instrument fits this (kind, quantity, range or driver)" },
+  newJob: { heading: "New job", procedure: "Procedure", agent: "Lab agent", technician: "Technician (username)", expert: "Supervising expert (username)", submit: "Create job", noneFits: "No registered instrument fits this (kind, quantity, range or driver)", notRegistered: "(not registered: read by eye)" },
   job: {
     status: { running: "running", held: "held", finished: "finished", cancelled: "cancelled" },
     mode: { verification: "verification", calibration: "calibration" },

@@ -91,7 +91,7 @@ export const zhCN = {
       "not-a-reference": "",
     },
   },
-  newJob: { heading: "新建任务", procedure: "规程", agent: "实验室代理", technician: "技术员（用户名）", expert: "监督专家（用户名）", submit: "创建任务", noneFits: "登记的仪器中没有适合此项的（种类、量、量程或驱动不符）" },
+  newJob: { heading: "新建任务", procedure: "规程", agent: "实验室代理", technician: "技术员（用户名）", expert: "监督专家（用户名）", submit: "创建任务", noneFits: "登记的仪器中没有适合此项的（种类、量、量程或驱动不符）", notRegistered: "（未登记，仅目测读数）" },
   job: {
     status: { running: "进行中", held: "已暂停", finished: "已完成", cancelled: "已取消" },
     mode: { verification: "检定", calibration: "校准" },

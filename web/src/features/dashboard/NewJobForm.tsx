@@ -5,7 +5,7 @@ import { useTextLang } from "../../i18n/useTextLang";
 import { ApiError } from "../../api/client";
 import { api } from "../../api/platform";
 import { hrefOf } from "../../shell/route";
-import { chosenBinding, EquipmentChoices, mustBind } from "../job/EquipmentChoices";
+import { bindingComplete, chosenBinding, EquipmentChoices, offered } from "../job/EquipmentChoices";
 import { useCandidates } from "../job/useCandidates";
 
 /** Starts a job: a procedure, the agent's bench, an instrument for each equipment, the people. */
@@ -29,11 +29,11 @@ export function NewJobForm({ user, instruments, agents, onCreated }: { user: Use
   }, []);
 
   const procedure = procedures.find((p) => p.id === procedureId);
-  const needed = (procedure?.equipment ?? []).filter(mustBind);
+  const needed = (procedure?.equipment ?? []).filter(offered);
   // What fits is the server's to say (kind, quantity, range, the bench's driver): the form offers only that.
   const { candidates, error: candidatesError } = useCandidates(procedureId, agentId);
   const chosen = chosenBinding(needed, candidates ?? {}, binding);
-  const complete = candidates !== undefined && needed.every((e) => chosen[e.id] !== "");
+  const complete = candidates !== undefined && bindingComplete(needed, chosen);
 
   async function submit(event: FormEvent) {
     event.preventDefault();

@@ -3,7 +3,7 @@ import { type FormEvent, useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
 import { api } from "../../api/platform";
-import { chosenBinding, EquipmentChoices, mustBind } from "./EquipmentChoices";
+import { bindingComplete, chosenBinding, EquipmentChoices, offered } from "./EquipmentChoices";
 import { useCandidates } from "./useCandidates";
 import type { JobView } from "./useJobRun";
 
@@ -64,7 +64,7 @@ export function JobChanges({ view, user, onChanged }: { view: JobView; user: Use
       )}
       {job.startedAt === null && editing && <EditJob view={view} onDone={() => { setEditing(false); onChanged(); }} />}
       {job.startedAt !== null && <p className="muted">{t("jobChanges.started")}</p>}
-      <form className="form" onSubmit={(e) => void cancel(e)}>
+      <form className="form job-cancel-form" onSubmit={(e) => void cancel(e)}>
         <label>
           {t("jobChanges.reason")}
           <input value={reason} onChange={(e) => setReason(e.target.value)} required data-testid="job-cancel-reason" />
@@ -91,7 +91,7 @@ function EditJob({ view, onDone }: { view: JobView; onDone: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const { candidates } = useCandidates(job.procedureId, job.agentId);
   useEffect(() => void api.instruments().then(setInstruments, (err: Error) => setError(err.message)), []);
-  const needed = view.procedure.equipment.filter(mustBind);
+  const needed = view.procedure.equipment.filter(offered);
   const chosen = chosenBinding(needed, candidates ?? {}, binding);
 
   async function save(event: FormEvent) {
@@ -120,7 +120,7 @@ function EditJob({ view, onDone }: { view: JobView; onDone: () => void }) {
         {t("jobChanges.editReason")}
         <input value={reason} onChange={(e) => setReason(e.target.value)} data-testid="job-edit-reason" />
       </label>
-      <button type="submit" disabled={!candidates || needed.some((e) => chosen[e.id] === "")} data-testid="job-edit-save">
+      <button type="submit" disabled={!candidates || !bindingComplete(needed, chosen)} data-testid="job-edit-save">
         {t("jobChanges.save")}
       </button>
       {error && <p className="error" role="alert">{error}</p>}
