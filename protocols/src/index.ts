@@ -21,6 +21,8 @@ export * from "./registry";
 export * from "./jobs";
 export * from "./run-events";
 export * from "./certificates";
+export * from "./signer-keys";
+export * from "./training-certificates";
 export * from "./sessions";
 export * from "./rtc";
 export * from "./media";

@@ -1,7 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
 import type { SignatureManifest } from "@telecal/protocols";
@@ -13,9 +12,11 @@ import { runCli } from "../../cli/run-cli";
 import { BIN } from "../fakes/cli";
 import { certificateDataFor, PEOPLE } from "../server/certificates/fixtures";
 import { pdfText, xmllintErrors } from "../server/certificates/tools";
+import { calibrateResultsSuite } from "./calibrate-results";
+import { DEMO_DIR, type Demo, demo, startDemos } from "./demo-runs";
 
 const run = promisify(execFile);
-const dir = mkdtempSync(join(tmpdir(), "telecal-cert-cli-"));
+const dir = DEMO_DIR;
 
 /** `telecal cert verify ARGS` in this process, as `bin/telecal.js` runs it: its exit code and output, never a throw. */
 async function certVerify(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -74,35 +75,12 @@ function firstReading(db: BetterSqlite3.Database): { event: RecordRow; batch: Re
   return { event, batch, t: from.t[0]! };
 }
 
-interface Demo {
-  job: string;
-  rawRecords: number;
-  points: { point: string }[];
-  certificate: [string, string, string];
-  dataDir: string;
-}
-
-/** One `calibrate --demo --certificate --data-dir` run per procedure, shared by every test that needs its lab. */
-const demos = new Map<string, Promise<Demo>>();
-function demo(id: string): Promise<Demo> {
-  let d = demos.get(id);
-  if (!d) {
-    const dataDir = join(dir, `${id}-data`);
-    d = run(process.execPath, [BIN, "calibrate", "--procedure", id, "--demo", "--json", "--certificate", join(dir, id), "--data-dir", dataDir], { timeout: 360_000, maxBuffer: 1 << 24 }).then(
-      ({ stdout }) => ({ ...(JSON.parse(stdout) as Omit<Demo, "dataDir">), dataDir }),
-    );
-    demos.set(id, d);
-  }
-  return d;
-}
-
 const HEADINGS = { "dmm-dcv-jjf1587": "校准证书", "thermometer-bath": "校准证书", "balance-jjg1036": /检定证书|检定结果通知书/, "pressure-gauge-jjg52": /检定证书|检定结果通知书/ } as const;
 
-// The four runs wait on simulated settling more than they compute: started together, they overlap.
-// Each test awaits its own run and sees its failure; the catch only keeps an early one from being unhandled.
-beforeAll(() => {
-  for (const id of Object.keys(HEADINGS)) void demo(id).catch(() => undefined);
-});
+beforeAll(startDemos);
+
+// The same runs' results, row by row: one run per procedure serves both.
+calibrateResultsSuite();
 
 describe("telecal calibrate --demo --certificate: a signed PDF and DCC for each shipped procedure", () => {
   for (const [id, heading] of Object.entries(HEADINGS)) {

@@ -2,10 +2,11 @@ import type { Bilingual, CertificateData } from "@telecal/protocols";
 import { DOCUMENT_TITLE, documentKindOf } from "./document-kind";
 import { cjkFonts } from "./font";
 import { FOOTER, heading, MARGIN, table } from "./pdf-layout";
+import { label, pageFooters, pdfBytes, pdfLibraries, type PdfLanguage, verifyQr } from "./pdf-parts";
 import { attachSignatureSpace } from "./pdf-signature-space";
 import { formatNumber, reportedText } from "./reported-values";
 
-export type CertificateLanguage = "zh" | "en";
+export type CertificateLanguage = PdfLanguage;
 
 export interface PdfOptions {
   lang: CertificateLanguage;
@@ -17,10 +18,6 @@ export interface PdfOptions {
   signatureSpace: number;
 }
 
-/** Labels: the Chinese certificate shows each with its English beside it; the English one shows English only. */
-function label(b: Bilingual, lang: CertificateLanguage): string {
-  return lang === "zh" ? `${b.zh} ${b.en}` : b.en;
-}
 const pick = (b: Bilingual, lang: CertificateLanguage) => b[lang];
 
 /**
@@ -32,8 +29,7 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
   const { lang } = options;
   const kind = documentKindOf(data);
   const title = DOCUMENT_TITLE[kind];
-  // Loaded on first use: every CLI command and server start imports this module, few render PDFs.
-  const [{ default: PDFDocument }, { default: QRCode }] = await Promise.all([import("pdfkit"), import("qrcode")]);
+  const { PDFDocument, QRCode } = await pdfLibraries();
   const fonts = cjkFonts();
   const doc = new PDFDocument({
     size: "A4",
@@ -48,12 +44,7 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
     },
     lang: lang === "zh" ? "zh-CN" : "en",
   });
-  const chunks: Buffer[] = [];
-  doc.on("data", (c: Buffer) => chunks.push(c));
-  const ended = new Promise<void>((resolve, reject) => {
-    doc.on("end", resolve);
-    doc.on("error", reject);
-  });
+  const bytes = pdfBytes(doc);
   doc.registerFont("cjk", fonts.regular);
   doc.registerFont("cjk-bold", fonts.bold);
   doc.registerFont("symbols", fonts.symbols);
@@ -101,17 +92,8 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
     doc.y = Math.max(doc.y, y + h1) + 4;
   }
 
-  // The QR code in vector form, bottom right of the cover page.
-  const qr = QRCode.create(options.verifyUrl, { errorCorrectionLevel: "M" });
-  const size = qr.modules.size;
-  const cell = 90 / size;
-  const qx = doc.page.width - MARGIN - 90;
-  const qy = doc.page.height - MARGIN - FOOTER - 120;
-  for (let r = 0; r < size; r++) {
-    for (let c = 0; c < size; c++) if (qr.modules.get(r, c)) doc.rect(qx + c * cell, qy + r * cell, cell, cell);
-  }
-  doc.fill("black");
-  doc.font("cjk").fontSize(7).text(label({ zh: "扫码验证", en: "Scan to verify" }, lang), qx, qy + 94, { width: 90, align: "center" });
+  // The QR code, bottom right of the cover page; the laboratory's details beside it.
+  const qy = verifyQr(doc, QRCode, options.verifyUrl, label({ zh: "扫码验证", en: "Scan to verify" }, lang));
   doc.fontSize(8).text(`${label({ zh: "实验室认可/授权", en: "Accreditation" }, lang)}: ${data.lab.accreditation}`, MARGIN, qy, { width: width - 110 });
   doc.text(`${data.lab.address} · ${data.lab.email}${data.lab.phone ? ` · ${data.lab.phone}` : ""}`, { width: width - 110 });
   doc.text(`${label({ zh: "验证地址", en: "Verify at" }, lang)}: ${options.verifyUrl}`, { width: width - 110 });
@@ -199,17 +181,7 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
     );
 
   // Footer on every page: number and 第 x 页 共 y 页.
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const n = i - range.start + 1;
-    const pages = lang === "zh" ? `第 ${n} 页 共 ${range.count} 页` : `Page ${n} of ${range.count}`;
-    doc.font("cjk").fontSize(8).text(`${label({ zh: "证书编号", en: "Certificate No." }, lang)} ${data.number}`, MARGIN, doc.page.height - MARGIN - 10, { width: width / 2, lineBreak: false });
-    doc.text(pages, MARGIN + width / 2, doc.page.height - MARGIN - 10, { width: width / 2, align: "right", lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
+  pageFooters(doc, `${label({ zh: "证书编号", en: "Certificate No." }, lang)} ${data.number}`, lang);
 
   const attachment: PDFKit.Mixins.PDFAttachmentOptions & { relationship: string } = {
     name: `${data.number}.xml`,
@@ -222,6 +194,5 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
   doc.file(options.dcc, attachment);
   attachSignatureSpace(doc, options.signatureSpace);
   doc.end();
-  await ended;
-  return Buffer.concat(chunks);
+  return bytes();
 }

@@ -16,7 +16,7 @@ import { authorize, principalOf } from "../auth/authorize";
 import type { CertificateService } from "../certificates/service";
 import { checkDeclaredSize } from "../certificates/complexity";
 import type { CertificateChecker } from "../certificates/verify-pool";
-import { verifyErrorPage, verifyPage } from "../certificates/verify-page";
+import { verifyErrorPage, verifyLandingPage, verifyPage } from "../certificates/verify-page";
 import { VERIFY_SCRIPT, VERIFY_SCRIPT_PATH } from "../certificates/verify-page-script";
 
 /** Who signs certificates (批准人) and revokes them. */
@@ -92,6 +92,14 @@ export function certificateRoutes(auth: Auth, certificates: CertificateService, 
     app.get(VERIFY_SCRIPT_PATH, { schema: { hide: true } }, async (_request, reply) =>
       reply.type("text/javascript; charset=utf-8").header("cache-control", "no-cache").send(VERIFY_SCRIPT),
     );
+
+    // The look-up by the number printed: a form's GET, sent on to the page of that number.
+    app.get("/verify", { schema: { hide: true } }, async (request, reply) => {
+      const number = (request.query as { number?: unknown }).number;
+      const parsed = CertificateIdParams.safeParse({ id: typeof number === "string" ? number.trim() : undefined });
+      if (parsed.success) return reply.redirect(`/verify/${encodeURIComponent(parsed.data.id)}`, 303);
+      return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(verifyLandingPage());
+    });
 
     app.get("/verify/:id", { schema: { hide: true } }, async (request, reply) => {
       const { id } = request.params as { id: string };

@@ -24,6 +24,7 @@ import type { Schema } from "../store/schema";
 import { bindingCandidates } from "./binding";
 import { assertMayChange, cancelJob, editJob } from "./changes";
 import { jobDetails } from "./details";
+import { environmentCheck } from "./environment-check";
 import { type JobEvidence, jobEvidence } from "./evidence";
 import { agentEventCheck, peopleEvent } from "./permissions";
 import { JobRepository } from "./repository";
@@ -204,7 +205,11 @@ export class JobService {
   async addPeopleEvent(user: UserInfo, id: string, body: JobEventRequest, now = Date.now()): Promise<Job> {
     const job = await this.visible(user, id);
     const { event, check } = peopleEvent(user, job.row, body, now);
-    return this.append(job, event, check);
+    const inLimits = environmentCheck(job.procedure, event);
+    return this.append(job, event, (state) => {
+      check(state);
+      inLimits(state);
+    });
   }
 
   /**

@@ -2,7 +2,7 @@ import type { InstrumentDescriptor } from "@telecal/protocols";
 import type { Kysely } from "kysely";
 import type { Schema } from "./schema";
 
-/** An instrument as its agent announced it at its last hello (0016-agent-instruments). */
+/** An instrument as its agent announced it at its last hello (0017-agent-instruments). */
 export interface AgentInstrumentsTable {
   agent_id: string;
   instrument_id: string;

@@ -16,7 +16,7 @@ export function attachLessons(io: Server, courses: CourseService, log: FastifyBa
   const ctx = new LessonContext(courses.repo, courses.access, courses.live, courses.quizzes, (to, event, ...args) =>
     (typeof to === "string" ? ui.to(to) : ui.to(to.room).except(to.except)).emit(event, ...args),
   );
-  const lessons = new LessonService(ctx, { ...DEFAULT_LESSON_OPTIONS, ...options });
+  const lessons = new LessonService(ctx, { ...DEFAULT_LESSON_OPTIONS, ...options }, (err) => log.warn({ err: String(err) }, "lesson presence not pushed"));
   attachLessonEvents(io, lessons, log);
   return lessons;
 }

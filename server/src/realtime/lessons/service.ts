@@ -5,6 +5,7 @@ import { quizView } from "../../courses/quiz-repository";
 import { lessonScores } from "../../courses/scores";
 import { lessonView } from "../../courses/views";
 import { type Admitted, type LessonContext, type LessonOptions, lessonRoom } from "./context";
+import { PresenceTeller } from "./presence-teller";
 import { hidden, LessonQuizzes } from "./quizzes";
 
 /**
@@ -18,12 +19,15 @@ export class LessonService {
   /** Joins and leaves of one lesson run one at a time here, so that two tabs never open two stints. */
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly pending = new Set<Promise<void>>();
+  private readonly presence: PresenceTeller;
 
   constructor(
     readonly ctx: LessonContext,
     private readonly options: LessonOptions,
+    onError: (err: unknown) => void = () => undefined,
   ) {
     this.quizzes = new LessonQuizzes(ctx);
+    this.presence = new PresenceTeller(ctx, onError);
     this.chatLimit = new RateLimiter(options.chatLimit.max, options.chatLimit.windowMs);
   }
 
@@ -32,7 +36,7 @@ export class LessonService {
     const a = await this.ctx.admit(user, lessonId);
     await enter(a);
     const arrived = await this.serial(lessonId, () => this.ctx.live.arrive(lessonId, user.id, now));
-    if (arrived) await this.tellPresence(a);
+    if (arrived) this.presence.changed(a.lesson.id, a.course.id);
     return this.state(a);
   }
 
@@ -47,6 +51,7 @@ export class LessonService {
   /** Waits for the stints being closed: a server that stops closes those of everyone still in a room. */
   async drain(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    this.presence.stop();
   }
 
   private async leaving(userId: string, lessonId: string, stillThere: () => Promise<boolean>, now: number): Promise<void> {
@@ -54,7 +59,7 @@ export class LessonService {
       if (!(await stillThere())) await this.ctx.live.depart(lessonId, userId, now);
     });
     const lesson = await this.ctx.courses.lesson(lessonId);
-    if (lesson) this.ctx.broadcast(lessonRoom(lessonId), "lesson:presence", { lessonId, present: await this.ctx.live.present(lessonId, lesson.course_id) });
+    if (lesson) this.presence.changed(lessonId, lesson.course_id);
   }
 
   async state(a: Admitted): Promise<LessonState> {
@@ -131,10 +136,6 @@ export class LessonService {
     const hands = await this.ctx.live.hands(a.lesson.id);
     this.ctx.broadcast(lessonRoom(a.lesson.id), "lesson:hands", { lessonId: a.lesson.id, hands });
     return hands;
-  }
-
-  private async tellPresence(a: Admitted): Promise<void> {
-    this.ctx.broadcast(lessonRoom(a.lesson.id), "lesson:presence", { lessonId: a.lesson.id, present: await this.ctx.live.present(a.lesson.id, a.course.id) });
   }
 
   private serial<T>(lessonId: string, fn: () => Promise<T>): Promise<T> {
