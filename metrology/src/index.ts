@@ -21,5 +21,7 @@ export * from "./uncertainty/monte-carlo";
 export * from "./uncertainty/budget";
 export * from "./fit/straight-line";
 export * from "./decision/rules";
+export * from "./decision/exact";
+export * from "./decision/exact-expression";
 export * from "./procedure/instrument-range";
 export * from "./procedure/equipment-fit";

@@ -22,7 +22,8 @@ export type Bilingual = z.infer<typeof Bilingual>;
 export const CertificateMode = z.enum(["verification", "calibration"]);
 export type CertificateMode = z.infer<typeof CertificateMode>;
 
-export const Decision = z.enum(["pass", "fail"]);
+/** A 检定 point's conformity, in the DCC's words: the conditional ones are JJF 1094's 待定 and ILAC-G8's non-binary results. */
+export const Decision = z.enum(["pass", "conditionalPass", "conditionalFail", "fail"]);
 export type Decision = z.infer<typeof Decision>;
 
 export const CertificatePerson = z.strictObject({

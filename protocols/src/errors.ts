@@ -149,6 +149,8 @@ export const ERRORS = {
   TC_ERR_JOB_NOT_FINISHED: { status: 409, message: "job {job} is not finished: {reason}" },
   TC_ERR_CERT_PEOPLE: { status: 400, message: "{part} {username}: {reason}" },
   TC_ERR_CERT_STATE: { status: 409, message: "certificate {id} is {status}: it cannot be {what}" },
+  TC_ERR_CERT_UNDECIDED: { status: 409, message: "job {job}: {points} 待定 (conditional): an expert records a decision (accept or reject, with a comment) on each before a certificate is issued" },
+  TC_ERR_JOB_DECISION: { status: 409, message: "job {job} point {point}: {reason}" },
   // Live sessions and control leases.
   TC_ERR_SESSION_NOT_JOINED: { status: 409, message: "join the session of job {job} before {what}" },
   TC_ERR_SESSION_UNKNOWN_INSTRUMENT: { status: 404, message: "instrument {instrument} is not an instrument of the bench of job {job}" },

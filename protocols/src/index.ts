@@ -21,6 +21,7 @@ export * from "./registry";
 export * from "./jobs";
 export * from "./run-events";
 export * from "./certificates";
+export * from "./issued-list";
 export * from "./signer-keys";
 export * from "./training-certificates";
 export * from "./sessions";

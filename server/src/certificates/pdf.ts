@@ -1,4 +1,5 @@
 import type { Bilingual, CertificateData } from "@telecal/protocols";
+import { conclusionOf, DECISION_TEXT } from "./conformity";
 import { DOCUMENT_TITLE, documentKindOf } from "./document-kind";
 import { cjkFonts } from "./font";
 import { FOOTER, heading, MARGIN, table } from "./pdf-layout";
@@ -64,7 +65,7 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
   doc.moveDown(1.5);
 
   const isVerification = data.mode === "verification";
-  const allPass = data.results.every((r) => r.decision === "pass");
+  const conclusion = conclusionOf(data.results);
   const fields: [Bilingual, string][] = [
     [{ zh: "委托单位", en: "Customer" }, data.customer.name],
     [{ zh: "委托单位地址", en: "Customer address" }, data.customer.address],
@@ -74,14 +75,15 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
     [{ zh: "制造单位", en: "Manufacturer" }, data.item.maker],
     [isVerification ? { zh: "检定依据", en: "Verification regulation" } : { zh: "校准依据", en: "Calibration specification" }, `${data.method.code} ${data.method.title}`],
   ];
-  if (isVerification) fields.push([{ zh: "检定结论", en: "Conclusion" }, allPass ? label({ zh: "合格", en: "Pass" }, lang) : label({ zh: "不合格", en: "Fail" }, lang)]);
+  if (isVerification) fields.push([{ zh: "检定结论", en: "Conclusion" }, label(conclusion.word, lang)]);
   fields.push(
     [isVerification ? { zh: "检定员", en: "Verified by" } : { zh: "校准员", en: "Calibrated by" }, data.people.calibrator.name],
     [{ zh: "核验员", en: "Checked by" }, data.people.checker.name],
     [{ zh: "批准人", en: "Approved by" }, data.people.approver.name],
     [isVerification ? { zh: "检定日期", en: "Date of verification" } : { zh: "校准日期", en: "Date of calibration" }, data.dates.performed],
   );
-  if (data.dates.validUntil) fields.push([{ zh: "有效期至", en: "Valid until" }, data.dates.validUntil]);
+  // A 检定结果通知书 (a point 不合格 or 待定) states no validity.
+  if (data.dates.validUntil && kind !== "verification-failure-notice") fields.push([{ zh: "有效期至", en: "Valid until" }, data.dates.validUntil]);
   fields.push([{ zh: "签发日期", en: "Date of issue" }, data.dates.issued]);
   const labelWidth = lang === "zh" ? 190 : 150;
   for (const [name, value] of fields) {
@@ -147,7 +149,7 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
       `${text.U} (k=${formatNumber(r.k)})`,
     ];
     if (withMpe) row.push(r.mpe === undefined ? "-" : `±${formatNumber(r.mpe)}`);
-    if (isVerification) row.push(r.decision === "pass" ? label({ zh: "合格", en: "pass" }, lang) : label({ zh: "不合格", en: "fail" }, lang));
+    if (isVerification) row.push(r.decision ? label(DECISION_TEXT[r.decision], lang) : "-");
     return row;
   });
   const colWidths = head.length === 8 ? [0.14, 0.12, 0.13, 0.13, 0.12, 0.14, 0.12, 0.1] : head.length === 7 ? [0.16, 0.13, 0.14, 0.14, 0.13, 0.16, 0.14] : [0.18, 0.15, 0.17, 0.17, 0.15, 0.18];

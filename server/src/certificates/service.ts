@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import {
   canonicalJson,
   type CertificateData,
+  type IssuedListEntry,
+  type IssuedListQuery,
   type CertificateSummary,
   type IssueCertificateRequest,
   type IssuedCertificate,
@@ -28,6 +30,7 @@ import { certificatePeople } from "./people";
 import type { CertificatesTable } from "./schema";
 import type { SignerKeys } from "./signer-keys";
 import { sha256Hex as sha } from "./signature";
+import { listCertificates } from "./list";
 import { calibrationSummaryOf, summaryOf, trainingSummaryOf } from "./summary";
 import type { VerifyPageData } from "./verify-page";
 import { verifyCertificateFile } from "./verify";
@@ -213,6 +216,11 @@ export class CertificateService {
       signers: await this.signers.all(),
       recordLog: logKeys.map((k) => ({ keyId: k.key_id, algorithm: "Ed25519" as const, spki: k.public_key, createdAt: Number(k.created_at) })),
     };
+  }
+
+  /** The certificates of the user's organisation, newest first (list.ts). */
+  list(user: UserInfo, query: IssuedListQuery): Promise<IssuedListEntry[]> {
+    return listCertificates(this.db, user, query);
   }
 
   /** Public: status and key data. */

@@ -1,11 +1,16 @@
 import type { CalibrationCertificateSummary, CertificateData, ErrorBody, PublishedSignerKey, TrainingCertificateData, TrainingCertificateSummary } from "@telecal/protocols";
 import { xmlEscape as h } from "./dcc";
+import { conclusionOf, DECISION_TEXT } from "./conformity";
 import { DOCUMENT_TITLE } from "./document-kind";
 import { formatNumber, reportedText } from "./reported-values";
 import { trainingVerifyPage } from "./training-verify-page";
 import { downloadLinks, DROP, page, signerText, STATUS } from "./verify-page-frame";
 
-const DECISION = { pass: "合格 Pass", fail: "不合格 Fail" } as const;
+/** A point's decision as the page writes it: 合格 Pass, 待定 Conditional pass, ... */
+function decisionText(d: NonNullable<CertificateData["results"][number]["decision"]>): string {
+  const { zh, en } = DECISION_TEXT[d];
+  return `${zh} ${en.charAt(0).toUpperCase()}${en.slice(1)}`;
+}
 
 /** The rows as the certificate states them: what the holder compares with the paper, line by line. */
 function resultsTable(data: CertificateData): string {
@@ -13,16 +18,23 @@ function resultsTable(data: CertificateData): string {
   const head = ["测量点 Point", "标称值 Nominal", "标准值 Reference", "示值 Indication", "误差 Error", "U", "k", ...(verification ? ["最大允许误差 MPE", "结论 Decision"] : [])];
   const rows = data.results.map((r) => {
     const t = reportedText(r);
-    const cells = [h(r.point), `${formatNumber(r.nominal)} ${h(r.unit)}`, t.reference, t.indication, t.error, t.U, formatNumber(r.k), ...(verification ? [r.mpe === undefined ? "" : `±${formatNumber(r.mpe)}`, r.decision ? DECISION[r.decision] : ""] : [])];
+    const cells = [h(r.point), `${formatNumber(r.nominal)} ${h(r.unit)}`, t.reference, t.indication, t.error, t.U, formatNumber(r.k), ...(verification ? [r.mpe === undefined ? "" : `±${formatNumber(r.mpe)}`, r.decision ? decisionText(r.decision) : ""] : [])];
     return `<tr>${cells.map((c) => `<td>${c}</td>`).join("")}</tr>`;
   });
   return `<div class="scroll"><table id="results"><tr>${head.map((c) => `<th>${c}</th>`).join("")}</tr>${rows.join("")}</table></div>`;
 }
 
-/** 检定: pass only when every point passes (a notice of failure otherwise); 校准: values with U, no verdict. */
+/** 检定: pass only when every point passes, fail when any fails, else 待定 (a notice in both cases); 校准: values with U, no verdict. */
 function conclusion(data: CertificateData): string {
   if (data.mode === "calibration") return "校准：给出测量结果及其扩展不确定度，不作合格判定 Calibration: values with their expanded uncertainty, no conformity statement";
-  return data.results.every((r) => r.decision === "pass") ? "检定合格 Conforms (all points pass)" : "检定不合格 Does not conform (a point fails)";
+  const c = conclusionOf(data.results);
+  if (c.conformity === "pass") return "检定合格 Conforms (all points pass)";
+  return c.conformity === "fail" ? "检定不合格 Does not conform (a point fails)" : "检定结果待定 Undetermined (a point is conditional, none fails)";
+}
+
+function validity(kind: CalibrationCertificateSummary["kind"], data: CertificateData): string {
+  if (kind === "verification-failure-notice") return "— (检定结果通知书不给有效期 a notice of verification result states none)";
+  return data.dates.validUntil ? h(data.dates.validUntil) : "— (校准证书不给有效期 a calibration certificate states none)";
 }
 
 export type VerifyPageData = ({ summary: CalibrationCertificateSummary; data: CertificateData } | { summary: TrainingCertificateSummary; data: TrainingCertificateData }) & {
@@ -52,7 +64,7 @@ function calibrationPage(c: CalibrationCertificateSummary, data: CertificateData
     ["校准日期 Performed", h(data.dates.performed)],
     ["签发日期 Issued", h(c.issuedOn)],
     ["结论 Conclusion", `<span id="conclusion">${conclusion(data)}</span>`],
-    ["有效期至 Valid until", data.dates.validUntil ? h(data.dates.validUntil) : "— (校准证书不给有效期 a calibration certificate states none)"],
+    ["有效期至 Valid until", validity(c.kind, data)],
     ["批准人 Approved by", signerText(data.people.approver.name, signerKey)],
     ["DCC SHA-256", `<code>${c.dccSha256}</code>`],
     ["PDF SHA-256", `<code>${c.pdfSha256}</code>`],

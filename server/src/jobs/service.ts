@@ -4,6 +4,8 @@ import {
   canonicalJson,
   type AgentJob,
   type BindingCandidates,
+  type ConformityDecision,
+  type ConformityDecisionRequest,
   type CreateJobRequest,
   type EditJobRequest,
   type Job,
@@ -23,6 +25,7 @@ import type { DialectName } from "../store/db";
 import type { Schema } from "../store/schema";
 import { bindingCandidates } from "./binding";
 import { assertMayChange, cancelJob, editJob } from "./changes";
+import { conformityDecisions, recordConformityDecision } from "./conformity-decisions";
 import { jobDetails } from "./details";
 import { environmentCheck } from "./environment-check";
 import { type JobEvidence, jobEvidence } from "./evidence";
@@ -178,12 +181,14 @@ export class JobService {
     const events = history.events;
     const ids = new Set([job.row.technician_id, job.row.expert_id, job.row.created_by.replace(/^user:/, "")]);
     for (const by of [...events.map((e) => e.by), history.cancelled?.by ?? ""]) if (by.startsWith("user:")) ids.add(by.slice("user:".length));
+    const decisions = await conformityDecisions(this.db, id);
+    for (const d of decisions) ids.add(d.by.replace(/^user:/, ""));
     const people: JobPerson[] = [];
     for (const personId of ids) {
       const person = await this.users.user(personId);
       if (person) people.push({ id: person.id, username: person.username, displayName: person.displayName, role: person.role });
     }
-    return { job: jobView(job, runState(job.plan, events), await jobDetails(this.db, this.users, job, history)), procedure: job.procedure, events, people };
+    return { job: jobView(job, runState(job.plan, events), await jobDetails(this.db, this.users, job, history)), procedure: job.procedure, events, people, conformityDecisions: decisions };
   }
 
   /**
@@ -193,6 +198,17 @@ export class JobService {
   async evidence(user: UserInfo, id: string): Promise<JobEvidence> {
     await this.visible(user, id);
     return jobEvidence(this.db, id);
+  }
+
+  /**
+   * An expert's decision on a conditional point (待定) of a finished job the expert can see: kept
+   * in the job's record, and needed before its certificate is issued.
+   */
+  async decideConformity(user: UserInfo, id: string, body: ConformityDecisionRequest, now = Date.now()): Promise<ConformityDecision> {
+    const job = await this.visible(user, id);
+    const decision = await recordConformityDecision(this.db, this.dialect, job, user, body, now);
+    this.changed(job.row.agent_id, job.row.id);
+    return decision;
   }
 
   /** The run's events so far, in order. */

@@ -1,6 +1,8 @@
 import {
   AgentList,
   BindingCandidates,
+  ConformityDecision,
+  type ConformityDecisionRequest,
   type IssueCertificateRequest,
   IssuedCertificate,
   type CancelJobRequest,
@@ -24,6 +26,8 @@ export const api = {
   editJob: async (id: string, body: Partial<EditJobRequest>) => Job.parse(await request("POST", `/api/jobs/${encodeURIComponent(id)}/edit`, body)),
   cancelJob: async (id: string, body: CancelJobRequest) => Job.parse(await request("POST", `/api/jobs/${encodeURIComponent(id)}/cancel`, body)),
   jobEvent: async (id: string, body: JobEventRequest) => Job.parse(await request("POST", `/api/jobs/${encodeURIComponent(id)}/events`, body)),
+  decideConformity: async (id: string, body: ConformityDecisionRequest) =>
+    ConformityDecision.parse(await request("POST", `/api/jobs/${encodeURIComponent(id)}/conformity-decisions`, body)),
   agents: async () => AgentList.parse(await request("GET", "/api/agents")).agents,
   instruments: async () => InstrumentList.parse(await request("GET", "/api/instruments")).instruments,
   warnings: async () => WarningsResponse.parse(await request("GET", "/api/registry/warnings")).warnings,

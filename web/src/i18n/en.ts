@@ -1,3 +1,4 @@
+import { enCertificates } from "./en-certificates";
 import { enCourses } from "./en-courses";
 import type { Messages } from "./zh-CN";
 
@@ -70,7 +71,7 @@ export const en: Messages = {
   chart: {
     label: "Recent readings of {{quantity}}",
   },
-  nav: { label: "Pages", dashboard: "Dashboard", live: "Live readings", courses: "Courses" },
+  nav: { label: "Pages", dashboard: "Dashboard", live: "Live readings", courses: "Courses", certificates: "Certificates" },
   common: { loading: "Loading…", loadFailed: "Could not load ({{code}})" },
   dashboard: {
     heading: "Dashboard",
@@ -257,6 +258,9 @@ export const en: Messages = {
     range: "range {{range}}",
   },
   certificate: {
+    onFile: "This job's certificate {{number}} was issued on {{date}}.",
+    amend: "Amend (issue a replacement)",
+    amendReason: "Reason for the amendment (replaces {{number}})",
     heading: "Issue the certificate",
     intro: "This job is finished: the server computes the results, standards, conditions and raw records from the job's records; you sign as the approver.",
     customer: "Customer",
@@ -283,6 +287,21 @@ export const en: Messages = {
     verify: "Public verification page",
     failed: "Not issued: {{code}} {{message}}",
     samePerson: "The approver must be a third person: you calibrated or checked this job, so another expert or admin issues it.",
+    notice: "A point failed or is undetermined: this issues a Notice of Verification Result, with no validity.",
+    undecided: "Undetermined point {{points}} has no expert's decision yet: an expert decides before issue.",
+  },
+  decisions: {
+    heading: "Expert decisions on undetermined points",
+    intro: "These points are undetermined (conditional pass or conditional fail). An expert records a decision (accept or reject, with the reason) before the certificate is issued; it is kept in the job's raw records.",
+    accept: "Accept",
+    reject: "Reject",
+    comment: "Reason",
+    record: "Record the decision",
+    recording: "Recording…",
+    none: "No decision yet",
+    by: "{{decision}}: {{comment}} ({{name}}, {{at}})",
+    failed: "Not recorded: {{code}} {{message}}",
   },
   ...enCourses,
+  ...enCertificates,
 };

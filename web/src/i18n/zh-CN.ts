@@ -1,3 +1,4 @@
+import { zhCNCertificates } from "./zh-CN-certificates";
 import { zhCNCourses } from "./zh-CN-courses";
 
 /** Chinese (Simplified): the default language and the fallback for any missing English string. */
@@ -70,7 +71,7 @@ export const zhCN = {
   chart: {
     label: "{{quantity}} 最近读数曲线",
   },
-  nav: { label: "页面", dashboard: "工作台", live: "实时读数", courses: "培训课程" },
+  nav: { label: "页面", dashboard: "工作台", live: "实时读数", courses: "培训课程", certificates: "证书" },
   common: { loading: "正在加载…", loadFailed: "加载失败（{{code}}）" },
   dashboard: {
     heading: "工作台",
@@ -257,6 +258,9 @@ export const zhCN = {
     range: "极差 {{range}}",
   },
   certificate: {
+    onFile: "本任务已签发证书 {{number}}（{{date}}）。",
+    amend: "更正证书（签发替代证书）",
+    amendReason: "更正原因（将替代 {{number}}）",
     heading: "签发证书",
     intro: "本任务已完成：结果、标准器、环境条件与原始记录由服务器从任务记录中计算并写入证书，您以批准人身份签名。",
     customer: "委托单位",
@@ -283,8 +287,23 @@ export const zhCN = {
     verify: "公开核验页面",
     failed: "签发失败：{{code}} {{message}}",
     samePerson: "批准人须是第三人：您是本任务的校准员或核验员，请由另一位专家或管理员签发。",
+    notice: "有不合格或待定的检定点：将出具检定结果通知书，不给有效期。",
+    undecided: "待定点 {{points}} 尚无专家判定：专家判定后方可签发。",
+  },
+  decisions: {
+    heading: "待定点的专家判定",
+    intro: "以下检定点的结果为待定（有条件合格或有条件不合格）。须由专家记录判定（接受或拒绝，并说明理由）后方可签发；判定记入任务的原始记录。",
+    accept: "接受",
+    reject: "拒绝",
+    comment: "理由",
+    record: "记录判定",
+    recording: "正在记录…",
+    none: "尚无判定",
+    by: "{{decision}}：{{comment}}（{{name}}，{{at}}）",
+    failed: "记录失败：{{code}} {{message}}",
   },
   ...zhCNCourses,
+  ...zhCNCertificates,
 };
 
 /** The shape every language must fill: English is checked against it at compile time. */

@@ -1,8 +1,11 @@
-import type { IssuedCertificate, UserInfo } from "@telecal/protocols";
+import type { IssuedCertificate, IssuedListEntry, UserInfo } from "@telecal/protocols";
 import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
+import { certificatesApi } from "../../api/certificates";
 import { api } from "../../api/platform";
+import { CertificateOnFile } from "./CertificateOnFile";
+import { conditionalPoints, latestDecisions } from "./ConformityDecisions";
 import type { JobView } from "./useJobRun";
 
 /** The laboratory's part of a certificate changes rarely: this browser remembers it for the next one. */
@@ -71,10 +74,28 @@ export function CertificatePanel({ view, user }: { view: JobView; user: UserInfo
   const [lab, setLab] = useState<LabFields>(rememberedLab);
   const [customer, setCustomer] = useState({ name: "", address: "" });
   const [validUntil, setValidUntil] = useState(inAYear);
+  // A point 不合格 or 待定: a 检定结果通知书, which states no validity; 待定 points need an expert's decision first.
+  const notice = view.procedure.mode === "verification" && view.results.some((r) => r.decision?.code !== "pass");
+  const decided = latestDecisions(view);
+  const undecided = conditionalPoints(view).filter((p) => !decided.has(p));
   const [item, setItem] = useState({ maker: "", model: "", serial: "" });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [issued, setIssued] = useState<IssuedCertificate | null>(null);
+  // The job's valid certificate, if it has one already: shown instead of the form, which amends it on request.
+  const [onFile, setOnFile] = useState<IssuedListEntry | null>(null);
+  const [amending, setAmending] = useState(false);
+  const [reason, setReason] = useState("");
+  useEffect(() => {
+    let live = true;
+    certificatesApi.list(job.id).then(
+      (list) => live && setOnFile(list.find((e) => e.certificate.status === "valid") ?? null),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [job.id]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -85,10 +106,11 @@ export function CertificatePanel({ view, user }: { view: JobView; user: UserInfo
       const data = {
         lab: { name: { zh: lab.name, en: lab.nameEn || lab.name }, address: lab.address, city: lab.city, country: "CN", email: lab.email, accreditation: lab.accreditation },
         customer,
-        dates: view.procedure.mode === "verification" ? { validUntil } : {},
+        dates: view.procedure.mode === "verification" && !notice ? { validUntil } : {},
         ...(itemBound || !uut ? {} : { item: { name: uut.name, ...item } }),
       };
-      setIssued(await api.issueCertificate({ job: job.id, data }));
+      const amend = amending && onFile ? { replaces: onFile.certificate.id, reason } : {};
+      setIssued(await api.issueCertificate({ job: job.id, data, ...amend }));
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError("TC_ERR_NETWORK", String(err)));
     } finally {
@@ -108,9 +130,17 @@ export function CertificatePanel({ view, user }: { view: JobView; user: UserInfo
       <h2 id="certificate-heading">{t("certificate.heading")}</h2>
       {issued ? (
         <Issued issued={issued} />
+      ) : onFile && !amending ? (
+        <CertificateOnFile entry={onFile} onAmend={checker === user.id || job.technicianId === user.id ? null : () => setAmending(true)} />
       ) : (
         <form onSubmit={(e) => void submit(e)} className="form certificate-form">
           <p className="muted">{t("certificate.intro")}</p>
+          {amending && onFile && (
+            <label>
+              <span>{t("certificate.amendReason", { number: onFile.certificate.number })}</span>
+              <input value={reason} required maxLength={512} onChange={(e) => setReason(e.target.value)} data-testid="certificate-amend-reason" />
+            </label>
+          )}
           <p data-testid="certificate-people" data-checker={checker}>
             {t("certificate.calibrator", { name: view.nameOf(`user:${job.technicianId}`) })} · {t("certificate.checker", { name: view.nameOf(`user:${checker}`) })} ·{" "}
             {t("certificate.approver", { name: user.displayName || user.username })}
@@ -127,14 +157,16 @@ export function CertificatePanel({ view, user }: { view: JobView; user: UserInfo
               {field(t("certificate.itemSerial"), item.serial, (serial) => setItem({ ...item, serial }), "certificate-item-serial")}
             </>
           )}
-          {view.procedure.mode === "verification" && field(t("certificate.validUntil"), validUntil, setValidUntil, "certificate-valid-until", "date")}
+          {notice && <p className="warning" data-testid="certificate-notice">{t("certificate.notice")}</p>}
+          {undecided.length > 0 && <p className="warning" data-testid="certificate-undecided">{t("certificate.undecided", { points: undecided.join(", ") })}</p>}
+          {view.procedure.mode === "verification" && !notice && field(t("certificate.validUntil"), validUntil, setValidUntil, "certificate-valid-until", "date")}
           {field(t("certificate.lab"), lab.name, (name) => setLab({ ...lab, name }), "certificate-lab")}
           {field(t("certificate.labEn"), lab.nameEn, (nameEn) => setLab({ ...lab, nameEn }), "certificate-lab-en")}
           {field(t("certificate.labAddress"), lab.address, (address) => setLab({ ...lab, address }), "certificate-lab-address")}
           {field(t("certificate.labCity"), lab.city, (city) => setLab({ ...lab, city }), "certificate-lab-city")}
           {field(t("certificate.labEmail"), lab.email, (email) => setLab({ ...lab, email }), "certificate-lab-email", "email")}
           {field(t("certificate.accreditation"), lab.accreditation, (accreditation) => setLab({ ...lab, accreditation }), "certificate-accreditation")}
-          <button type="submit" disabled={busy || checker === user.id || job.technicianId === user.id} data-testid="certificate-issue">
+          <button type="submit" disabled={busy || checker === user.id || job.technicianId === user.id || undecided.length > 0} data-testid="certificate-issue">
             {busy ? t("certificate.issuing") : t("certificate.issue")}
           </button>
           {error && (
