@@ -1,5 +1,6 @@
 import { enCertificates } from "./en-certificates";
 import { enCourses } from "./en-courses";
+import { enJobs } from "./en-jobs";
 import type { Messages } from "./zh-CN";
 
 export const en: Messages = {
@@ -92,7 +93,6 @@ export const en: Messages = {
       "not-a-reference": "",
     },
   },
-  newJob: { heading: "New job", procedure: "Procedure", agent: "Lab agent", technician: "Technician (username)", expert: "Supervising expert (username)", submit: "Create job", noneFits: "No registered instrument fits this (kind, quantity, range or driver)", notRegistered: "(not registered: read by eye)" },
   job: {
     status: { running: "running", held: "held", finished: "finished", cancelled: "cancelled" },
     mode: { verification: "verification", calibration: "calibration" },
@@ -103,17 +103,6 @@ export const en: Messages = {
     plan: "All steps ({{steps}})",
     phase: { before: "before", after: "after" },
     stale: "Cannot refresh the job ({{code}}); showing its last known state",
-  },
-  jobList: { procedure: "Procedure", item: "Item", serial: "Serial", technician: "Technician", created: "Created", state: "State" },
-  jobChanges: {
-    heading: "Edit or cancel the job",
-    edit: "Change instruments and people",
-    started: "The job has begun and can no longer be edited; cancel it and create another to change it.",
-    editReason: "Why (optional)",
-    save: "Save changes",
-    reason: "Reason for cancelling",
-    cancel: "Cancel job",
-    cancelledBy: "Cancelled by {{name}} on {{when}}: {{reason}}",
   },
   session: {
     people: "People ({{n}} online)",
@@ -303,5 +292,6 @@ export const en: Messages = {
     failed: "Not recorded: {{code}} {{message}}",
   },
   ...enCourses,
+  ...enJobs,
   ...enCertificates,
 };

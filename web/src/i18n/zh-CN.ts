@@ -1,5 +1,6 @@
 import { zhCNCertificates } from "./zh-CN-certificates";
 import { zhCNCourses } from "./zh-CN-courses";
+import { zhCNJobs } from "./zh-CN-jobs";
 
 /** Chinese (Simplified): the default language and the fallback for any missing English string. */
 export const zhCN = {
@@ -92,7 +93,6 @@ export const zhCN = {
       "not-a-reference": "",
     },
   },
-  newJob: { heading: "新建任务", procedure: "规程", agent: "实验室代理", technician: "技术员（用户名）", expert: "监督专家（用户名）", submit: "创建任务", noneFits: "登记的仪器中没有适合此项的（种类、量、量程或驱动不符）", notRegistered: "（未登记，仅目测读数）" },
   job: {
     status: { running: "进行中", held: "已暂停", finished: "已完成", cancelled: "已取消" },
     mode: { verification: "检定", calibration: "校准" },
@@ -103,17 +103,6 @@ export const zhCN = {
     plan: "全部步骤（{{steps}}）",
     phase: { before: "准备", after: "结束" },
     stale: "无法刷新任务（{{code}}），显示的是最后一次的状态",
-  },
-  jobList: { procedure: "规程", item: "被校仪器", serial: "出厂编号", technician: "技术员", created: "创建时间", state: "状态" },
-  jobChanges: {
-    heading: "修改或取消任务",
-    edit: "修改仪器与人员",
-    started: "任务已开始，不能再修改；如需更改，请取消后重新创建。",
-    editReason: "修改原因（可选）",
-    save: "保存修改",
-    reason: "取消原因",
-    cancel: "取消任务",
-    cancelledBy: "任务已由 {{name}} 于 {{when}} 取消：{{reason}}",
   },
   session: {
     people: "参与者（{{n}} 人在线）",
@@ -303,6 +292,7 @@ export const zhCN = {
     failed: "记录失败：{{code}} {{message}}",
   },
   ...zhCNCourses,
+  ...zhCNJobs,
   ...zhCNCertificates,
 };
 
