@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { type ClusterOptions, databaseUrlFor, isPostgresUrl, janusOptionsFrom, type RtcOptions, rtcOptionsFromEnv, startServer, Store, type WitnessOptions } from "@telecal/server";
 import type { Command } from "commander";
 import { refuseDemoPasswords } from "../demo-users";
-import { cliLogger } from "../logger";
+import { cliLogger, logFormatOf } from "../logger";
 import { parsePort } from "../options";
 
 export interface ServerCliOptions {
@@ -26,6 +26,8 @@ export interface ServerCliOptions {
   witnessOf?: string[];
   witnessInterval?: string;
   witnessKey?: string;
+  /** pretty or json; default: pretty on a terminal, json otherwise (logger.ts). */
+  logFormat?: string;
   /** Start on a log restored from a backup older than the last checkpoint, and record it. */
   acceptRestoredLog?: boolean;
 }
@@ -81,6 +83,7 @@ export function witnessOptionsOf(opts: ServerCliOptions, env: NodeJS.ProcessEnv 
 export function addServerOptions(command: Command, host = "0.0.0.0"): Command {
   return command
     .option("--port <port>", "HTTP and socket.io port", parsePort, 8080)
+    .option("--log-format <format>", "log lines as pretty (one readable line each) or json (default: TELECAL_LOG_FORMAT, else pretty on a terminal, json otherwise)")
     .option("--host <host>", "address to listen on", host)
     .option("--data-dir <dir>", "where telecal keeps its data (the SQLite file telecal.db)", "./data")
     .option("--database <url>", "postgres://... to keep the data in PostgreSQL instead (default: DATABASE_URL)")
@@ -114,7 +117,7 @@ export async function runServer(opts: ServerCliOptions) {
       await store.close();
     }
   }
-  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server"), dataDir, databaseUrl, records: { ...(opts.recordsKey === undefined ? {} : { keyPath: resolve(opts.recordsKey) }), acceptRestoredLog: opts.acceptRestoredLog ?? false }, witness: witnessOptionsOf(opts), auth: { allowedOrigins, ...idleOf(opts) }, rtc: rtcOptionsOf(opts), ...janusOf(opts), trustProxy: commaList(opts.trustProxy ?? ""), allowedHosts: commaList(opts.allowedHosts ?? process.env["TELECAL_ALLOWED_HOSTS"] ?? ""), ...clusterOf(opts, databaseUrl) });
+  const server = await startServer({ port: opts.port, host: opts.host, logger: cliLogger("server", "info", logFormatOf(opts.logFormat)), dataDir, databaseUrl, records: { ...(opts.recordsKey === undefined ? {} : { keyPath: resolve(opts.recordsKey) }), acceptRestoredLog: opts.acceptRestoredLog ?? false }, witness: witnessOptionsOf(opts), auth: { allowedOrigins, ...idleOf(opts) }, rtc: rtcOptionsOf(opts), ...janusOf(opts), trustProxy: commaList(opts.trustProxy ?? ""), allowedHosts: commaList(opts.allowedHosts ?? process.env["TELECAL_ALLOWED_HOSTS"] ?? ""), ...clusterOf(opts, databaseUrl) });
   return { server, dataDir, database: server.store.where };
 }
 

@@ -23,3 +23,5 @@ export * from "./fit/straight-line";
 export * from "./decision/rules";
 export * from "./decision/exact";
 export * from "./decision/exact-expression";
+export * from "./procedure/instrument-range";
+export * from "./procedure/equipment-fit";

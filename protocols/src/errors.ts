@@ -100,9 +100,12 @@ export const ERRORS = {
   TC_ERR_STEP_OUT_OF_ORDER: { status: 409, message: "step {step}: {reason}" },
   TC_ERR_ENVIRONMENT_OUT_OF_LIMITS: { status: 422, message: "环境{quantityZh} {value} {unit} 超出规程允许的 {min} ~ {max} {unit}；{quantity} {value} {unit} is outside the procedure's {min} to {max} {unit}: bring the room within limits and enter it again" },
   TC_ERR_JOB_BINDING: { status: 400, message: "equipment {equipment}: {reason}" },
+  TC_ERR_JOB_BINDING_UNFIT: { status: 400, message: "equipment {equipment}: {instrument} does not fit: it {reason}" },
   TC_ERR_JOB_NOT_FOUND: { status: 404, message: "job {job} not found in the jobs your organisation may see" },
   TC_ERR_JOB_PEOPLE: { status: 400, message: "{part} {username}: {reason}" },
   TC_ERR_JOB_FORBIDDEN: { status: 403, message: "{who} may not {what} in job {job}" },
+  TC_ERR_JOB_CLOSED: { status: 409, message: "job {job} is {state}: it cannot be {what}" },
+  TC_ERR_JOB_STARTED: { status: 409, message: "job {job} has begun ({first}): its binding and people cannot change now; cancel it and create another" },
   TC_ERR_JOB_BENCH_HELD: { status: 409, message: "job {job} is held by its bench: {reason}" },
   TC_ERR_REGISTRY_NOT_FOUND: { status: 404, message: "{kind} {id} not found in the registry of your organisation" },
   TC_ERR_REGISTRY_READ_ONLY: {

@@ -31,6 +31,18 @@ export const JobCreatedPayload = z.strictObject({
 });
 export type JobCreatedPayload = z.infer<typeof JobCreatedPayload>;
 
+/** What a job's edit may change before its run begins (as the jobs table holds it). */
+export const JobSetup = z.strictObject({ binding: JobBindings, standards: JobStandards, technician_id: z.string(), expert_id: z.string() });
+export type JobSetup = z.infer<typeof JobSetup>;
+
+/** The job's binding or people changed before its run began: who, when, why, what was and what is. */
+export const JobEditedPayload = z.strictObject({ event: z.literal("job-edited"), by: z.string(), at: z.number(), reason: z.string().max(2000), old: JobSetup, new: JobSetup });
+export type JobEditedPayload = z.infer<typeof JobEditedPayload>;
+
+/** The job was cancelled: who, when and why. Nothing of its run is taken after it. */
+export const JobCancelledPayload = z.strictObject({ event: z.literal("job-cancelled"), by: z.string(), at: z.number(), reason: z.string().min(1).max(2000) });
+export type JobCancelledPayload = z.infer<typeof JobCancelledPayload>;
+
 /** One event of the run, in the order the server took it. */
 export const RunRecordPayload = z.strictObject({ event: z.literal("run"), run: RunEvent });
 
@@ -43,5 +55,5 @@ export const ResultsRecordPayload = z.union([
 /** An expert's decision on a conditional point (kind approval). */
 export const ConformityDecisionPayload = z.strictObject({ event: z.literal("conformity-decision"), decision: ConformityDecision });
 
-export const JobRecordPayload = z.union([JobCreatedPayload, RunRecordPayload, ResultsRecordPayload, ConformityDecisionPayload]);
+export const JobRecordPayload = z.union([JobCreatedPayload, RunRecordPayload, ResultsRecordPayload, ConformityDecisionPayload, JobEditedPayload, JobCancelledPayload]);
 export type JobRecordPayload = z.infer<typeof JobRecordPayload>;

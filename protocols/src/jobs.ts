@@ -17,7 +17,7 @@ export const CreateJobRequest = z.strictObject({
 });
 export type CreateJobRequest = z.infer<typeof CreateJobRequest>;
 
-export const JobStatus = z.enum(["running", "held", "finished"]);
+export const JobStatus = z.enum(["running", "held", "finished", "cancelled"]);
 export type JobStatus = z.infer<typeof JobStatus>;
 
 export const JobBinding = z.strictObject({
@@ -49,6 +49,14 @@ export const Job = z.strictObject({
   /** The reference standards' validity when the job was created (due-soon ones are the warnings to show). */
   standards: JobStandards,
   status: JobStatus,
+  /** Who cancelled the job, when and why; null while it is not cancelled. */
+  cancelled: z.strictObject({ by: z.string(), at: z.number(), reason: z.string() }).nullable(),
+  /** When the run's first event came: null while nothing has been done, and the job may still be edited. */
+  startedAt: z.number().nullable(),
+  /** The unit under test, as the registry names it; null when it is not bound to a registry instrument. */
+  item: z.strictObject({ instrumentId: Id, maker: z.string(), model: z.string(), serial: z.string() }).nullable(),
+  /** The technician's display name and username (the list shows who does the job). */
+  technician: z.strictObject({ username: z.string(), displayName: z.string() }).nullable(),
   /** Key of the step waiting (e.g. "dcv-10v/read"), null when finished. */
   next: z.string().nullable(),
   nextKind: z.string().nullable(),
@@ -59,6 +67,22 @@ export type Job = z.infer<typeof Job>;
 
 export const JobList = z.strictObject({ jobs: z.array(Job) });
 export type JobList = z.infer<typeof JobList>;
+
+/** POST /api/jobs/:id/cancel: why (kept in the record log with who and when). */
+export const CancelJobRequest = z.strictObject({ reason: z.string().trim().min(1).max(2000) });
+export type CancelJobRequest = z.infer<typeof CancelJobRequest>;
+
+/**
+ * POST /api/jobs/:id/edit: before its run begins, a job's binding and people may change (checked as at
+ * creation); the procedure and the agent may not (cancel the job and create another).
+ */
+export const EditJobRequest = z.strictObject({
+  binding: z.record(Id, Id).optional(),
+  technician: z.string().min(1).max(64).optional(),
+  expert: z.string().min(1).max(64).optional(),
+  reason: z.string().trim().max(2000).default(""),
+});
+export type EditJobRequest = z.infer<typeof EditJobRequest>;
 
 /** What people send for a job's waiting step, or to hold and resume it. */
 export const JobEventRequest = z.discriminatedUnion("kind", [
@@ -134,3 +158,13 @@ export const ProcedureSummary = z.strictObject({
 export type ProcedureSummary = z.infer<typeof ProcedureSummary>;
 export const ProcedureList = z.strictObject({ procedures: z.array(ProcedureSummary) });
 export type ProcedureList = z.infer<typeof ProcedureList>;
+
+/** GET /api/procedures/:id/candidates?agentId=: which registry instruments fit each equipment on that agent's bench. */
+export const CandidatesQuery = z.strictObject({ agentId: Id });
+export const BindingCandidates = z.strictObject({
+  procedureId: Id,
+  agentId: Id,
+  /** Equipment id → the ids of the registry instruments that may play it (the server's own check, as at creation). */
+  candidates: z.record(Id, z.array(Id)),
+});
+export type BindingCandidates = z.infer<typeof BindingCandidates>;

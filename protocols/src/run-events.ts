@@ -36,6 +36,8 @@ export const AgentJob = z.strictObject({
   binding: z.record(Id, Id),
   /** The run's events the server holds, in order. */
   events: z.array(RunEvent),
+  /** The job was cancelled: the agent stops its run and forgets it. */
+  cancelled: z.boolean().optional(),
 });
 export type AgentJob = z.infer<typeof AgentJob>;
 

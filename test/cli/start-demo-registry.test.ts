@@ -25,6 +25,7 @@ describe("telecal start: the demo lab in the registry, and the demo job", () => 
 
   it("registers the demo instruments and certificates in a new data dir only, each as a record that verifies", async () => {
     const first = await runTelecal(["start", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir], READY);
+    let firstJobId: string | undefined;
     let instruments: { instruments: { model: string; role: string; agentInstrumentId: string | null }[] };
     try {
       const url = READY.exec(first.stdout())![1]!;
@@ -47,6 +48,7 @@ describe("telecal start: the demo lab in the registry, and the demo job", () => 
       // The demo job, for technician and expert to meet in: its address on the console, running.
       const jobId = /demo job \(technician \+ expert\): \S+\/#\/jobs\/(\S+)/.exec(first.stdout())?.[1];
       expect(jobId).toBeDefined();
+      firstJobId = jobId;
       const job = await get<{ procedureId: string; status: string; binding: Record<string, { agentInstrumentId: string | null }> }>(`${url}/api/jobs/${jobId}`, token);
       expect(job).toMatchObject({ procedureId: "dmm-dcv-jjf1587", status: "running", binding: { calibrator: { agentInstrumentId: "cal1" }, dmm: { agentInstrumentId: "dmm1" } } });
       // The demo course: its address on the console; each of trainee1..5 is its own account, enrolled.
@@ -73,7 +75,8 @@ describe("telecal start: the demo lab in the registry, and the demo job", () => 
     try {
       expect(READY.exec(again.stdout())![1]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(again.stdout()).toContain("no demo instruments registered (existing data dir)");
-      expect(again.stdout()).toContain("no demo job created (existing data dir)");
+      // The demo job is not made again, and its address is shown again at every start.
+      expect(/demo job \(technician \+ expert\): \S+\/#\/jobs\/(\S+)/.exec(again.stdout())?.[1]).toBe(firstJobId);
       expect(again.stdout()).toContain("no demo course created (existing data dir)");
       const url = READY.exec(again.stdout())![1]!;
       expect((await get<typeof instruments>(`${url}/api/instruments`, await signIn(url))).instruments).toHaveLength(7);

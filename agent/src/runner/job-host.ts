@@ -66,6 +66,11 @@ export class JobHost {
     return hosted && equipment !== undefined ? outputEnvelope(hosted.procedure, equipment) : null;
   }
 
+  /** Whether the job's runner is running here now. */
+  hosts(jobId: string): boolean {
+    return this.jobs.has(jobId);
+  }
+
   stop(): void {
     this.stopped = true;
     for (const job of this.jobs.values()) {
@@ -76,6 +81,17 @@ export class JobHost {
   }
 
   private reconcile(job: AgentJob): void {
+    const known = this.jobs.get(job.jobId);
+    if (job.cancelled) {
+      if (known) this.drop(job.jobId, known, "job cancelled: its run is stopped");
+      return;
+    }
+    // Edited before its run began (a new binding): run it afresh on the new one.
+    if (known && canonicalJson(known.binding) !== canonicalJson(job.binding) && job.events.length === 0) {
+      // What the journal holds was done on the old binding: the new run starts from nothing.
+      known.journal.replace([]);
+      this.drop(job.jobId, known, "job edited: it starts again on its new binding");
+    }
     const hosted = this.jobs.get(job.jobId) ?? this.start(job);
     if (hosted === null) return;
     for (const event of job.events) {
@@ -92,6 +108,14 @@ export class JobHost {
     const held = new Set(job.events.map((e) => canonicalJson(e)));
     hosted.unreported = hosted.journal.events().filter((e) => e.by.startsWith("agent:") && !held.has(canonicalJson(e)));
     void this.report(job.jobId, hosted);
+  }
+
+  /** Stops a job's runner and lets go of its journal; it is no longer this agent's. */
+  private drop(jobId: string, hosted: HostedJob, why: string): void {
+    hosted.runner.stop();
+    hosted.journal.close?.();
+    this.jobs.delete(jobId);
+    this.log.info({ job: jobId }, why);
   }
 
   /** Starts the job's runner on its journal, put level with the server's events; null: nothing to run. */

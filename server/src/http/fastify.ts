@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyReply } from "fastify";
 import { answerFrameworkError, clientErrorHandler } from "./framework-errors";
+import { RequestLog } from "./request-log";
 
 export interface FastifyOptions {
   logger?: FastifyBaseLogger | boolean;
@@ -17,5 +18,6 @@ export function createFastify(options: FastifyOptions) {
     clientErrorHandler,
     // A URL that does not decode (`/..%c0%af`) gets a registry error, not fastify's own body.
     frameworkErrors: (err, request, reply) => answerFrameworkError(err, request.url, reply as unknown as FastifyReply),
+    logController: new RequestLog(),
   });
 }

@@ -1,4 +1,20 @@
-import { ConformityDecision, ConformityDecisionRequest, CreateJobRequest, Job, JobEventRequest, JobList, JobResults, JobRun, ProcedureList, RegistryIdParams as JobParams, type Role } from "@telecal/protocols";
+import {
+  BindingCandidates,
+  CancelJobRequest,
+  CandidatesQuery,
+  ConformityDecision,
+  ConformityDecisionRequest,
+  CreateJobRequest,
+  EditJobRequest,
+  Job,
+  JobEventRequest,
+  JobList,
+  JobResults,
+  JobRun,
+  ProcedureList,
+  RegistryIdParams as JobParams,
+  type Role,
+} from "@telecal/protocols";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Auth } from "../auth/auth";
 import { ANY_ROLE, authorize, principalOf } from "../auth/authorize";
@@ -47,6 +63,36 @@ export function jobRoutes(auth: Auth, jobs: JobService): FastifyPluginAsyncZod {
       async (request) => jobs.get(principalOf(request).user, request.params.id),
     );
 
+    app.post(
+      "/api/jobs/:id/edit",
+      {
+        onRequest: authorize(auth, JOB_CREATORS, "edit jobs"),
+        schema: {
+          summary: "Before its run begins: changes a job's binding, technician or expert (checked as at creation; a record with the old and the new)",
+          tags: ["jobs"],
+          params: JobParams,
+          body: EditJobRequest,
+          response: { 200: Job },
+        },
+      },
+      async (request) => jobs.edit(principalOf(request).user, request.params.id, request.body),
+    );
+
+    app.post(
+      "/api/jobs/:id/cancel",
+      {
+        onRequest: authorize(auth, JOB_CREATORS, "cancel jobs"),
+        schema: {
+          summary: "Cancels a job that has not finished, with a reason (a record with who and when); its agent stops the run",
+          tags: ["jobs"],
+          params: JobParams,
+          body: CancelJobRequest,
+          response: { 200: Job },
+        },
+      },
+      async (request) => jobs.cancel(principalOf(request).user, request.params.id, request.body.reason),
+    );
+
     app.get(
       "/api/jobs/:id/run",
       {
@@ -75,6 +121,21 @@ export function jobRoutes(auth: Auth, jobs: JobService): FastifyPluginAsyncZod {
         schema: { summary: "The procedures a job can follow", tags: ["jobs"], response: { 200: ProcedureList } },
       },
       async () => ({ procedures: jobs.procedureList() }),
+    );
+
+    app.get(
+      "/api/procedures/:id/candidates",
+      {
+        onRequest: authorize(auth, JOB_CREATORS, "start jobs"),
+        schema: {
+          summary: "For each equipment of the procedure, the registry instruments that fit it on the agent's bench",
+          tags: ["jobs"],
+          params: JobParams,
+          querystring: CandidatesQuery,
+          response: { 200: BindingCandidates },
+        },
+      },
+      async (request) => jobs.candidates(principalOf(request).user, request.params.id, request.query.agentId),
     );
 
     app.post(

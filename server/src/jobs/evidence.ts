@@ -83,7 +83,9 @@ export async function jobEvidence(db: Kysely<Schema>, jobId: string, options: Ev
   const payloads = own.map((r) => recordPayload(JobRecordPayload, r));
   const created = payloads[0];
   if (created?.event !== "job-created") throw new TelecalError("TC_ERR_JOB_NOT_FOUND", { job: jobId });
-  const job = created.job;
+  // An edit before the run began changed the binding and people: the last one is the job's setup.
+  const edited = payloads.flatMap((p) => (p.event === "job-edited" ? [p.new] : [])).at(-1);
+  const job = { ...created.job, ...edited };
   const procedure = ProcedureSchema.parse(job.procedure);
   const agentId = job.agent_id;
   const events = payloads.flatMap((p) => (p.event === "run" ? [p.run] : []));

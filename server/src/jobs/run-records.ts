@@ -1,5 +1,5 @@
 import { applyRunEvent, type RunState, runResults, runState } from "@telecal/metrology";
-import { JobRecordPayload, type RecordKind, type RunEvent, TelecalError } from "@telecal/protocols";
+import { type JobCancelledPayload, JobRecordPayload, type RecordKind, type RunEvent, TelecalError } from "@telecal/protocols";
 import type { Kysely } from "kysely";
 import { appendRecord, lockLog } from "../records/log";
 import { recordPayload } from "../records/payload";
@@ -9,13 +9,32 @@ import type { Schema } from "../store/schema";
 import { jobStream } from "./stream";
 import type { LoadedJob } from "./views";
 
-/** The run's events so far, in order: the `run` records of the job's stream, each parsed with its schema. */
-export async function runEvents(db: Kysely<Schema>, id: string): Promise<RunEvent[]> {
+/** A job's history as its stream holds it: the run's events in order, and its cancellation if any. */
+export interface JobHistory {
+  events: RunEvent[];
+  cancelled: JobCancelledPayload | null;
+}
+
+/** The job's history: the `run` records of the job's stream, each parsed with its schema, and a `job-cancelled`. */
+export async function jobHistory(db: Kysely<Schema>, id: string): Promise<JobHistory> {
   const records = await recordsDb(db).selectFrom("records").select(["id", "kind", "stream", "seq", "payload"]).where("stream", "=", jobStream(id)).orderBy("seq").execute();
-  return records.flatMap((r) => {
+  const history: JobHistory = { events: [], cancelled: null };
+  for (const r of records) {
     const payload = recordPayload(JobRecordPayload, r);
-    return payload.event === "run" ? [payload.run] : [];
-  });
+    if (payload.event === "run") history.events.push(payload.run);
+    else if (payload.event === "job-cancelled") history.cancelled = payload;
+  }
+  return history;
+}
+
+/** The run's events so far, in order. */
+export async function runEvents(db: Kysely<Schema>, id: string): Promise<RunEvent[]> {
+  return (await jobHistory(db, id)).events;
+}
+
+/** Refuses to take anything more of a cancelled job. */
+export function assertNotCancelled(id: string, history: JobHistory, what: string): void {
+  if (history.cancelled) throw new TelecalError("TC_ERR_JOB_CLOSED", { job: id, state: "cancelled", what });
 }
 
 /** The record kind of a run event: entries and approvals are named as such in the log. */
@@ -32,7 +51,9 @@ export function recordKind(before: RunState, event: RunEvent): RecordKind {
 export async function appendRunEvent(db: Kysely<Schema>, dialect: DialectName, job: LoadedJob, event: RunEvent, check: (state: RunState) => void): Promise<RunState> {
   return db.transaction().execute(async (trx) => {
     await lockLog(recordsDb(trx), dialect);
-    const events = await runEvents(trx, job.row.id);
+    const history = await jobHistory(trx, job.row.id);
+    assertNotCancelled(job.row.id, history, `given ${event.kind === "completed" ? `step ${event.step}` : event.kind}`);
+    const events = history.events;
     const before = runState(job.plan, events);
     check(before);
     const after = applyRunEvent(job.plan, before, event);

@@ -3,9 +3,11 @@ import { planOf, type Procedure, type RunEvent, type RunState, runState } from "
 import {
   canonicalJson,
   type AgentJob,
+  type BindingCandidates,
   type ConformityDecision,
   type ConformityDecisionRequest,
   type CreateJobRequest,
+  type EditJobRequest,
   type Job,
   type JobEventRequest,
   type JobPerson,
@@ -21,15 +23,17 @@ import { RegistryRepository } from "../registry/repository";
 import type { RegistryService } from "../registry/service";
 import type { DialectName } from "../store/db";
 import type { Schema } from "../store/schema";
-import { bindEquipment } from "./binding";
+import { bindingCandidates } from "./binding";
+import { assertMayChange, cancelJob, editJob } from "./changes";
 import { conformityDecisions, recordConformityDecision } from "./conformity-decisions";
+import { jobDetails } from "./details";
 import { environmentCheck } from "./environment-check";
 import { type JobEvidence, jobEvidence } from "./evidence";
-import { jobPerson } from "./people";
 import { agentEventCheck, peopleEvent } from "./permissions";
 import { JobRepository } from "./repository";
-import { appendRunEvent, runEvents } from "./run-records";
+import { appendRunEvent, jobHistory, runEvents } from "./run-records";
 import type { JobsTable } from "./schema";
+import { checkSetup } from "./setup";
 import { agentJobView, jobView, type LoadedJob, loadJob } from "./views";
 
 /** How long a finished job stays in its agent's list. */
@@ -46,10 +50,10 @@ export class JobService {
   private readonly jobs: JobRepository;
 
   constructor(
-    private readonly db: Kysely<Schema>,
+    readonly db: Kysely<Schema>,
     private readonly dialect: DialectName,
-    private readonly registry: RegistryService,
-    private readonly users: AuthRepository,
+    readonly registry: RegistryService,
+    readonly users: AuthRepository,
     private readonly procedures: () => Map<string, Procedure>,
   ) {
     this.jobs = new JobRepository(db, dialect);
@@ -70,7 +74,8 @@ export class JobService {
     const rows = await this.jobs.agentJobs(agentId);
     const jobs: AgentJob[] = [];
     for (const row of rows) {
-      const { job, finishedAt } = agentJobView(loadJob(row), await runEvents(this.db, row.id));
+      const history = await jobHistory(this.db, row.id);
+      const { job, finishedAt } = agentJobView(loadJob(row), history.events, history.cancelled?.at ?? null);
       if (finishedAt !== null && finishedAt < now - FINISHED_LISTED_MS) continue;
       jobs.push(job);
     }
@@ -80,23 +85,17 @@ export class JobService {
   /** One job as its agent runs it (sent when that job changes); null for an unknown id. */
   async agentJob(id: string): Promise<AgentJob | null> {
     const row = await this.jobs.job(id);
-    return row ? agentJobView(loadJob(row), await runEvents(this.db, row.id)).job : null;
+    if (!row) return null;
+    const history = await jobHistory(this.db, row.id);
+    return agentJobView(loadJob(row), history.events, history.cancelled?.at ?? null).job;
   }
 
   async create(user: UserInfo, body: CreateJobRequest, now = Date.now()): Promise<Job> {
     const procedure = getProcedure(this.procedures(), body.procedureId);
     const repo = new RegistryRepository(this.db);
     const visible = new Set(await repo.visibleOrganisations(user.organisation.id));
-    const agentOrganisation = await repo.agentOrganisation(body.agentId);
-    if (agentOrganisation === null || agentOrganisation === undefined || !visible.has(agentOrganisation)) {
-      throw new TelecalError("TC_ERR_REGISTRY_NOT_FOUND", { kind: "agent", id: body.agentId });
-    }
-    const binding = await bindEquipment(this.db, procedure, body, agentOrganisation, visible);
-    const traceable = procedure.equipment.filter((e) => e.traceable).map((e) => binding[e.id]!.instrumentId);
-    const standards = await this.registry.assertUsableForJob(traceable, now);
-    const technician = await jobPerson(this.users, "technician", body.technician, ["technician"], [agentOrganisation]);
-    const supervising = await repo.parentOf(agentOrganisation);
-    const expert = await jobPerson(this.users, "expert", body.expert, ["expert"], supervising ? [agentOrganisation, supervising] : [agentOrganisation]);
+    const agentOrganisation = await this.agentOrganisation(user, body.agentId);
+    const { binding, standards, technician, expert } = await checkSetup(this, procedure, agentOrganisation, visible, body, now);
     const row: JobsTable = {
       id: randomUUID(),
       organisation_id: agentOrganisation,
@@ -112,7 +111,38 @@ export class JobService {
     };
     await this.jobs.insert(row, { event: "job-created", job: { ...row, procedure: procedure, binding, standards } }, now);
     this.changed(row.agent_id, row.id);
-    return jobView({ row, procedure, plan: planOf(procedure) }, runState(planOf(procedure), []));
+    return this.summary({ row, procedure, plan: planOf(procedure) });
+  }
+
+  /**
+   * Before its run begins, a job's binding and people may change, checked as at creation; the
+   * agent is told, and runs the job on its new binding.
+   */
+  async edit(user: UserInfo, id: string, body: EditJobRequest, now = Date.now()): Promise<Job> {
+    const job = await this.visible(user, id);
+    assertMayChange(user, job, "edit the job");
+    const visible = new Set(await new RegistryRepository(this.db).visibleOrganisations(user.organisation.id));
+    const current = (await this.summary(job)).binding;
+    const people = async (userId: string) => (await this.users.user(userId))?.username ?? "";
+    const request = {
+      agentId: job.row.agent_id,
+      binding: body.binding ?? Object.fromEntries(Object.entries(current).map(([e, b]) => [e, b.instrumentId])),
+      technician: body.technician ?? (await people(job.row.technician_id)),
+      expert: body.expert ?? (await people(job.row.expert_id)),
+    };
+    const setup = await checkSetup(this, job.procedure, job.row.organisation_id, visible, request, now);
+    await editJob(this.db, this.dialect, user, job, setup, body, now);
+    this.changed(job.row.agent_id, id);
+    return this.get(user, id);
+  }
+
+  /** Cancels a job that has not finished, with who and why in the record log; its agent stops the run. */
+  async cancel(user: UserInfo, id: string, reason: string, now = Date.now()): Promise<Job> {
+    const job = await this.visible(user, id);
+    assertMayChange(user, job, "cancel the job");
+    await cancelJob(this.db, this.dialect, user, job, reason, now);
+    this.changed(job.row.agent_id, id);
+    return this.get(user, id);
   }
 
   async list(user: UserInfo): Promise<Job[]> {
@@ -137,12 +167,20 @@ export class JobService {
     }));
   }
 
+  /** Which instruments of the agent's organisation fit each equipment of the procedure on that agent's bench. */
+  async candidates(user: UserInfo, procedureId: string, agentId: string): Promise<BindingCandidates> {
+    const procedure = getProcedure(this.procedures(), procedureId);
+    const organisation = await this.agentOrganisation(user, agentId);
+    return { procedureId, agentId, candidates: await bindingCandidates(this.db, procedure, agentId, organisation) };
+  }
+
   /** The job with its procedure, its run's events and the people they name. */
   async run(user: UserInfo, id: string): Promise<JobRun> {
     const job = await this.visible(user, id);
-    const events = await runEvents(this.db, id);
+    const history = await jobHistory(this.db, id);
+    const events = history.events;
     const ids = new Set([job.row.technician_id, job.row.expert_id, job.row.created_by.replace(/^user:/, "")]);
-    for (const e of events) if (e.by.startsWith("user:")) ids.add(e.by.slice("user:".length));
+    for (const by of [...events.map((e) => e.by), history.cancelled?.by ?? ""]) if (by.startsWith("user:")) ids.add(by.slice("user:".length));
     const decisions = await conformityDecisions(this.db, id);
     for (const d of decisions) ids.add(d.by.replace(/^user:/, ""));
     const people: JobPerson[] = [];
@@ -150,7 +188,7 @@ export class JobService {
       const person = await this.users.user(personId);
       if (person) people.push({ id: person.id, username: person.username, displayName: person.displayName, role: person.role });
     }
-    return { job: jobView(job, runState(job.plan, events)), procedure: job.procedure, events, people, conformityDecisions: decisions };
+    return { job: jobView(job, runState(job.plan, events), await jobDetails(this.db, this.users, job, history)), procedure: job.procedure, events, people, conformityDecisions: decisions };
   }
 
   /**
@@ -200,14 +238,14 @@ export class JobService {
     const job = loadJob(row);
     const reported: RunEvent = { ...event, by: `agent:${agentId}` };
     const held = await runEvents(this.db, id);
-    if (held.some((e) => canonicalJson(e) === canonicalJson(reported))) return jobView(job, runState(job.plan, held));
+    if (held.some((e) => canonicalJson(e) === canonicalJson(reported))) return this.summary(job);
     return this.append(job, reported, agentEventCheck(agentId, id, event));
   }
 
   private async append(job: LoadedJob, event: RunEvent, check: (state: RunState) => void): Promise<Job> {
-    const state = await appendRunEvent(this.db, this.dialect, job, event, check);
+    await appendRunEvent(this.db, this.dialect, job, event, check);
     this.changed(job.row.agent_id, job.row.id);
-    return jobView(job, state);
+    return this.summary(job);
   }
 
   private changed(agentId: string, jobId: string): void {
@@ -215,8 +253,17 @@ export class JobService {
   }
 
   private async summary(job: LoadedJob): Promise<Job> {
-    const events = await runEvents(this.db, job.row.id);
-    return jobView(job, runState(job.plan, events));
+    const history = await jobHistory(this.db, job.row.id);
+    return jobView(job, runState(job.plan, history.events), await jobDetails(this.db, this.users, job, history));
+  }
+
+  /** The organisation of an agent the user may see; TC_ERR_REGISTRY_NOT_FOUND otherwise. */
+  private async agentOrganisation(user: UserInfo, agentId: string): Promise<string> {
+    const repo = new RegistryRepository(this.db);
+    const visible = await repo.visibleOrganisations(user.organisation.id);
+    const organisation = await repo.agentOrganisation(agentId);
+    if (organisation === null || organisation === undefined || !visible.includes(organisation)) throw new TelecalError("TC_ERR_REGISTRY_NOT_FOUND", { kind: "agent", id: agentId });
+    return organisation;
   }
 
   private async visible(user: UserInfo, id: string): Promise<LoadedJob> {

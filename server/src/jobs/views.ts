@@ -14,8 +14,16 @@ export function loadJob(row: JobsTable): LoadedJob {
   return { row, procedure, plan: planOf(procedure) };
 }
 
+/** What the job's view shows beside its row and run: its cancellation, when it began, its item and technician. */
+export interface JobDetails {
+  cancelled: Job["cancelled"];
+  startedAt: number | null;
+  item: Job["item"];
+  technician: Job["technician"];
+}
+
 /** The job as the API shows it, at a state of its run. */
-export function jobView(job: LoadedJob, state: RunState): Job {
+export function jobView(job: LoadedJob, state: RunState, details: JobDetails): Job {
   const done = job.plan.length === 0 ? 0 : state.finished ? job.plan.length : state.next!.index;
   return {
     id: job.row.id,
@@ -30,7 +38,8 @@ export function jobView(job: LoadedJob, state: RunState): Job {
     createdBy: job.row.created_by,
     createdAt: job.row.created_at,
     standards: parseJson(JobStandards, job.row.standards, `standards of job ${job.row.id}`, "TC_ERR_STORED_INVALID"),
-    status: state.finished ? "finished" : state.held ? "held" : "running",
+    status: details.cancelled ? "cancelled" : state.finished ? "finished" : state.held ? "held" : "running",
+    ...details,
     next: state.next?.key ?? null,
     nextKind: state.next?.step.kind ?? null,
     done,
@@ -40,9 +49,9 @@ export function jobView(job: LoadedJob, state: RunState): Job {
 
 /**
  * The job as its agent runs it (only the equipment on its bench is bound for it), with the run's
- * events, and when the run finished: the time of its last event, null while it runs.
+ * events, and when the run finished: the time of its last event (or of its cancellation), null while it runs.
  */
-export function agentJobView(job: LoadedJob, events: RunEvent[]): { job: AgentJob; finishedAt: number | null } {
+export function agentJobView(job: LoadedJob, events: RunEvent[], cancelledAt: number | null = null): { job: AgentJob; finishedAt: number | null } {
   const binding = parseJson(JobBindings, job.row.binding, `binding of job ${job.row.id}`, "TC_ERR_STORED_INVALID");
   return {
     job: {
@@ -50,7 +59,8 @@ export function agentJobView(job: LoadedJob, events: RunEvent[]): { job: AgentJo
       procedure: job.procedure,
       binding: Object.fromEntries(Object.entries(binding).flatMap(([e, b]) => (b.agentInstrumentId === null ? [] : [[e, b.agentInstrumentId]]))),
       events,
+      ...(cancelledAt !== null ? { cancelled: true } : {}),
     },
-    finishedAt: runState(job.plan, events).finished ? (events.at(-1)?.at ?? 0) : null,
+    finishedAt: cancelledAt ?? (runState(job.plan, events).finished ? (events.at(-1)?.at ?? 0) : null),
   };
 }

@@ -16,6 +16,7 @@ import { checkpointChain } from "./migrations/0013-checkpoint-chain";
 import { witness } from "./migrations/0014-witness";
 import { courses } from "./migrations/0015-courses";
 import { trainingCertificates } from "./migrations/0016-training-certificates";
+import { agentInstruments } from "./migrations/0017-agent-instruments";
 
 /** Every migration, in order of name. A released migration is never edited; a change is a new one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -35,6 +36,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0014-witness": witness,
   "0015-courses": courses,
   "0016-training-certificates": trainingCertificates,
+  "0017-agent-instruments": agentInstruments,
 };
 
 /**

@@ -1,4 +1,5 @@
 import type { AuthSchema } from "../auth/schema";
+import type { AgentInstrumentsTable } from "./agent-instruments-repository";
 import type { CertificatesSchema } from "../certificates/schema";
 import type { CoursesSchema } from "../courses/schema";
 import type { JobsSchema } from "../jobs/schema";
@@ -57,6 +58,7 @@ export interface ReadingsTable {
 export interface Schema extends AuthSchema, RegistrySchema, JobsSchema, SessionsSchema, CertificatesSchema, CoursesSchema {
   agents: AgentsTable;
   agent_keys: AgentKeysTable;
+  agent_instruments: AgentInstrumentsTable;
   streams: StreamsTable;
   readings: ReadingsTable;
 }

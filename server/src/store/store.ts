@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import { AuthRepository } from "../auth/auth-repository";
 import { RecordLog } from "../records/log";
 import { recordsDb } from "../records/schema";
+import { AgentInstrumentsRepository } from "./agent-instruments-repository";
 import { AgentsRepository } from "./agents-repository";
 import { type DialectName, openDatabase } from "./db";
 import { GapsRepository } from "./gaps-repository";
@@ -71,6 +72,7 @@ export class Store {
         await new AgentsRepository(trx).seen(hello.agentId, hello.name, now);
         const streams = new StreamsRepository(trx);
         await streams.register(hello.agentId, hello.instruments);
+        await new AgentInstrumentsRepository(trx).announce(hello.agentId, hello.instruments, now);
         const held = await streams.ackedSeqs(hello.agentId);
         const announced = hello.instruments.flatMap((i) => i.streams.map((s) => s.id));
         const acked: Record<string, number> = Object.fromEntries(announced.map((id) => [id, held[id] ?? -1]));

@@ -31,6 +31,26 @@ describe("the agent's job host", () => {
     expect(existsSync(join(dir, "jobs", "job-1.jsonl"))).toBe(false);
   });
 
+  it("stops and forgets a job the server lists as cancelled, and starts none it first hears of as cancelled", () => {
+    const host = new JobHost(agent, dir, silentLogger);
+    host.take([job]);
+    expect(host.envelopeOf("job-1", "cal1")).not.toBeNull();
+    host.take([{ ...job, cancelled: true }]);
+    expect(host.envelopeOf("job-1", "cal1")).toBeNull();
+    host.take([{ ...job, jobId: "job-2", cancelled: true }]);
+    expect(existsSync(join(dir, "jobs", "job-2.jsonl"))).toBe(false);
+    host.stop();
+  });
+
+  it("runs a job edited before its run began afresh on its new binding", () => {
+    const host = new JobHost(agent, dir, silentLogger);
+    host.take([job]);
+    host.take([{ ...job, binding: { calibrator: "cal2", dmm: "dmm1" } }]);
+    expect(host.envelopeOf("job-1", "cal1")).toBeNull();
+    expect(host.envelopeOf("job-1", "cal2")).not.toBeNull();
+    host.stop();
+  });
+
   describe("a journal that holds the run in another order than the server", () => {
     const connect: RunEvent = { kind: "completed", step: "before/connect", values: [], by: "user:t", at: 1 };
     const ambient: RunEvent = { kind: "completed", step: "before/ambient", values: [22, 50], by: "user:t", at: 2 };

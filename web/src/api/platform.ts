@@ -1,10 +1,13 @@
 import {
   AgentList,
+  BindingCandidates,
   ConformityDecision,
   type ConformityDecisionRequest,
   type IssueCertificateRequest,
   IssuedCertificate,
+  type CancelJobRequest,
   type CreateJobRequest,
+  type EditJobRequest,
   InstrumentList,
   Job,
   type JobEventRequest,
@@ -20,12 +23,16 @@ export const api = {
   jobs: async () => JobList.parse(await request("GET", "/api/jobs")).jobs,
   jobRun: async (id: string) => JobRun.parse(await request("GET", `/api/jobs/${encodeURIComponent(id)}/run`)),
   createJob: async (body: CreateJobRequest) => Job.parse(await request("POST", "/api/jobs", body)),
+  editJob: async (id: string, body: Partial<EditJobRequest>) => Job.parse(await request("POST", `/api/jobs/${encodeURIComponent(id)}/edit`, body)),
+  cancelJob: async (id: string, body: CancelJobRequest) => Job.parse(await request("POST", `/api/jobs/${encodeURIComponent(id)}/cancel`, body)),
   jobEvent: async (id: string, body: JobEventRequest) => Job.parse(await request("POST", `/api/jobs/${encodeURIComponent(id)}/events`, body)),
   decideConformity: async (id: string, body: ConformityDecisionRequest) =>
     ConformityDecision.parse(await request("POST", `/api/jobs/${encodeURIComponent(id)}/conformity-decisions`, body)),
   agents: async () => AgentList.parse(await request("GET", "/api/agents")).agents,
   instruments: async () => InstrumentList.parse(await request("GET", "/api/instruments")).instruments,
   warnings: async () => WarningsResponse.parse(await request("GET", "/api/registry/warnings")).warnings,
+  candidates: async (procedureId: string, agentId: string) =>
+    BindingCandidates.parse(await request("GET", `/api/procedures/${encodeURIComponent(procedureId)}/candidates?agentId=${encodeURIComponent(agentId)}`)),
   procedures: async () => ProcedureList.parse(await request("GET", "/api/procedures")).procedures,
   issueCertificate: async (body: IssueCertificateRequest) => IssuedCertificate.parse(await request("POST", "/api/certificates", body)),
 };

@@ -1,5 +1,6 @@
 import { enCertificates } from "./en-certificates";
 import { enCourses } from "./en-courses";
+import { enJobs } from "./en-jobs";
 import type { Messages } from "./zh-CN";
 
 export const en: Messages = {
@@ -92,9 +93,8 @@ export const en: Messages = {
       "not-a-reference": "",
     },
   },
-  newJob: { heading: "New job", procedure: "Procedure", agent: "Lab agent", technician: "Technician (username)", expert: "Supervising expert (username)", submit: "Create job" },
   job: {
-    status: { running: "running", held: "held", finished: "finished" },
+    status: { running: "running", held: "held", finished: "finished", cancelled: "cancelled" },
     mode: { verification: "verification", calibration: "calibration" },
     progress: "{{done}}/{{steps}} steps",
     technician: "technician {{name}}",
@@ -293,5 +293,6 @@ export const en: Messages = {
     failed: "Not recorded: {{code}} {{message}}",
   },
   ...enCourses,
+  ...enJobs,
   ...enCertificates,
 };

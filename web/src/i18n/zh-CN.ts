@@ -1,5 +1,6 @@
 import { zhCNCertificates } from "./zh-CN-certificates";
 import { zhCNCourses } from "./zh-CN-courses";
+import { zhCNJobs } from "./zh-CN-jobs";
 
 /** Chinese (Simplified): the default language and the fallback for any missing English string. */
 export const zhCN = {
@@ -92,9 +93,8 @@ export const zhCN = {
       "not-a-reference": "",
     },
   },
-  newJob: { heading: "新建任务", procedure: "规程", agent: "实验室代理", technician: "技术员（用户名）", expert: "监督专家（用户名）", submit: "创建任务" },
   job: {
-    status: { running: "进行中", held: "已暂停", finished: "已完成" },
+    status: { running: "进行中", held: "已暂停", finished: "已完成", cancelled: "已取消" },
     mode: { verification: "检定", calibration: "校准" },
     progress: "{{done}}/{{steps}} 步",
     technician: "技术员 {{name}}",
@@ -293,6 +293,7 @@ export const zhCN = {
     failed: "记录失败：{{code}} {{message}}",
   },
   ...zhCNCourses,
+  ...zhCNJobs,
   ...zhCNCertificates,
 };
 

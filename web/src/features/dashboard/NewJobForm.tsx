@@ -5,14 +5,8 @@ import { useTextLang } from "../../i18n/useTextLang";
 import { ApiError } from "../../api/client";
 import { api } from "../../api/platform";
 import { hrefOf } from "../../shell/route";
-
-type Equipment = ProcedureSummary["equipment"][number];
-
-/** Which registry instruments may play a procedure's equipment: the bench's own for what runs there. */
-function candidates(e: Equipment, instruments: Instrument[], agentId: string): Instrument[] {
-  const side = e.role === "uut" ? "uut" : "reference";
-  return instruments.filter((i) => i.role === side && (e.drivers.length === 0 || i.agentId === agentId));
-}
+import { bindingComplete, chosenBinding, EquipmentChoices, offered } from "../job/EquipmentChoices";
+import { useCandidates } from "../job/useCandidates";
 
 /** Starts a job: a procedure, the agent's bench, an instrument for each equipment, the people. */
 export function NewJobForm({ user, instruments, agents, onCreated }: { user: UserInfo; instruments: Instrument[]; agents: AgentListEntry[]; onCreated: () => void }) {
@@ -35,15 +29,11 @@ export function NewJobForm({ user, instruments, agents, onCreated }: { user: Use
   }, []);
 
   const procedure = procedures.find((p) => p.id === procedureId);
-  const needed = (procedure?.equipment ?? []).filter((e) => e.drivers.length > 0 || e.traceable);
-  // A choice that no longer fits (another procedure or agent) falls back to the first that does.
-  const chosen = Object.fromEntries(
-    needed.map((e) => {
-      const list = candidates(e, instruments, agentId);
-      const pick = list.find((i) => i.id === binding[e.id]) ?? list[0];
-      return [e.id, pick?.id ?? ""];
-    }),
-  );
+  const needed = (procedure?.equipment ?? []).filter(offered);
+  // What fits is the server's to say (kind, quantity, range, the bench's driver): the form offers only that.
+  const { candidates, error: candidatesError } = useCandidates(procedureId, agentId);
+  const chosen = chosenBinding(needed, candidates ?? {}, binding);
+  const complete = candidates !== undefined && bindingComplete(needed, chosen);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -84,18 +74,8 @@ export function NewJobForm({ user, instruments, agents, onCreated }: { user: Use
             ))}
           </select>
         </label>
-        {needed.map((e) => (
-          <label key={e.id}>
-            {e.name[lang]}
-            <select value={chosen[e.id]} onChange={(ev) => setBinding({ ...binding, [e.id]: ev.target.value })} data-testid={`new-job-equipment-${e.id}`}>
-              {candidates(e, instruments, agentId).map((i) => (
-                <option key={i.id} value={i.id}>
-                  {i.maker} {i.model} {i.serial} {i.agentInstrumentId ? `[${i.agentInstrumentId}]` : ""}
-                </option>
-              ))}
-            </select>
-          </label>
-        ))}
+        {candidates && <EquipmentChoices needed={needed} instruments={instruments} candidates={candidates} chosen={chosen} onChoose={(e, id) => setBinding({ ...binding, [e]: id })} />}
+        {candidatesError && <p className="error" role="alert">{t("common.loadFailed", { code: candidatesError.message })}</p>}
         <label>
           {t("newJob.technician")}
           <input value={technician} onChange={(e) => setTechnician(e.target.value)} required data-testid="new-job-technician" />
@@ -105,7 +85,7 @@ export function NewJobForm({ user, instruments, agents, onCreated }: { user: Use
           <input value={expert} onChange={(e) => setExpert(e.target.value)} required data-testid="new-job-expert" />
         </label>
         {error && <p className="error" role="alert" data-testid="new-job-error">{error}</p>}
-        <button type="submit" disabled={busy || !procedure} data-testid="new-job-submit">
+        <button type="submit" disabled={busy || !procedure || !complete} data-testid="new-job-submit">
           {t("newJob.submit")}
         </button>
       </form>

@@ -12,6 +12,7 @@ import { useJobSession } from "../session/useJobSession";
 import { CertificatePanel } from "./CertificatePanel";
 import { ConformityDecisions } from "./ConformityDecisions";
 import { JobBench } from "./JobBench";
+import { CancelledNotice, JobChanges } from "./JobChanges";
 import { PlanList } from "./PlanList";
 import { PointResults } from "./PointResults";
 import { StepPanel } from "./StepPanel";
@@ -66,6 +67,7 @@ function JobSession({ view, error, refresh, user }: { view: JobView | undefined;
         {job.standards.filter((s) => s.status === "due-soon").map((s) => (
           <p key={s.instrumentId} className="warning">{t("standards.dueSoon", { number: s.certificateNumber, days: s.daysLeft })}</p>
         ))}
+        <CancelledNotice view={view} />
         {error && <p className="warning">{t("job.stale", { code: error.message })}</p>}
         {session.kind === "refused" && <p className="warning" data-testid="session-refused">{t("session.joinRefused", { code: session.error.code })}</p>}
       </header>
@@ -77,7 +79,8 @@ function JobSession({ view, error, refresh, user }: { view: JobView | undefined;
           <JobBench job={job} />
         </div>
         <div className="job-procedure">
-          <StepPanel view={view} user={user} onChanged={refresh} />
+          {job.status !== "cancelled" && <StepPanel view={view} user={user} onChanged={refresh} />}
+          <JobChanges view={view} user={user} onChanged={refresh} />
           <PointResults view={view} />
           <ConformityDecisions view={view} user={user} onChanged={refresh} />
           {job.status === "finished" && (user.role === "expert" || user.role === "admin") && user.organisation.id === job.organisationId && <CertificatePanel view={view} user={user} />}

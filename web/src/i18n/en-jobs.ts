@@ -1,0 +1,17 @@
+import type { zhCNJobs } from "./zh-CN-jobs";
+
+/** English strings of the job list and of editing and cancelling a job, checked against the Chinese at compile time. */
+export const enJobs: typeof zhCNJobs = {
+  newJob: { heading: "New job", procedure: "Procedure", agent: "Lab agent", technician: "Technician (username)", expert: "Supervising expert (username)", submit: "Create job", noneFits: "No registered instrument fits this (kind, quantity, range or driver)", notRegistered: "(not registered: read by eye)" },
+  jobList: { procedure: "Procedure", item: "Item", serial: "Serial", technician: "Technician", created: "Created", state: "State" },
+  jobChanges: {
+    heading: "Edit or cancel the job",
+    edit: "Change instruments and people",
+    started: "The job has begun and can no longer be edited; cancel it and create another to change it.",
+    editReason: "Why (optional)",
+    save: "Save changes",
+    reason: "Reason for cancelling",
+    cancel: "Cancel job",
+    cancelledBy: "Cancelled by {{name}} on {{when}}: {{reason}}",
+  },
+};
