@@ -40,7 +40,9 @@ import type {
   LessonHandLower,
   LessonJoin,
   LessonMute,
+  LessonMuteAll,
   LessonParticipant,
+  LessonStage,
   LessonState,
   Quiz,
   QuizAnswer,
@@ -106,6 +108,8 @@ export interface UiToServerEvents {
   "lesson:chat": (msg: LessonChatSend, ack: Ack<{ message: LessonChatMessage }>) => void;
   "lesson:chat-delete": (msg: LessonChatDelete, ack: Ack<object>) => void;
   "lesson:mute": (msg: LessonMute, ack: Ack<{ muted: string[] }>) => void;
+  "lesson:mute-all": (msg: LessonMuteAll, ack: Ack<{ muted: string[] }>) => void;
+  "lesson:stage": (msg: LessonStage, ack: Ack<{ stage: string | null }>) => void;
   "lesson:quiz-open": (msg: QuizOpen, ack: Ack<{ quiz: Quiz }>) => void;
   "lesson:quiz-close": (msg: QuizClose, ack: Ack<{ quiz: Quiz }>) => void;
   "lesson:quiz-answer": (msg: QuizAnswerSend, ack: Ack<{ answer: QuizAnswer }>) => void;
@@ -137,6 +141,8 @@ export interface ServerToUiEvents {
   "lesson:chat": (message: LessonChatMessage) => void;
   "lesson:chat-deleted": (msg: { lessonId: string; messageId: string }) => void;
   "lesson:muted": (msg: { lessonId: string; muted: string[] }) => void;
+  /** The trainee on stage changed (null: nobody); theirs is the second sender of the lesson's video. */
+  "lesson:stage": (msg: { lessonId: string; stage: string | null }) => void;
   "lesson:quiz": (quiz: Quiz) => void;
   /** To the lesson's trainers only: each answer as it comes. */
   "lesson:answer": (answer: QuizAnswer) => void;

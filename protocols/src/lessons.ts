@@ -33,6 +33,14 @@ export type LessonChatDelete = z.infer<typeof LessonChatDelete>;
 export const LessonMute = z.strictObject({ lessonId: LessonId, userId: z.string().min(1).max(64), muted: z.boolean() });
 export type LessonMute = z.infer<typeof LessonMute>;
 
+/** A trainer mutes (or unmutes) the chat of every enrolled trainee at once. */
+export const LessonMuteAll = z.strictObject({ lessonId: LessonId, muted: z.boolean() });
+export type LessonMuteAll = z.infer<typeof LessonMuteAll>;
+
+/** A trainer brings one enrolled trainee on stage (they send camera and mic beside the trainer), or nobody (null). */
+export const LessonStage = z.strictObject({ lessonId: LessonId, userId: z.string().min(1).max(64).nullable() });
+export type LessonStage = z.infer<typeof LessonStage>;
+
 /** What makes an answer right: the right options (all of them, for multiple choice), or a value within a tolerance. */
 export const QuizKey = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("single"), options: z.array(z.string().trim().min(1).max(200)).min(2).max(QUIZ_MAX_OPTIONS), correct: z.number().int().nonnegative() }),
@@ -115,5 +123,7 @@ export const LessonState = z.strictObject({
   quizzes: z.array(Quiz),
   answers: z.array(QuizAnswer),
   scores: z.array(LessonScore),
+  /** The trainee on stage (user id), or null. */
+  stage: z.string().nullable(),
 });
 export type LessonState = z.infer<typeof LessonState>;

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import { NAMESPACE } from "@telecal/protocols";
+import { lessonVideoKey, NAMESPACE } from "@telecal/protocols";
 import { Server as IoServer } from "socket.io";
 import { Auth, DEFAULT_AUTH_OPTIONS } from "./auth/auth";
 import { guardAgentNamespace, guardDefaultNamespace, guardUiNamespace } from "./auth/socket-auth";
@@ -190,7 +190,10 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   });
   const detachUi = () => ui.detach();
   attachRtcSignalling(io, jobs, app.log);
-  const lessons = attachLessons(io, courses, app.log);
+  const lessons = attachLessons(io, courses, app.log, {
+    set: (lessonId, userId) => media.setStage(lessonVideoKey(lessonId), userId),
+    get: (lessonId) => media.stageOf(lessonVideoKey(lessonId)),
+  });
   media.addOpener(lessonVideoOpener(lessons));
 
   // A job's session hears that its run moved on, whoever moved it (people over REST, the agent).

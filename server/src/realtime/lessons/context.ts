@@ -38,6 +38,12 @@ export interface LessonOptions {
 
 export const DEFAULT_LESSON_OPTIONS: LessonOptions = { chatLimit: { max: 10, windowMs: 10_000 }, recentChat: 100 };
 
+/** Who is on a lesson's stage: kept by the lesson's media room in this process (media-rooms.ts). */
+export interface LessonStageHolder {
+  set(lessonId: string, userId: string | null): void;
+  get(lessonId: string): string | null;
+}
+
 /** The stores and checks every lesson event uses. */
 export class LessonContext {
   constructor(
@@ -46,6 +52,7 @@ export class LessonContext {
     readonly live: LessonLiveRepository,
     readonly quizzes: QuizRepository,
     readonly broadcast: LessonBroadcast,
+    readonly stage: LessonStageHolder,
   ) {}
 
   /**

@@ -6,6 +6,8 @@ import {
   LessonHandLower,
   LessonJoin,
   LessonMute,
+  LessonMuteAll,
+  LessonStage,
   NAMESPACE,
   QuizAnswerSend,
   QuizClose,
@@ -31,6 +33,8 @@ export const LESSON_EVENTS = {
   "lesson:chat": LessonChatSend,
   "lesson:chat-delete": LessonChatDelete,
   "lesson:mute": LessonMute,
+  "lesson:mute-all": LessonMuteAll,
+  "lesson:stage": LessonStage,
   "lesson:quiz-open": QuizOpen,
   "lesson:quiz-close": QuizClose,
   "lesson:quiz-answer": QuizAnswerSend,
@@ -93,6 +97,8 @@ export function attachLessonEvents(io: Server, lessons: LessonService, log: Fast
       return { ok: true };
     });
     on(socket, "lesson:mute", async (s, body) => ({ ok: true, muted: await lessons.mute(await joined(s, body.lessonId, "muting"), body.userId, body.muted) }));
+    on(socket, "lesson:mute-all", async (s, body) => ({ ok: true, muted: await lessons.muteAll(await joined(s, body.lessonId, "muting"), body.muted) }));
+    on(socket, "lesson:stage", async (s, body) => ({ ok: true, stage: await lessons.setStage(await joined(s, body.lessonId, "the stage"), body.userId) }));
     on(socket, "lesson:quiz-open", async (s, body) => ({ ok: true, quiz: await lessons.quizzes.open(await joined(s, body.lessonId, "opening a quiz"), body) }));
     on(socket, "lesson:quiz-close", async (s, body) => ({ ok: true, quiz: await lessons.quizzes.close(await joined(s, body.lessonId, "closing a quiz"), body.quizId) }));
     on(socket, "lesson:quiz-answer", async (s, body) => ({ ok: true, answer: await lessons.quizzes.answer(await joined(s, body.lessonId, "answering a quiz"), body) }));

@@ -77,6 +77,7 @@ export class LessonService {
       muted: await this.ctx.live.muted(id),
       quizzes: quizzes.map((q) => quizView(q, trainer)),
       answers,
+      stage: this.ctx.stage.get(id),
       scores: lessonScores(
         trainees.map((t) => ({ userId: t.userId, username: t.username, displayName: t.displayName })),
         counted,
@@ -125,6 +126,33 @@ export class LessonService {
     const list = await this.ctx.live.muted(a.lesson.id);
     this.ctx.broadcast(lessonRoom(a.lesson.id), "lesson:muted", { lessonId: a.lesson.id, muted: list });
     return list;
+  }
+
+  /** A trainer mutes or unmutes the chat of every enrolled trainee (the lesson's audio is each sender's own). */
+  async muteAll(a: Admitted, muted: boolean, now = Date.now()): Promise<string[]> {
+    this.ctx.trainerOnly(a, muted ? "mute every trainee" : "unmute every trainee");
+    for (const t of await this.ctx.courses.enrolments(a.course.id)) await this.ctx.live.mute(a.lesson.id, t.userId, muted, a.person.userId, now);
+    const list = await this.ctx.live.muted(a.lesson.id);
+    this.ctx.broadcast(lessonRoom(a.lesson.id), "lesson:muted", { lessonId: a.lesson.id, muted: list });
+    return list;
+  }
+
+  /**
+   * A trainer brings an enrolled trainee on stage (their hand, the question taken, goes down), or
+   * nobody: the trainee's page asks a new ticket and sends; a former one's sending is kicked.
+   */
+  async setStage(a: Admitted, userId: string | null): Promise<string | null> {
+    this.ctx.trainerOnly(a, userId ? "bring a trainee on stage" : "clear the stage");
+    if (userId !== null && !(await this.ctx.courses.isEnrolled(a.course.id, userId))) {
+      throw new TelecalError("TC_ERR_COURSE_PEOPLE", { part: "trainee", usernames: userId, reason: "is not enrolled in the course" });
+    }
+    this.ctx.stage.set(a.lesson.id, userId);
+    this.ctx.broadcast(lessonRoom(a.lesson.id), "lesson:stage", { lessonId: a.lesson.id, stage: userId });
+    if (userId !== null) {
+      await this.ctx.live.lower(a.lesson.id, userId);
+      await this.tellHands(a);
+    }
+    return userId;
   }
 
   private async tellHands(a: Admitted): Promise<HandRaised[]> {

@@ -8,6 +8,7 @@ import type { LessonStore } from "./lesson-store";
 import { LessonChat } from "./LessonChat";
 import { QuizBuilder } from "./QuizBuilder";
 import { QuizAnswers } from "./QuizAnswers";
+import { StagePanel } from "./StagePanel";
 import { useLesson } from "./useLesson";
 
 /** What every lesson panel gets: the store to send with, and the state as the server last said it. */
@@ -46,11 +47,13 @@ export function LessonPage({ courseId, lessonId, me }: { courseId: string; lesso
           {/* The lesson's video through Janus: the trainers send, the enrolled trainees watch (server: lesson-video.ts). */}
           <section className="panel lesson-video-slot" data-testid="lesson-video-slot" aria-label={t("lesson.video")}>
             <h2>{t("lesson.video")}</h2>
-            <MediaRoomVideo room={lessonVideoKey(lessonId)} />
+            {/* On stage and off again, a new ticket: it says whether this person sends. */}
+            <MediaRoomVideo key={state.stage === me ? "stage" : "seat"} room={lessonVideoKey(lessonId)} />
           </section>
           {trainer ? <QuizBuilder store={store} state={state} me={me} /> : <QuizAnswers store={store} state={state} me={me} />}
         </div>
         <div className="lesson-side">
+          <StagePanel store={store} state={state} me={me} />
           <HandsPanel store={store} state={state} me={me} />
           <LessonChat store={store} state={state} me={me} />
           {trainer && <AttendancePanel state={state} courseId={courseId} />}

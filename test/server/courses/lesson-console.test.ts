@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Course, type HandRaised, type Lesson, type LessonState, lessonVideoKey } from "@telecal/protocols";
+import { startServer, type TelecalServer } from "@telecal/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { login, seedUsers, TEST_PASSWORD } from "../../fakes/auth";
+import { connectLessonClient, type LessonClient } from "../../fakes/lesson-client";
+import { codeOf } from "../../fakes/ui-viewer";
+
+const MINUTE = 60_000;
+const TRAINEES = ["s1", "s2"] as const;
+
+/** The trainer's console on /ui: the stage (one trainee sends beside the trainer) and muting every trainee at once. */
+describe("a lesson's trainer console", () => {
+  let server: TelecalServer;
+  let dataDir: string;
+  const tokens: Record<string, string> = {};
+  const clients: Record<string, LessonClient> = {};
+  const ids: Record<string, string> = {};
+  let course: Course;
+  let lesson: Lesson;
+
+  const rest = async <T>(who: string, method: "GET" | "POST" | "DELETE", url: string, payload?: object): Promise<T> => {
+    const res = await server.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload ? { payload } : {}) });
+    if (res.statusCode >= 300) throw new Error(`${who} ${method} ${url}: ${res.statusCode} ${res.body}`);
+    return res.body === "" ? (undefined as T) : res.json<T>();
+  };
+  const ask = <T extends object>(who: string, event: string, body: object) => clients[who]!.ask<T>(event, { lessonId: lesson.id, ...body });
+  const ok = async <T extends object>(who: string, event: string, body: object = {}): Promise<T> => {
+    const reply = await ask<T>(who, event, body);
+    if (!reply.ok) throw new Error(`${who} ${event}: ${reply.error.code} ${reply.error.message}`);
+    return reply;
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "telecal-lesson-console-"));
+    server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null, dataDir, auth: { loginLimit: { max: 1000, windowMs: 60_000 } } });
+    await seedUsers(server);
+    for (const username of [...TRAINEES, "stranger"]) {
+      ids[username] = (await server.store.auth.createUser({ organisationId: "org-a", username, displayName: `学员 ${username}`, role: "trainee", password: TEST_PASSWORD })).id;
+    }
+    for (const who of ["trainer", ...TRAINEES, "stranger"]) tokens[who] = await login(server, who);
+    course = await rest<Course>("trainer", "POST", "/api/courses", { title: "压力计量 Pressure" });
+    const now = Date.now();
+    lesson = await rest<Lesson>("trainer", "POST", `/api/courses/${course.id}/lessons`, { title: "活塞式压力计 Piston gauges", startsAt: now - MINUTE, endsAt: now + 59 * MINUTE });
+    await rest("trainer", "POST", `/api/courses/${course.id}/enrolments`, { usernames: [...TRAINEES] });
+    for (const who of ["trainer", ...TRAINEES, "stranger"]) clients[who] = await connectLessonClient(server.url, tokens[who]!);
+    for (const who of ["trainer", ...TRAINEES]) await ok(who, "lesson:join");
+  });
+  afterAll(async () => {
+    for (const c of Object.values(clients)) c.close();
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("brings an enrolled trainee on stage (their hand goes down) and off again; only a trainer may", async () => {
+    await ok("s1", "lesson:hand", { raised: true });
+    expect(codeOf(await ask("s2", "lesson:stage", { userId: ids["s2"] }))).toBe("TC_ERR_LESSON_TRAINER_ONLY");
+    expect(codeOf(await ask("trainer", "lesson:stage", { userId: ids["stranger"] }))).toBe("TC_ERR_COURSE_PEOPLE");
+    expect(server.media.stageOf(lessonVideoKey(lesson.id))).toBeNull();
+
+    expect((await ok<{ stage: string | null }>("trainer", "lesson:stage", { userId: ids["s1"] })).stage).toBe(ids["s1"]);
+    await clients["s2"]!.waitFor<{ stage: string | null }>("lesson:stage", (m) => m.stage === ids["s1"], "s1 on stage");
+    await clients["s1"]!.waitFor<{ hands: HandRaised[] }>("lesson:hands", (m) => m.hands.length === 0, "s1's hand down once on stage");
+    // The video room was opened for it, and the next ticket of s1 is a sender's (media-room.ts roleOf).
+    expect(server.media.stageOf(lessonVideoKey(lesson.id))).toBe(ids["s1"]);
+    const { state } = await ok<{ state: LessonState }>("s2", "lesson:join");
+    expect(state.stage).toBe(ids["s1"]);
+
+    await ok("trainer", "lesson:stage", { userId: null });
+    await clients["s1"]!.waitFor<{ stage: string | null }>("lesson:stage", (m) => m.stage === null, "the stage cleared");
+    expect(server.media.stageOf(lessonVideoKey(lesson.id))).toBeNull();
+  });
+
+  it("mutes the chat of every enrolled trainee at once, and unmutes them", async () => {
+    expect(codeOf(await ask("s1", "lesson:mute-all", { muted: true }))).toBe("TC_ERR_LESSON_TRAINER_ONLY");
+    const { muted } = await ok<{ muted: string[] }>("trainer", "lesson:mute-all", { muted: true });
+    expect([...muted].sort()).toEqual([ids["s1"], ids["s2"]].sort());
+    await clients["s2"]!.waitFor<{ muted: string[] }>("lesson:muted", (m) => m.muted.length === 2, "both muted");
+    for (const who of TRAINEES) expect(codeOf(await ask(who, "lesson:chat", { text: "你好" }))).toBe("TC_ERR_LESSON_MUTED");
+    // The trainer still speaks.
+    await ok("trainer", "lesson:chat", { text: "请看示范 watch the demonstration" });
+    expect((await ok<{ muted: string[] }>("trainer", "lesson:mute-all", { muted: false })).muted).toEqual([]);
+    await ok("s1", "lesson:chat", { text: "明白 understood" });
+  });
+});
