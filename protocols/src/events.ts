@@ -33,6 +33,7 @@ import type {
 import type { AgentSummary, UiSnapshot } from "./ui";
 import type {
   HandRaised,
+  LessonBenchLive,
   LessonChatDelete,
   LessonChatMessage,
   LessonChatSend,
@@ -110,6 +111,8 @@ export interface UiToServerEvents {
   "lesson:mute": (msg: LessonMute, ack: Ack<{ muted: string[] }>) => void;
   "lesson:mute-all": (msg: LessonMuteAll, ack: Ack<{ muted: string[] }>) => void;
   "lesson:stage": (msg: LessonStage, ack: Ack<{ stage: string | null }>) => void;
+  /** The lesson's demonstration bench now (null: the lesson has none). */
+  "lesson:bench": (msg: LessonJoin, ack: Ack<{ bench: LessonBenchLive | null }>) => void;
   "lesson:quiz-open": (msg: QuizOpen, ack: Ack<{ quiz: Quiz }>) => void;
   "lesson:quiz-close": (msg: QuizClose, ack: Ack<{ quiz: Quiz }>) => void;
   "lesson:quiz-answer": (msg: QuizAnswerSend, ack: Ack<{ answer: QuizAnswer }>) => void;

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { CoursePerson, Lesson } from "./courses";
+import { JobStatus } from "./jobs";
+import { AgentSummary, HistoryPoint } from "./ui";
 
 /**
  * A live lesson on /ui (docs/protocol.md, Lessons): a room per lesson for the course's trainers and
@@ -110,6 +112,23 @@ export type LessonChatMessage = z.infer<typeof LessonChatMessage>;
 /** A trainee's total: over every quiz for a trainer, over the closed ones for the trainee. */
 export const LessonScore = CoursePerson.extend({ score: z.number(), maxScore: z.number(), answered: z.number().int() });
 export type LessonScore = z.infer<typeof LessonScore>;
+
+/**
+ * `lesson:bench`: the lesson's demonstration bench as its room sees it (trainers and enrolled
+ * trainees, whatever their organisation): the agent with its instruments and their recent history,
+ * and the demonstration job on it (the newest unfinished job of that agent on that procedure).
+ * Live values of that agent, and of no other, then reach the lesson's room with each tick.
+ */
+export const LessonBenchLive = z.strictObject({
+  agentId: z.string(),
+  procedureId: z.string(),
+  /** Null: the server has never seen this agent connect. */
+  agent: AgentSummary.nullable(),
+  /** Keyed by streamRef(agentId, streamId). */
+  history: z.record(z.string(), z.array(HistoryPoint)),
+  job: z.strictObject({ id: z.string(), status: JobStatus, next: z.string().nullable(), nextKind: z.string().nullable(), done: z.number().int(), steps: z.number().int() }).nullable(),
+});
+export type LessonBenchLive = z.infer<typeof LessonBenchLive>;
 
 /** What a joiner gets at once. `answers` and `scores`: every trainee's for a trainer, one's own for a trainee. */
 export const LessonState = z.strictObject({

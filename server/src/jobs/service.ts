@@ -111,6 +111,16 @@ export class JobService {
     return jobView({ row, procedure, plan: planOf(procedure) }, runState(planOf(procedure), []));
   }
 
+  /** The newest unfinished job of this agent on this procedure: what a lesson's bench demonstrates (the lesson checks who asks). */
+  async demonstration(agentId: string, procedureId: string): Promise<Job | null> {
+    const rows = (await this.jobs.agentJobs(agentId)).filter((r) => r.procedure_id === procedureId).reverse();
+    for (const row of rows) {
+      const job = await this.summary(loadJob(row));
+      if (job.status !== "finished") return job;
+    }
+    return null;
+  }
+
   async list(user: UserInfo): Promise<Job[]> {
     const visible = await new RegistryRepository(this.db).visibleOrganisations(user.organisation.id);
     const rows = await this.jobs.organisationJobs(visible);

@@ -41,6 +41,13 @@ export const enCourses: typeof zhCNCourses = {
     as: { trainer: "You train this course", trainee: "You are enrolled", reader: "Read only" },
   },
   lesson: {
+    bench: "Demonstration bench",
+    benchOnline: "online",
+    benchOffline: "offline",
+    benchUnknown: "the bench has never connected to this server",
+    noDemonstration: "No demonstration job running",
+    demonstrationDone: "The demonstration job is finished",
+    step: "Current step: {{step}} ({{done}}/{{steps}} done)",
     stage: "On stage",
     stageEmpty: "No trainee on stage",
     onStage: "On stage: {{name}}",

@@ -39,6 +39,13 @@ export const zhCNCourses = {
     as: { trainer: "您是本课程讲师", trainee: "您已报名本课程", reader: "只读" },
   },
   lesson: {
+    bench: "示范台",
+    benchOnline: "在线",
+    benchOffline: "离线",
+    benchUnknown: "示范台尚未连接过服务器",
+    noDemonstration: "示范作业尚未开始",
+    demonstrationDone: "示范作业已完成",
+    step: "当前步骤：{{step}}（已完成 {{done}}/{{steps}}）",
     stage: "台上",
     stageEmpty: "台上无学员",
     onStage: "台上：{{name}}",

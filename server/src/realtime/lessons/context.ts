@@ -4,6 +4,7 @@ import type { CourseRepository } from "../../courses/course-repository";
 import type { LessonLiveRepository } from "../../courses/live-repository";
 import type { QuizRepository } from "../../courses/quiz-repository";
 import type { CoursesTable, LessonsTable } from "../../courses/schema";
+import type { LessonBenchSource } from "./bench";
 
 /** The room of a lesson on /ui: its trainers and the trainees in it. */
 export function lessonRoom(lessonId: string): string {
@@ -44,6 +45,12 @@ export interface LessonStageHolder {
   get(lessonId: string): string | null;
 }
 
+/** What lessons take from the rest of the server: the stage of their video, their bench. */
+export interface LessonPorts {
+  stage: LessonStageHolder;
+  bench: LessonBenchSource;
+}
+
 /** The stores and checks every lesson event uses. */
 export class LessonContext {
   constructor(
@@ -52,7 +59,7 @@ export class LessonContext {
     readonly live: LessonLiveRepository,
     readonly quizzes: QuizRepository,
     readonly broadcast: LessonBroadcast,
-    readonly stage: LessonStageHolder,
+    readonly ports: LessonPorts,
   ) {}
 
   /**

@@ -35,6 +35,7 @@ export const LESSON_EVENTS = {
   "lesson:mute": LessonMute,
   "lesson:mute-all": LessonMuteAll,
   "lesson:stage": LessonStage,
+  "lesson:bench": LessonJoin,
   "lesson:quiz-open": QuizOpen,
   "lesson:quiz-close": QuizClose,
   "lesson:quiz-answer": QuizAnswerSend,
@@ -99,6 +100,7 @@ export function attachLessonEvents(io: Server, lessons: LessonService, log: Fast
     on(socket, "lesson:mute", async (s, body) => ({ ok: true, muted: await lessons.mute(await joined(s, body.lessonId, "muting"), body.userId, body.muted) }));
     on(socket, "lesson:mute-all", async (s, body) => ({ ok: true, muted: await lessons.muteAll(await joined(s, body.lessonId, "muting"), body.muted) }));
     on(socket, "lesson:stage", async (s, body) => ({ ok: true, stage: await lessons.setStage(await joined(s, body.lessonId, "the stage"), body.userId) }));
+    on(socket, "lesson:bench", async (s, body) => ({ ok: true, bench: await lessons.bench(await joined(s, body.lessonId, "watching the bench")) }));
     on(socket, "lesson:quiz-open", async (s, body) => ({ ok: true, quiz: await lessons.quizzes.open(await joined(s, body.lessonId, "opening a quiz"), body) }));
     on(socket, "lesson:quiz-close", async (s, body) => ({ ok: true, quiz: await lessons.quizzes.close(await joined(s, body.lessonId, "closing a quiz"), body.quizId) }));
     on(socket, "lesson:quiz-answer", async (s, body) => ({ ok: true, answer: await lessons.quizzes.answer(await joined(s, body.lessonId, "answering a quiz"), body) }));

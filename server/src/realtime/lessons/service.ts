@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type HandRaised, type LessonChatMessage, type LessonState, TelecalError, type UserInfo } from "@telecal/protocols";
+import { type HandRaised, type LessonBenchLive, type LessonChatMessage, type LessonState, TelecalError, type UserInfo } from "@telecal/protocols";
 import { RateLimiter } from "../../auth/rate-limit";
 import { quizView } from "../../courses/quiz-repository";
 import { lessonScores } from "../../courses/scores";
@@ -18,6 +18,8 @@ export class LessonService {
   /** Joins and leaves of one lesson run one at a time here, so that two tabs never open two stints. */
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly pending = new Set<Promise<void>>();
+  /** Lessons joined in this process, by their bench's agent: its live values go to their rooms too. */
+  private readonly benches = new Map<string, Set<string>>();
 
   constructor(
     readonly ctx: LessonContext,
@@ -31,6 +33,7 @@ export class LessonService {
   async join(user: UserInfo, lessonId: string, enter: (a: Admitted) => Promise<void> | void, now = Date.now()): Promise<LessonState> {
     const a = await this.ctx.admit(user, lessonId);
     await enter(a);
+    if (a.lesson.agent_id !== null) this.benches.set(a.lesson.agent_id, (this.benches.get(a.lesson.agent_id) ?? new Set()).add(lessonId));
     const arrived = await this.serial(lessonId, () => this.ctx.live.arrive(lessonId, user.id, now));
     if (arrived) await this.tellPresence(a);
     return this.state(a);
@@ -77,7 +80,7 @@ export class LessonService {
       muted: await this.ctx.live.muted(id),
       quizzes: quizzes.map((q) => quizView(q, trainer)),
       answers,
-      stage: this.ctx.stage.get(id),
+      stage: this.ctx.ports.stage.get(id),
       scores: lessonScores(
         trainees.map((t) => ({ userId: t.userId, username: t.username, displayName: t.displayName })),
         counted,
@@ -128,6 +131,17 @@ export class LessonService {
     return list;
   }
 
+  /** The rooms of the lessons (joined here) whose bench is this agent: trainers and enrolled trainees, whatever their organisation. */
+  benchRooms(agentId: string): string[] {
+    return [...(this.benches.get(agentId) ?? [])].map(lessonRoom);
+  }
+
+  /** The lesson's bench now: its agent, the streams' history and the demonstration job; null without a bench. */
+  async bench(a: Admitted): Promise<LessonBenchLive | null> {
+    const { agent_id: agentId, procedure_id: procedureId } = a.lesson;
+    return agentId === null || procedureId === null ? null : this.ctx.ports.bench(agentId, procedureId);
+  }
+
   /** A trainer mutes or unmutes the chat of every enrolled trainee (the lesson's audio is each sender's own). */
   async muteAll(a: Admitted, muted: boolean, now = Date.now()): Promise<string[]> {
     this.ctx.trainerOnly(a, muted ? "mute every trainee" : "unmute every trainee");
@@ -146,7 +160,7 @@ export class LessonService {
     if (userId !== null && !(await this.ctx.courses.isEnrolled(a.course.id, userId))) {
       throw new TelecalError("TC_ERR_COURSE_PEOPLE", { part: "trainee", usernames: userId, reason: "is not enrolled in the course" });
     }
-    this.ctx.stage.set(a.lesson.id, userId);
+    this.ctx.ports.stage.set(a.lesson.id, userId);
     this.ctx.broadcast(lessonRoom(a.lesson.id), "lesson:stage", { lessonId: a.lesson.id, stage: userId });
     if (userId !== null) {
       await this.ctx.live.lower(a.lesson.id, userId);

@@ -3,6 +3,7 @@ import { type LessonState, lessonVideoKey } from "@telecal/protocols";
 import { MediaRoomVideo } from "../media-room/MediaRoomVideo";
 import { useTranslation } from "react-i18next";
 import { AttendancePanel } from "./AttendancePanel";
+import { BenchPanel } from "./BenchPanel";
 import { HandsPanel } from "./HandsPanel";
 import type { LessonStore } from "./lesson-store";
 import { LessonChat } from "./LessonChat";
@@ -50,6 +51,7 @@ export function LessonPage({ courseId, lessonId, me }: { courseId: string; lesso
             {/* On stage and off again, a new ticket: it says whether this person sends. */}
             <MediaRoomVideo key={state.stage === me ? "stage" : "seat"} room={lessonVideoKey(lessonId)} />
           </section>
+          <BenchPanel store={store} state={state} me={me} />
           {trainer ? <QuizBuilder store={store} state={state} me={me} /> : <QuizAnswers store={store} state={state} me={me} />}
         </div>
         <div className="lesson-side">
