@@ -171,6 +171,7 @@ export const ERRORS = {
   TC_ERR_COURSE_FORBIDDEN: { status: 403, message: "{who} may not {what} in course {course}: only its trainers may" },
   TC_ERR_COURSE_PEOPLE: { status: 400, message: "{part} {usernames}: {reason}" },
   TC_ERR_COURSE_INVITE_CODE: { status: 404, message: "the invite code is unknown, or its course has a new one" },
+  TC_ERR_COURSE_NOT_ENROLLED: { status: 404, message: "user {user} is not enrolled in course {course}" },
   TC_ERR_LESSON_NOT_FOUND: { status: 404, message: "lesson {lesson} not found in the courses you may see" },
   TC_ERR_LESSON_BENCH: { status: 400, message: "lesson bench {agent} / {procedure}: {reason}" },
   TC_ERR_LESSON_NOT_ENROLLED: { status: 403, message: "{user} is neither a trainer of course {course} nor enrolled in it: lesson {lesson} is not theirs to join" },

@@ -146,6 +146,8 @@ export interface ServerToUiEvents {
   "lesson:muted": (msg: { lessonId: string; muted: string[] }) => void;
   /** The trainee on stage changed (null: nobody); theirs is the second sender of the lesson's video. */
   "lesson:stage": (msg: { lessonId: string; stage: string | null }) => void;
+  /** To a trainee taken out of the course: they are out of the lesson's room. */
+  "lesson:removed": (msg: { lessonId: string }) => void;
   "lesson:quiz": (quiz: Quiz) => void;
   /** To the lesson's trainers only: each answer as it comes. */
   "lesson:answer": (answer: QuizAnswer) => void;

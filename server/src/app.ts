@@ -187,7 +187,11 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   const offJobs = tellAgentsOfJobs(io, jobs, app.log);
   const sessions = attachSessions(io, store, app.log, peers, options.sessions);
   const lessons = attachLessons(io, courses, app.log, {
-    stage: { set: (lessonId, userId) => media.setStage(lessonVideoKey(lessonId), userId), get: (lessonId) => media.stageOf(lessonVideoKey(lessonId)) },
+    stage: {
+      set: (lessonId, userId) => media.setStage(lessonVideoKey(lessonId), userId),
+      get: (lessonId) => media.stageOf(lessonVideoKey(lessonId)),
+      withdraw: (lessonId, userId) => media.remove(lessonVideoKey(lessonId), userId),
+    },
     bench: lessonBenchSource(agentsView, new RegistryRepository(store.db), jobs),
   });
   const ui = attachUiNamespace(io, { hub, view: agentsView, peers }, store, app.log, {

@@ -9,9 +9,12 @@ import { connectLessonClient, type LessonClient } from "../../fakes/lesson-clien
 import { codeOf } from "../../fakes/ui-viewer";
 
 const MINUTE = 60_000;
-const TRAINEES = ["s1", "s2"] as const;
+const TRAINEES = ["s1", "s2", "s3"] as const;
 
-/** The trainer's console on /ui: the stage (one trainee sends beside the trainer) and muting every trainee at once. */
+/**
+ * The trainer's console on /ui: the stage (one trainee sends beside the trainer), muting every
+ * trainee at once, and taking a trainee out of the course (refused by REST and socket from then on).
+ */
 describe("a lesson's trainer console", () => {
   let server: TelecalServer;
   let dataDir: string;
@@ -40,7 +43,7 @@ describe("a lesson's trainer console", () => {
     for (const username of [...TRAINEES, "stranger"]) {
       ids[username] = (await server.store.auth.createUser({ organisationId: "org-a", username, displayName: `学员 ${username}`, role: "trainee", password: TEST_PASSWORD })).id;
     }
-    for (const who of ["trainer", ...TRAINEES, "stranger"]) tokens[who] = await login(server, who);
+    for (const who of ["trainer", ...TRAINEES, "stranger", "admin", "admin-b"]) tokens[who] = await login(server, who);
     course = await rest<Course>("trainer", "POST", "/api/courses", { title: "压力计量 Pressure" });
     const now = Date.now();
     lesson = await rest<Lesson>("trainer", "POST", `/api/courses/${course.id}/lessons`, { title: "活塞式压力计 Piston gauges", startsAt: now - MINUTE, endsAt: now + 59 * MINUTE });
@@ -76,12 +79,45 @@ describe("a lesson's trainer console", () => {
   it("mutes the chat of every enrolled trainee at once, and unmutes them", async () => {
     expect(codeOf(await ask("s1", "lesson:mute-all", { muted: true }))).toBe("TC_ERR_LESSON_TRAINER_ONLY");
     const { muted } = await ok<{ muted: string[] }>("trainer", "lesson:mute-all", { muted: true });
-    expect([...muted].sort()).toEqual([ids["s1"], ids["s2"]].sort());
-    await clients["s2"]!.waitFor<{ muted: string[] }>("lesson:muted", (m) => m.muted.length === 2, "both muted");
+    expect([...muted].sort()).toEqual(TRAINEES.map((t) => ids[t]).sort());
+    await clients["s2"]!.waitFor<{ muted: string[] }>("lesson:muted", (m) => m.muted.length === TRAINEES.length, "all muted");
     for (const who of TRAINEES) expect(codeOf(await ask(who, "lesson:chat", { text: "你好" }))).toBe("TC_ERR_LESSON_MUTED");
     // The trainer still speaks.
     await ok("trainer", "lesson:chat", { text: "请看示范 watch the demonstration" });
     expect((await ok<{ muted: string[] }>("trainer", "lesson:mute-all", { muted: false })).muted).toEqual([]);
     await ok("s1", "lesson:chat", { text: "明白 understood" });
+  });
+
+  it("takes a trainee out of the course: out of the lesson's room and stage at once, refused by REST and socket after", async () => {
+    const remove = (who: string, userId: string) => server.app.inject({ method: "DELETE", url: `/api/courses/${course.id}/enrolments/${userId}`, headers: { authorization: `Bearer ${tokens[who]}` } });
+    const status = async (res: Promise<{ statusCode: number; body: string }>) => {
+      const r = await res;
+      return [r.statusCode, r.body === "" ? "" : (JSON.parse(r.body) as { code: string }).code];
+    };
+    await ok("trainer", "lesson:stage", { userId: ids["s2"] });
+    expect(await status(remove("s1", ids["s2"]!))).toEqual([403, "TC_ERR_AUTH_FORBIDDEN"]);
+    expect(await status(remove("admin-b", ids["s2"]!))).toEqual([404, "TC_ERR_COURSE_NOT_FOUND"]);
+    const from = clients["trainer"]!.events.length;
+    expect(await status(remove("trainer", ids["s2"]!))).toEqual([204, ""]);
+    // Out of the room (before the answer; the socket hears it a moment later), off the stage.
+    await clients["s2"]!.waitFor<{ lessonId: string }>("lesson:removed", (m) => m.lessonId === lesson.id, "s2 told they are out");
+    await clients["trainer"]!.waitFor<{ stage: string | null }>("lesson:stage", (m) => m.stage === null, "the stage cleared", from);
+    expect(server.media.stageOf(lessonVideoKey(lesson.id))).toBeNull();
+    expect(codeOf(await ask("s2", "lesson:chat", { text: "还在吗" }))).toBe("TC_ERR_LESSON_NOT_JOINED");
+    expect(codeOf(await ask("s2", "lesson:join", {}))).toBe("TC_ERR_LESSON_NOT_ENROLLED");
+    const seen = clients["s2"]!.events.length;
+    await ok("trainer", "lesson:chat", { text: "继续 go on" });
+    await clients["s1"]!.waitFor("lesson:chat", (m: { text: string }) => m.text === "继续 go on", "the trainer's message at s1");
+    expect(clients["s2"]!.events.length).toBe(seen);
+    const course404 = await server.app.inject({ method: "GET", url: `/api/courses/${course.id}`, headers: { authorization: `Bearer ${tokens["s2"]}` } });
+    expect(course404.statusCode).toBe(404);
+    const ticket = await server.app.inject({ method: "POST", url: `/api/media/rooms/${encodeURIComponent(lessonVideoKey(lesson.id))}/ticket`, headers: { authorization: `Bearer ${tokens["s2"]}` } });
+    expect(ticket.statusCode).toBe(403);
+    // Gone from the trainer's list; again is 404; an admin of the course's organisation may remove too.
+    const { enrolments } = await rest<{ enrolments: { username: string }[] }>("trainer", "GET", `/api/courses/${course.id}/enrolments`);
+    expect(enrolments.map((e) => e.username).sort()).toEqual(["s1", "s3"]);
+    expect(await status(remove("trainer", ids["s2"]!))).toEqual([404, "TC_ERR_COURSE_NOT_ENROLLED"]);
+    expect(await status(remove("admin", ids["s3"]!))).toEqual([204, ""]);
+    expect(codeOf(await ask("s3", "lesson:hand", { raised: true }))).toBe("TC_ERR_LESSON_NOT_JOINED");
   });
 });

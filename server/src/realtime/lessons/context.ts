@@ -43,6 +43,8 @@ export const DEFAULT_LESSON_OPTIONS: LessonOptions = { chatLimit: { max: 10, win
 export interface LessonStageHolder {
   set(lessonId: string, userId: string | null): void;
   get(lessonId: string): string | null;
+  /** The person is out of the lesson: their video tickets are withdrawn and their participants kicked. */
+  withdraw(lessonId: string, userId: string): Promise<void>;
 }
 
 /** What lessons take from the rest of the server: the stage of their video, their bench. */

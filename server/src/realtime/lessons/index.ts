@@ -18,6 +18,7 @@ export function attachLessons(io: Server, courses: CourseService, log: FastifyBa
     ports,
   );
   const lessons = new LessonService(ctx, { ...DEFAULT_LESSON_OPTIONS, ...options });
-  attachLessonEvents(io, lessons, log);
+  const evict = attachLessonEvents(io, lessons, log);
+  courses.onRemoved((userId, lessonIds) => evict(userId, lessonIds).catch((err: unknown) => log.warn({ err: String(err), userId }, "could not put a removed trainee out of the lessons")));
   return lessons;
 }

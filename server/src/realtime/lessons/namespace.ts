@@ -51,7 +51,7 @@ const LESSON_ROOM = /^lesson:([^:]+)$/;
  * parses its payload, and every event but join is refused unless this socket joined the lesson.
  * The course's trainers and enrolled trainees are checked again at each event (context.ts).
  */
-export function attachLessonEvents(io: Server, lessons: LessonService, log: FastifyBaseLogger): void {
+export function attachLessonEvents(io: Server, lessons: LessonService, log: FastifyBaseLogger): (userId: string, lessonIds: string[]) => Promise<void> {
   const nsp = io.of(NAMESPACE.ui);
   const userOf = (s: { data: unknown }) => (s.data as { session?: { user: { id: string } } }).session?.user.id;
   const stillThere = (userId: string, lessonId: string) => async () => (await nsp.in(lessonRoom(lessonId)).fetchSockets()).some((s) => userOf(s) === userId);
@@ -118,4 +118,17 @@ export function attachLessonEvents(io: Server, lessons: LessonService, log: Fast
       }
     });
   });
+
+  // A trainee taken out of a course: their sockets, on every process, leave its lessons' rooms.
+  return async (userId, lessonIds) => {
+    for (const lessonId of lessonIds) {
+      await lessons.removed(userId, lessonId, async () => {
+        for (const s of await nsp.in(lessonRoom(lessonId)).fetchSockets()) {
+          if (userOf(s) !== userId) continue;
+          s.leave(lessonRoom(lessonId));
+          s.emit("lesson:removed", { lessonId });
+        }
+      });
+    }
+  };
 }

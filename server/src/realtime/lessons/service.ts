@@ -131,6 +131,22 @@ export class LessonService {
     return list;
   }
 
+  /**
+   * A trainee taken out of the course, for each of its lessons: `evict` puts their sockets out of
+   * the room; their hand goes down, they leave the stage, their video is withdrawn, their stint ends.
+   */
+  async removed(userId: string, lessonId: string, evict: () => Promise<void>): Promise<void> {
+    await evict();
+    await this.ctx.live.lower(lessonId, userId);
+    this.ctx.broadcast(lessonRoom(lessonId), "lesson:hands", { lessonId, hands: await this.ctx.live.hands(lessonId) });
+    if (this.ctx.ports.stage.get(lessonId) === userId) {
+      this.ctx.ports.stage.set(lessonId, null);
+      this.ctx.broadcast(lessonRoom(lessonId), "lesson:stage", { lessonId, stage: null });
+    }
+    await this.ctx.ports.stage.withdraw(lessonId, userId);
+    await this.left(userId, lessonId, () => Promise.resolve(false));
+  }
+
   /** The rooms of the lessons (joined here) whose bench is this agent: trainers and enrolled trainees, whatever their organisation. */
   benchRooms(agentId: string): string[] {
     return [...(this.benches.get(agentId) ?? [])].map(lessonRoom);
