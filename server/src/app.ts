@@ -48,6 +48,7 @@ import { startRecords } from "./records/service";
 import { attachUiNamespace, type UiNamespace } from "./realtime/ui-namespace";
 import { attachSessions, type SessionService } from "./realtime/sessions/index";
 import { checkRtcOptions } from "./realtime/rtc-ice-config";
+import { meshAccess } from "./realtime/mesh-access";
 import { attachRtcSignalling } from "./realtime/rtc-signalling";
 import { attachLessons, type LessonService } from "./realtime/lessons/index";
 import { lessonBenchSource } from "./realtime/lessons/bench";
@@ -200,7 +201,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
     sessionRooms: (agentId) => [...sessions.liveRooms(agentId), ...lessons.benchRooms(agentId)],
   });
   const detachUi = () => ui.detach();
-  attachRtcSignalling(io, jobs, app.log);
+  // A job's mesh, or a lesson's on a server without Janus (its trainers and enrolled trainees).
+  attachRtcSignalling(io, meshAccess(jobs, lessons), app.log);
   media.addOpener(lessonVideoOpener(lessons));
 
   // A job's session hears that its run moved on, whoever moved it (people over REST, the agent).

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Course, type HandRaised, type Lesson, type LessonState, lessonVideoKey } from "@telecal/protocols";
+import { type Course, type HandRaised, type Lesson, type LessonState, lessonMeshId, lessonVideoKey, MEDIA_MESH_MAX_PEOPLE } from "@telecal/protocols";
 import { startServer, type TelecalServer } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { login, seedUsers, TEST_PASSWORD } from "../../fakes/auth";
@@ -86,6 +86,26 @@ describe("a lesson's trainer console", () => {
     await ok("trainer", "lesson:chat", { text: "请看示范 watch the demonstration" });
     expect((await ok<{ muted: string[] }>("trainer", "lesson:mute-all", { muted: false })).muted).toEqual([]);
     await ok("s1", "lesson:chat", { text: "明白 understood" });
+  });
+
+  it("without Janus, holds the lesson's mesh for its trainer and enrolled trainees, 4 tabs at most", async () => {
+    const mesh = lessonMeshId(lesson.id);
+    expect(codeOf(await clients["stranger"]!.ask("rtc-join", { jobId: mesh }))).toBe("TC_ERR_LESSON_NOT_ENROLLED");
+    const joined: string[] = [];
+    for (const who of ["trainer", ...TRAINEES]) {
+      const reply = await clients[who]!.ask<{ peerId: string; peers: { user: { username: string } }[] }>("rtc-join", { jobId: mesh });
+      if (!reply.ok) throw new Error(`${who} rtc-join: ${reply.error.code}`);
+      expect(reply.peers.map((p) => p.user.username)).toEqual(joined);
+      joined.push(who);
+    }
+    expect(joined.length).toBe(MEDIA_MESH_MAX_PEOPLE);
+    // A fifth tab (the trainer's second) is told the mesh is full.
+    const fifth = await connectLessonClient(server.url, tokens["trainer"]!);
+    expect(codeOf(await fifth.ask("rtc-join", { jobId: mesh }))).toBe("TC_ERR_RTC_FULL");
+    fifth.close();
+    // A signal to a peer of another mesh is refused; the lesson's mesh is not a job's.
+    expect(codeOf(await clients["stranger"]!.ask("rtc-signal", { jobId: mesh, to: "x", candidate: { candidate: "" } }))).toBe("TC_ERR_LESSON_NOT_ENROLLED");
+    for (const who of ["trainer", ...TRAINEES]) expect(codeOf(await clients[who]!.viewer.ask("rtc-leave"))).toBe("ok");
   });
 
   it("takes a trainee out of the course: out of the lesson's room and stage at once, refused by REST and socket after", async () => {

@@ -44,6 +44,7 @@ export const enCourses: typeof zhCNCourses = {
     as: { trainer: "You train this course", trainee: "You are enrolled", reader: "Read only" },
   },
   lesson: {
+    meshFull: "Video is full: without an SFU (Janus) on the server the mesh takes {{max}} people at most. Readings, hand, quizzes and chat still work.",
     bench: "Demonstration bench",
     benchOnline: "online",
     benchOffline: "offline",

@@ -42,6 +42,7 @@ export const zhCNCourses = {
     as: { trainer: "您是本课程讲师", trainee: "您已报名本课程", reader: "只读" },
   },
   lesson: {
+    meshFull: "视频已满：服务器未配置 SFU（Janus），网状视频最多 {{max}} 人。您仍可观看示范台读数、举手、答题和交流。",
     bench: "示范台",
     benchOnline: "在线",
     benchOffline: "离线",
