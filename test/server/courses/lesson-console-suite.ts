@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type Course, type HandRaised, type Lesson, type LessonState, lessonMeshId, lessonVideoKey, MEDIA_MESH_MAX_PEOPLE } from "@telecal/protocols";
 import { startServer, type TelecalServer } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,9 +12,9 @@ const TRAINEES = ["s1", "s2", "s3"] as const;
  * The trainer's console on /ui: the stage (one trainee sends beside the trainer), muting every
  * trainee at once, and taking a trainee out of the course (refused by REST and socket from then on).
  */
-describe("a lesson's trainer console", () => {
+export function lessonConsoleSuite(name: string, database: () => Promise<{ databaseUrl?: string; dataDir?: string }>, done: () => Promise<void>) {
+describe(`a lesson's trainer console on ${name}`, () => {
   let server: TelecalServer;
-  let dataDir: string;
   const tokens: Record<string, string> = {};
   const clients: Record<string, LessonClient> = {};
   const ids: Record<string, string> = {};
@@ -37,8 +34,7 @@ describe("a lesson's trainer console", () => {
   };
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "telecal-lesson-console-"));
-    server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null, dataDir, auth: { loginLimit: { max: 1000, windowMs: 60_000 } } });
+    server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: null, ...(await database()), auth: { loginLimit: { max: 1000, windowMs: 60_000 } } });
     await seedUsers(server);
     for (const username of [...TRAINEES, "stranger"]) {
       ids[username] = (await server.store.auth.createUser({ organisationId: "org-a", username, displayName: `学员 ${username}`, role: "trainee", password: TEST_PASSWORD })).id;
@@ -54,7 +50,7 @@ describe("a lesson's trainer console", () => {
   afterAll(async () => {
     for (const c of Object.values(clients)) c.close();
     await server?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await done();
   });
 
   it("brings an enrolled trainee on stage (their hand goes down) and off again; only a trainer may", async () => {
@@ -141,3 +137,4 @@ describe("a lesson's trainer console", () => {
     expect(codeOf(await ask("s3", "lesson:hand", { raised: true }))).toBe("TC_ERR_LESSON_NOT_JOINED");
   });
 });
+}
