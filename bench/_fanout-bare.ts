@@ -1,5 +1,5 @@
 // The bare baseline of the fanout bench: a socket.io server with telecal's engine options and nothing
-// else (no auth, no schema check, no rooms), relaying what a sender emits on /in to every client of /out.
+// else (no auth, no schema check, no rooms), relaying every event a sender emits on /in to every client of /out.
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 
@@ -19,7 +19,7 @@ export async function startBareRelay(): Promise<BareRelay> {
   // As app.ts builds telecal's: the same heartbeats and buffer limit, so only telecal's own work differs.
   const io = new Server(http, { serveClient: false, maxHttpBufferSize: 4e6, pingInterval: 10_000, pingTimeout: 10_000 });
   const out = io.of(BARE_OUT);
-  io.of("/in").on("connection", (socket) => socket.on("live", (values: unknown) => out.emit("live", values)));
+  io.of("/in").on("connection", (socket) => socket.onAny((event: string, body: unknown) => out.emit(event, body)));
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", () => resolve()));
   const { port } = http.address() as { port: number };
   return {

@@ -7,6 +7,8 @@
 //    every Chromium process (the publisher's browser too, a constant share); and the CPU per added
 //    subscriber between the two steps, where that constant cancels.
 // COURSE_SUBSCRIBERS=N (default 6: what two shared cores take), COURSE_WINDOW_MS (default 10000).
+// First the socket.io side (_course-socket.ts): COURSE_TRAINEES (default 300) trainees of one lesson
+// receiving quizzes, chat and live readings, beside a bare relay. COURSE_PARTS=socket or video runs one.
 import { readdirSync, readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DEFAULT_WEB_ROOT, startServer } from "@telecal/server";
@@ -15,6 +17,7 @@ import { seedUsers, TEST_PASSWORD } from "../test/fakes/auth";
 import { signIn } from "../test/fakes/browser";
 import { launchChromium } from "../test/peers/chromium";
 import { startJanus } from "../test/peers/janus";
+import { courseSocketFigures } from "./_course-socket";
 
 const N = Number(process.env["COURSE_SUBSCRIBERS"] ?? 6);
 const WINDOW_MS = Number(process.env["COURSE_WINDOW_MS"] ?? 10_000);
@@ -94,6 +97,11 @@ async function measure(pages: Page[], joins: number[]): Promise<Omit<Step, "n">>
   return { joinP50: quantile(joins, 0.5), joinP95: quantile(joins, 0.95), fps, lost: after.reduce((sum, a) => sum + a.lost, 0), janusCpu, chromiumCpu };
 }
 
+const PARTS = new Set((process.env["COURSE_PARTS"] ?? "socket,video").split(","));
+if (PARTS.has("socket")) await courseSocketFigures(Number(process.env["COURSE_TRAINEES"] ?? 300));
+if (PARTS.has("video")) await videoFigures();
+
+async function videoFigures(): Promise<void> {
 const janus = await startJanus();
 const server = await startServer({ host: "127.0.0.1", port: 0, logger: false, webRoot: DEFAULT_WEB_ROOT, janus: { url: janus.url, roomAdminKey: janus.roomAdminKey } });
 let publisherBrowser: Browser | null = null;
@@ -147,4 +155,5 @@ try {
   await publisherBrowser?.close();
   await server.close();
   await janus.stop();
+}
 }

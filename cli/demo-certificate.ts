@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { Procedure } from "@telecal/metrology";
+import { isConditional, type Procedure } from "@telecal/metrology";
 import type { TelecalServer } from "@telecal/server";
 import { DEMO_ORGANISATION } from "./demo-lab";
 import type { DemoJobRun } from "./demo-run";
@@ -36,6 +36,13 @@ export async function writeDemoCertificate(server: TelecalServer, procedure: Pro
     dates: procedure.mode === "verification" ? { validUntil: day(now + 364 * 86_400_000) } : {},
     people: { calibrator: run.technician.id, checker: run.expert.id },
   };
+  // A 待定 point is issued only on an expert's decision: the demo expert accepts it, saying so.
+  if (procedure.mode === "verification") {
+    const { points } = await server.jobs.evidence(run.expert, run.jobId);
+    for (const p of points.filter((r) => r.decision && (isConditional(r.decision.code) || r.decision.code === "undetermined"))) {
+      await server.jobs.decideConformity(run.expert, run.jobId, { point: p.point, decision: "accept", comment: "演示：专家接受待定结果 demo: the expert accepts the undetermined result" });
+    }
+  }
   const issued = await server.certificates.issue(approver, { job: run.jobId, data });
   mkdirSync(dir, { recursive: true });
   const base = join(resolve(dir), issued.certificate.number);

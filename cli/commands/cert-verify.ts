@@ -35,6 +35,7 @@ function genuine(io: CliIo, file: string, checked: VerifiedFile, by: string, rev
 
 function resultsLine(m: SignatureManifest, v: IssuerVerdict): string {
   const r = v.results;
+  if (v.certificate.kind === "training-certificate") return "results: a 培训证明 (training certificate): nothing to recompute; the course's criteria record is among the raw records";
   if (!r) return "results: issued from given values, not from a job: nothing to recompute";
   return r.asRecorded
     ? `results: all ${r.points} rows are those recorded at job ${r.job}'s end from its ${r.records} raw records; this version of telecal computes them otherwise`

@@ -21,3 +21,5 @@ export * from "./uncertainty/monte-carlo";
 export * from "./uncertainty/budget";
 export * from "./fit/straight-line";
 export * from "./decision/rules";
+export * from "./decision/exact";
+export * from "./decision/exact-expression";

@@ -60,7 +60,7 @@ export const EXPRESSION_FUNCTIONS = [
 ] as const;
 
 // mathjs declares each *Dependencies as possibly undefined; every one of these exists at run time.
-const FACTORIES: Record<string, FactoryFunctionMap | undefined> = {
+export const FACTORIES: Record<string, FactoryFunctionMap | undefined> = {
   // syntax: parse and compile, the symbolic derivative (which simplifies its result)
   compileDependencies,
   derivativeDependencies,

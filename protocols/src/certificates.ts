@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { Id } from "./ids";
 import { IsoDate } from "./registry";
+import { KeyProof, SignerKey } from "./signer-keys";
 
 /**
  * A certificate's data: everything its PDF and its DCC show, and nothing else. Both are rendered
@@ -21,7 +22,8 @@ export type Bilingual = z.infer<typeof Bilingual>;
 export const CertificateMode = z.enum(["verification", "calibration"]);
 export type CertificateMode = z.infer<typeof CertificateMode>;
 
-export const Decision = z.enum(["pass", "fail"]);
+/** A 检定 point's conformity, in the DCC's words: the conditional ones are JJF 1094's 待定 and ILAC-G8's non-binary results. */
+export const Decision = z.enum(["pass", "conditionalPass", "conditionalFail", "fail"]);
 export type Decision = z.infer<typeof Decision>;
 
 export const CertificatePerson = z.strictObject({
@@ -128,61 +130,15 @@ export const CertificateData = z
   });
 export type CertificateData = z.infer<typeof CertificateData>;
 
-/** What a certificate is called, from its mode and its results. */
-export const DocumentKind = z.enum(["verification-certificate", "verification-failure-notice", "calibration-certificate"]);
+/** What a calibration certificate is called, from its mode and its results. */
+export const CalibrationDocumentKind = z.enum(["verification-certificate", "verification-failure-notice", "calibration-certificate"]);
+export type CalibrationDocumentKind = z.infer<typeof CalibrationDocumentKind>;
+/** Every document this server signs and the verify page knows: the calibration ones and 培训证明 (training-certificates.ts). */
+export const DocumentKind = z.enum([...CalibrationDocumentKind.options, "training-certificate"]);
 export type DocumentKind = z.infer<typeof DocumentKind>;
 
 export const CertificateStatus = z.enum(["valid", "amended", "revoked"]);
 export type CertificateStatus = z.infer<typeof CertificateStatus>;
-
-export const SignerKey = z.strictObject({
-  keyId: z.string(),
-  algorithm: z.literal("Ed25519"),
-  /** SubjectPublicKeyInfo DER, base64. */
-  spki: z.string(),
-});
-export type SignerKey = z.infer<typeof SignerKey>;
-
-/**
- * An approver's key as the issuing server publishes it (GET /.well-known/telecal-keys.json): a
- * retired key (rotated) still proves what it signed before; a revoked key proves nothing it signed
- * at or after `revokedAt`.
- */
-export const PublishedSignerKey = z.strictObject({
-  userId: z.string(),
-  key: SignerKey,
-  createdAt: z.number().int(),
-  retiredAt: z.number().int().nullable(),
-  revokedAt: z.number().int().nullable(),
-  revokedReason: z.string().nullable(),
-});
-export type PublishedSignerKey = z.infer<typeof PublishedSignerKey>;
-
-/** GET /api/certificates/keys: the approvers' public keys, also a file `telecal cert verify --keys` reads. */
-export const SignerKeysResponse = z.strictObject({ keys: z.array(PublishedSignerKey) });
-
-/** GET /.well-known/telecal-keys.json: every key this server signs with, to pin for offline checks. */
-export const WellKnownKeys = z.strictObject({
-  format: z.literal("telecal-keys/v1"),
-  /** The approvers' certificate keys, current, retired and revoked. */
-  signers: z.array(PublishedSignerKey),
-  /** The record log's checkpoint keys (Ed25519, the same SPKI layout). */
-  recordLog: z.array(SignerKey.extend({ createdAt: z.number().int() })),
-});
-export type WellKnownKeys = z.infer<typeof WellKnownKeys>;
-
-/**
- * A file `telecal cert verify --keys` pins: the well-known answer, or a saved GET
- * /api/certificates/keys answer (one saved before keys had a lifecycle holds no revokedAt).
- */
-export const PinnedKeysFile = z.union([
-  WellKnownKeys,
-  z.object({ keys: z.array(z.object({ userId: z.string(), key: SignerKey, revokedAt: z.number().int().nullable().optional() })) }),
-]);
-
-/** Where a verifier found the signer's key: pinned (--keys), the issuing server, or the record store at hand. */
-export const KeyProof = z.enum(["pinned", "server", "registry"]);
-export type KeyProof = z.infer<typeof KeyProof>;
 
 /**
  * What the approver signs (Ed25519 over "telecal/certificate/v1\n" + canonical JSON of this). `sha256`
@@ -218,12 +174,12 @@ export type SignatureBlock = z.infer<typeof SignatureBlock>;
 
 export const CertificateIdParams = z.strictObject({ id: CertificateId });
 
-/** GET /api/certificates/:id: public, no sign-in. */
-export const CertificateSummary = z.strictObject({
+/** A calibration certificate's summary. */
+export const CalibrationCertificateSummary = z.strictObject({
   id: CertificateId,
   number: z.string(),
   status: CertificateStatus,
-  kind: DocumentKind,
+  kind: CalibrationDocumentKind,
   mode: CertificateMode,
   item: z.strictObject({ name: Bilingual, maker: z.string(), model: z.string(), serial: z.string() }),
   customer: z.string(),
@@ -237,6 +193,28 @@ export const CertificateSummary = z.strictObject({
   dccSha256: Hex32,
   pdfSha256: Hex32,
 });
+export type CalibrationCertificateSummary = z.infer<typeof CalibrationCertificateSummary>;
+
+/** A 培训证明's summary: whose, of which course, issued by whom. It has no DCC and is never amended. */
+export const TrainingCertificateSummary = z.strictObject({
+  id: CertificateId,
+  number: z.string(),
+  status: CertificateStatus,
+  kind: z.literal("training-certificate"),
+  trainee: z.string(),
+  course: z.string(),
+  organisation: z.string(),
+  issuedOn: IsoDate,
+  issuer: z.string(),
+  replaces: z.null(),
+  replacedBy: z.null(),
+  revoked: z.strictObject({ at: z.number(), reason: z.string() }).nullable(),
+  pdfSha256: Hex32,
+});
+export type TrainingCertificateSummary = z.infer<typeof TrainingCertificateSummary>;
+
+/** GET /api/certificates/:id: public, no sign-in. Either kind, told apart by `kind`. */
+export const CertificateSummary = z.union([CalibrationCertificateSummary, TrainingCertificateSummary]);
 export type CertificateSummary = z.infer<typeof CertificateSummary>;
 
 /**
@@ -257,7 +235,7 @@ export const IssueCertificateRequest = z.strictObject({
 export type IssueCertificateRequest = z.infer<typeof IssueCertificateRequest>;
 
 export const IssuedCertificate = z.strictObject({
-  certificate: CertificateSummary,
+  certificate: CalibrationCertificateSummary,
   /** The files, base64: the DCC, the Chinese PDF (the certificate) and the English one. */
   dcc: z.string(),
   pdf: z.string(),

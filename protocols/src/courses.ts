@@ -30,6 +30,16 @@ export const Lesson = z.strictObject({
 });
 export type Lesson = z.infer<typeof Lesson>;
 
+/**
+ * What a trainee must reach over the whole course for a 培训证明: presence (share of the lessons'
+ * scheduled time spent in their rooms) and quiz score (share of the most possible), in whole percent.
+ */
+export const TrainingCriteria = z.strictObject({
+  presencePercent: z.number().int().min(0).max(100),
+  scorePercent: z.number().int().min(0).max(100),
+});
+export type TrainingCriteria = z.infer<typeof TrainingCriteria>;
+
 /** A course as the caller may see it: `inviteCode` and `trainees` only for its trainers (and admins). */
 export const Course = z.strictObject({
   id: z.string(),
@@ -39,6 +49,8 @@ export const Course = z.strictObject({
   trainers: z.array(CoursePerson),
   lessons: z.array(Lesson),
   traineeCount: z.number().int(),
+  /** Set by a trainer of the course (PUT /api/courses/:id/criteria); null until then. */
+  criteria: TrainingCriteria.nullable(),
   /** The caller's part: a trainer runs it, a trainee is enrolled, anyone else (an admin) reads it. */
   as: z.enum(["trainer", "trainee", "reader"]),
   inviteCode: z.string().nullable().optional(),

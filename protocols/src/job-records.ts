@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ErrorBody } from "./errors";
 import { Id } from "./ids";
-import { JobBindings, JobStandards } from "./jobs";
+import { ConformityDecision, JobBindings, JobStandards } from "./jobs";
 import { PointResult } from "./point-results";
 import { ProcedureDocument } from "./procedures";
 import { RunEvent } from "./run-events";
@@ -40,5 +40,8 @@ export const ResultsRecordPayload = z.union([
   z.strictObject({ event: z.literal("results"), error: ErrorBody }),
 ]);
 
-export const JobRecordPayload = z.union([JobCreatedPayload, RunRecordPayload, ResultsRecordPayload]);
+/** An expert's decision on a conditional point (kind approval). */
+export const ConformityDecisionPayload = z.strictObject({ event: z.literal("conformity-decision"), decision: ConformityDecision });
+
+export const JobRecordPayload = z.union([JobCreatedPayload, RunRecordPayload, ResultsRecordPayload, ConformityDecisionPayload]);
 export type JobRecordPayload = z.infer<typeof JobRecordPayload>;

@@ -70,6 +70,26 @@ export const JobEventRequest = z.discriminatedUnion("kind", [
 ]);
 export type JobEventRequest = z.infer<typeof JobEventRequest>;
 
+/**
+ * POST /api/jobs/:id/conformity-decisions (an expert): the decision on a point whose result is
+ * conditional (JJF 1094 待定, ILAC-G8 有条件合格/有条件不合格), which its certificate needs first:
+ * accept the result as stated, or reject it, with the reason.
+ */
+export const ConformityDecisionRequest = z.strictObject({
+  point: Id,
+  decision: z.enum(["accept", "reject"]),
+  comment: z.string().trim().min(1).max(2000),
+});
+export type ConformityDecisionRequest = z.infer<typeof ConformityDecisionRequest>;
+
+/** A decision as the job's record keeps it: who (`user:<id>`), when, on which point and code. */
+export const ConformityDecision = ConformityDecisionRequest.extend({
+  code: z.enum(["conditional-pass", "conditional-fail", "undetermined"]),
+  by: z.string(),
+  at: z.number().int(),
+});
+export type ConformityDecision = z.infer<typeof ConformityDecision>;
+
 /** A person named in a job (its technician, expert, creator, whoever answered a step). */
 export const JobPerson = z.strictObject({ id: z.string(), username: z.string(), displayName: z.string(), role: z.string() });
 export type JobPerson = z.infer<typeof JobPerson>;
@@ -78,7 +98,14 @@ export type JobPerson = z.infer<typeof JobPerson>;
  * A job with everything a page needs to show its run: the procedure as the job keeps it (a
  * Procedure of metrology, checked there), the run's events, and the people by id.
  */
-export const JobRun = z.strictObject({ job: Job, procedure: ProcedureDocument, events: z.array(RunEvent), people: z.array(JobPerson) });
+export const JobRun = z.strictObject({
+  job: Job,
+  procedure: ProcedureDocument,
+  events: z.array(RunEvent),
+  people: z.array(JobPerson),
+  /** The experts' decisions on conditional points, in order (the latest per point holds). */
+  conformityDecisions: z.array(ConformityDecision),
+});
 export type JobRun = z.infer<typeof JobRun>;
 
 /**

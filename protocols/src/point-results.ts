@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { Id } from "./ids";
 
-/** A decision rule's verdict on a point (metrology/src/decision/rules.ts). */
+/**
+ * A decision rule's verdict on a point (metrology/src/decision/rules.ts): JJF 1094's 待定 is a
+ * conditional pass or fail. `undetermined` is read only in results recorded before that (no rule gives it now).
+ */
 export const DecisionCode = z.enum(["pass", "conditional-pass", "conditional-fail", "fail", "undetermined"]);
 export type DecisionCode = z.infer<typeof DecisionCode>;
 

@@ -13,6 +13,8 @@ export const RecordKind = z.enum([
   "session-event",
   "correction",
   "certificate",
+  /** A course's settings that certificates depend on (its training criteria), stream `course/<id>`. */
+  "course-change",
   /** What ingest refused and why (stream `refusals/<agent id>`): shown to the lab admin. */
   "ingest-refusal",
   /** Readings the agent took but could not keep (gaps.ts), in the stream's own log. */

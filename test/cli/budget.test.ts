@@ -49,7 +49,7 @@ describe("telecal budget FILE.json", () => {
 
   it("EA-4/02 S2 weight with a JJF 1094 decision; infinite dof printed as null", async () => {
     const out = await budget([join(EXAMPLES, "ea-4-02-s2-weight.json")]);
-    expect(out).toMatchObject({ dof: null, k: 2, decision: { rule: "jjf-1094", code: "undetermined", label: { zh: "待定", en: "undetermined" } } });
+    expect(out).toMatchObject({ dof: null, k: 2, decision: { rule: "jjf-1094", code: "conditional-pass", label: { zh: "待定", en: "undetermined (conditional pass)" } } });
     expect(out["value"] as number).toBeCloseTo(10000.025, 9);
   }, 120_000);
 

@@ -49,31 +49,37 @@ describe("decision rules at and either side of every boundary", () => {
     expect(decide("jjf-1094", { value: 0.9, U, ...lim })).toMatchObject({ uncertaintyRequirementMet: true, label: { zh: "合格" } });
     // U exactly MPEV/3 still meets the requirement (≤): 0.375 with MPEV 1.125.
     expect(decide("jjf-1094", { value: 1.125, U: 0.375, lower: -1.125, upper: 1.125 })).toMatchObject({ uncertaintyRequirementMet: true, code: "pass" });
-    expect(decide("jjf-1094", { value: 1.125, U: 0.375 + 1e-6, lower: -1.125, upper: 1.125 })).toMatchObject({ uncertaintyRequirementMet: false, code: "undetermined" });
+    expect(decide("jjf-1094", { value: 1.125, U: 0.375 + 1e-6, lower: -1.125, upper: 1.125 })).toMatchObject({ uncertaintyRequirementMet: false, code: "conditional-pass" });
   });
 
-  it("jjf-1094 with U95 > MPEV/3: 合格 iff |Δ| ≤ MPEV − U, 不合格 iff |Δ| ≥ MPEV + U, else 待定", () => {
+  it("jjf-1094 with U95 > MPEV/3: 合格 iff |Δ| ≤ MPEV − U, 不合格 iff |Δ| ≥ MPEV + U, else 待定 (conditional pass within MPEV, conditional fail beyond)", () => {
     const U = 0.5;
     expectAll("jjf-1094", U, [
       [0.5 - eps, "pass"],
       [0.5, "pass"],
-      [0.5 + eps, "undetermined"],
-      [1, "undetermined"],
-      [1.5 - eps, "undetermined"],
+      [0.5 + eps, "conditional-pass"],
+      [1, "conditional-pass"],
+      [1 + eps, "conditional-fail"],
+      [1.5 - eps, "conditional-fail"],
       [1.5, "fail"],
       [1.5 + eps, "fail"],
     ]);
-    expect(decide("jjf-1094", { value: 1.2, U, ...lim })).toMatchObject({ code: "undetermined", label: { zh: "待定", en: "undetermined" }, uncertaintyRequirementMet: false });
+    expect(decide("jjf-1094", { value: 0.9, U, ...lim })).toMatchObject({ code: "conditional-pass", label: { zh: "待定", en: "undetermined (conditional pass)" }, uncertaintyRequirementMet: false });
+    expect(decide("jjf-1094", { value: 1.2, U, ...lim })).toMatchObject({ code: "conditional-fail", label: { zh: "待定", en: "undetermined (conditional fail)" }, uncertaintyRequirementMet: false });
   });
 
-  it("sums such as −1 + 0.2 are on their boundary, not a rounding error away", () => {
+  it("sums such as −1 + 0.2 are on their boundary, exactly, and a decimal text is taken as written", () => {
+    expect(code("guard-band", -0.8 - 1e-15, 0.2)).toBe("fail");
+    expect(decide("simple", { value: "0.0005", U: "0", lower: "-0.0005", upper: "0.0005" }).code).toBe("pass");
+    expect(decide("simple", { value: "0.00050000000000000000001", U: 0, lower: -0.0005, upper: 0.0005 }).code).toBe("fail"); // finer than a double
     expect(code("guard-band", -0.8, 0.2)).toBe("pass");
     expect(code("ilac-g8-nonbinary", 0.8, 0.2)).toBe("pass");
   });
 
   it("limits that are not centred on zero", () => {
     expect(decide("jjf-1094", { value: 10.5, U: 1, lower: 9, upper: 12 }).code).toBe("pass"); // 10 ≤ 10.5 ≤ 11
-    expect(decide("jjf-1094", { value: 11.5, U: 1, lower: 9, upper: 12 }).code).toBe("undetermined");
+    expect(decide("jjf-1094", { value: 11.5, U: 1, lower: 9, upper: 12 }).code).toBe("conditional-pass");
+    expect(decide("jjf-1094", { value: 12.5, U: 1, lower: 9, upper: 12 }).code).toBe("conditional-fail");
     expect(decide("jjf-1094", { value: 13, U: 1, lower: 9, upper: 12 }).code).toBe("fail");
   });
 

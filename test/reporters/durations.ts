@@ -26,6 +26,13 @@ export default class DurationsReporter implements Reporter {
       lines.push(`${seconds(r.total)}  ${((100 * r.total) / sum).toFixed(1).padStart(5)}%  import ${seconds(r.import).trim().padStart(7)}  ${r.project.padEnd(11)} ${r.file}`);
     }
     if (rows.length > SHOWN) lines.push(`  ... ${rows.length - SHOWN} faster files, ${seconds(rows.slice(SHOWN).reduce((s, r) => s + r.total, 0)).trim()} together`);
+    // Per project: where imports (a module graph per file or per worker) cost the most.
+    for (const project of [...new Set(rows.map((r) => r.project))].sort()) {
+      const own = rows.filter((r) => r.project === project);
+      const total = own.reduce((s, r) => s + r.total, 0);
+      const imports = own.reduce((s, r) => s + r.import, 0);
+      lines.push(`  project ${project.padEnd(11)} ${String(own.length).padStart(3)} files ${seconds(total)} summed, of which import ${seconds(imports).trim()}`);
+    }
     process.stdout.write(`${lines.join("\n")}\n`);
   }
 }

@@ -1,3 +1,5 @@
+import { type DecimalLike, exact, exactMean, exactRange, type ExactValue } from "../decision/exact";
+import { exactExpression } from "../decision/exact-expression";
 import { type Decision, decide } from "../decision/rules";
 import { type EvaluatedInput, evaluateInput } from "../uncertainty/inputs";
 import { type LpuResult, propagate, welchSatterthwaite } from "../uncertainty/propagation";
@@ -34,6 +36,19 @@ function combined(a: EvaluatedInput, b: EvaluatedInput): EvaluatedInput {
 }
 
 /**
+ * The error by the model in decimal arithmetic, for the decision: each observed input the mean of its
+ * values as stated, each Type B input its value from its expression, the point's constants as
+ * written. Null where the model has no decimal value (the double's text is taken then).
+ */
+function exactError(procedure: Procedure, p: PointInputs, byName: ReadonlyMap<string, EvaluatedInput>): ExactValue | null {
+  const scope: Record<string, DecimalLike> = { ...pointScope(p.point) };
+  for (const [name, input] of byName) scope[name] = input.value;
+  for (const b of p.typeB) scope[b.input] = b.exactValue ?? b.value;
+  for (const [name, values] of Object.entries(p.observed)) if (values.length > 0) scope[name] = exactMean(values);
+  return exactExpression(procedure.uncertainty.model, scope);
+}
+
+/**
  * The budget of one test point of a run: the procedure's `uncertainty.model`, its observed inputs
  * as Type A (repeated readings), its contributions as Type B (evaluated at the point), the point's
  * x, range and vars as exact constants; coverage as the procedure states it; the decision by the
@@ -55,10 +70,12 @@ export function pointBudget(procedure: Procedure, p: PointInputs): PointBudget {
     refuseUnused: false,
     where,
   });
+  const mpe = exact(p.exactMpe ?? p.mpe);
   if (p.point.check === "range") {
     const values = Object.values(p.observed).reduce<number[]>((most, v) => (v.length > most.length ? v : most), []);
     const range = values.length > 0 ? Math.max(...values) - Math.min(...values) : 0;
-    return { lpu, inputs, range, decision: decide("simple", { value: range, U: 0, lower: 0, upper: p.mpe }, where) };
+    return { lpu, inputs, range, decision: decide("simple", { value: exactRange(values), U: 0, lower: 0, upper: mpe }, where) };
   }
-  return { lpu, inputs, decision: decide(procedure.decision.rule, { value: lpu.value, U: lpu.U, lower: -p.mpe, upper: p.mpe }, where) };
+  const error = exactError(procedure, p, byName) ?? exact(lpu.value);
+  return { lpu, inputs, decision: decide(procedure.decision.rule, { value: error, U: lpu.U, lower: mpe.neg(), upper: mpe }, where) };
 }

@@ -1,5 +1,7 @@
 import type { PlannedStep } from "./plan";
 import type { RunState } from "./run-state";
+import { exact } from "../decision/exact";
+import { exactExpression } from "../decision/exact-expression";
 import { evaluateExpression, pointScope } from "./expressions";
 import type { Procedure, TestPoint } from "./schema";
 
@@ -11,6 +13,8 @@ export interface TypeBInput {
   /** Half-width, or for normal the uncertainty as stated with `k`. */
   width: number;
   k: number;
+  /** `value` in decimal arithmetic from its expression, for the decision (decision/exact.ts). */
+  exactValue?: string;
 }
 
 /** What a run gathered for one test point: the values of each model input, and the Type B inputs. */
@@ -20,6 +24,8 @@ export interface PointInputs {
   observed: Record<string, number[]>;
   typeB: TypeBInput[];
   mpe: number;
+  /** `mpe` in decimal arithmetic from its expression (0.00003 · 10 + 0.00006 is 0.00036), for the decision. */
+  exactMpe?: string;
 }
 
 /** Per test point, the inputs a finished (or partial) run gathered for its uncertainty model. */
@@ -35,14 +41,19 @@ export function pointInputs(procedure: Procedure, plan: PlannedStep[], state: Ru
       const values = state.values.get(planned.key);
       if (values) observed[step.into] = [...(observed[step.into] ?? []), ...values];
     }
-    const typeB = procedure.uncertainty.contributions.map((c) => ({
-      input: c.input,
-      value: evaluateExpression(c.value, scope, where),
-      distribution: c.distribution,
-      width: Math.abs(evaluateExpression(c.width, scope, where)),
-      k: c.k,
-    }));
-    return { point, observed, typeB, mpe: Math.abs(evaluateExpression(point.mpe, scope, where)) };
+    const typeB = procedure.uncertainty.contributions.map((c) => {
+      const value = evaluateExpression(c.value, scope, where);
+      return {
+        input: c.input,
+        value,
+        distribution: c.distribution,
+        width: Math.abs(evaluateExpression(c.width, scope, where)),
+        k: c.k,
+        exactValue: (exactExpression(c.value, scope) ?? exact(value)).toString(),
+      };
+    });
+    const mpe = Math.abs(evaluateExpression(point.mpe, scope, where));
+    return { point, observed, typeB, mpe, exactMpe: (exactExpression(point.mpe, scope) ?? exact(mpe)).abs().toString() };
   });
 }
 

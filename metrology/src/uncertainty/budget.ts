@@ -1,5 +1,7 @@
 import { TelecalError } from "@telecal/protocols";
 import { z } from "zod";
+import { exact, exactMean } from "../decision/exact";
+import { exactExpression } from "../decision/exact-expression";
 import { type Decision, decide } from "../decision/rules";
 import { DecisionRuleName } from "../procedure/schema";
 import { Correlation } from "./correlation";
@@ -62,7 +64,12 @@ export function evaluateBudget(file: unknown, options: BudgetOptions = {}): Budg
   const inputs = Object.entries(b.inputs).map(([name, spec]) => evaluateInput(name, spec));
   const lpu = propagate(b.model, inputs, { correlations: b.correlations, coverage: b.coverage, where });
   const result: BudgetResult = { measurand: b.measurand, model: b.model, lpu };
-  if (b.decision) result.decision = decide(b.decision.rule, { value: lpu.value, U: lpu.U, lower: b.decision.lower, upper: b.decision.upper }, where);
+  if (b.decision) {
+    // The model's value in decimal arithmetic from the inputs as written, for the comparison at the limits.
+    const scope = Object.fromEntries(Object.entries(b.inputs).map(([name, spec]) => [name, spec.readings ? exactMean(spec.readings) : exact(spec.value ?? 0)]));
+    const value = exactExpression(b.model, scope) ?? lpu.value;
+    result.decision = decide(b.decision.rule, { value, U: lpu.U, lower: b.decision.lower, upper: b.decision.upper }, where);
+  }
   if (options.monteCarlo !== undefined) {
     result.monteCarlo = monteCarlo(b.model, inputs, {
       draws: options.monteCarlo,

@@ -1,5 +1,6 @@
 import type { Bilingual, CertificateData, ResultRow } from "@telecal/protocols";
 import { SERVER_VERSION } from "../version";
+import { conclusionOf, DECISION_TEXT } from "./conformity";
 import { DOCUMENT_TITLE, documentKindOf } from "./document-kind";
 import { formatNumber } from "./reported-values";
 import { dsiUnit } from "./units";
@@ -70,7 +71,7 @@ function resultOf(row: ResultRow, index: number): string {
       el(
         "dcc:metaData",
         { refType: "basic_conformity" },
-        el("dcc:declaration", el("dcc:content", { lang: "zh" }, row.decision === "pass" ? "合格" : "不合格"), el("dcc:content", { lang: "en" }, row.decision)),
+        el("dcc:declaration", el("dcc:content", { lang: "zh" }, DECISION_TEXT[row.decision].zh), el("dcc:content", { lang: "en" }, DECISION_TEXT[row.decision].en)),
         el("dcc:conformity", row.decision),
       ),
     );
@@ -112,7 +113,7 @@ export function renderDcc(data: CertificateData): string {
       main && el("dcc:mainSigner", "true"),
       main && el("dcc:cryptElectronicSignature", "true"),
     );
-  const allPass = data.results.every((r) => r.decision === "pass");
+  const conclusion = conclusionOf(data.results);
   const admin = el(
     "dcc:administrativeData",
     el("dcc:dccSoftware", el("dcc:software", text("dcc:name", "telecal"), el("dcc:release", SERVER_VERSION), el("dcc:type", "application"))),
@@ -174,9 +175,10 @@ export function renderDcc(data: CertificateData): string {
         el(
           "dcc:statement",
           { refType: "basic_conformity" },
-          el("dcc:declaration", el("dcc:content", { lang: "zh" }, allPass ? "检定合格" : "检定不合格"), el("dcc:content", { lang: "en" }, allPass ? "Passed verification" : "Failed verification")),
-          data.dates.validUntil && el("dcc:date", data.dates.validUntil),
-          el("dcc:conformity", allPass ? "pass" : "fail"),
+          el("dcc:declaration", el("dcc:content", { lang: "zh" }, conclusion.statement.zh), el("dcc:content", { lang: "en" }, conclusion.statement.en)),
+          // A 检定结果通知书 (a point 不合格 or 待定) states no validity.
+          kind !== "verification-failure-notice" && data.dates.validUntil && el("dcc:date", data.dates.validUntil),
+          el("dcc:conformity", conclusion.conformity),
         ),
       el(
         "dcc:statement",

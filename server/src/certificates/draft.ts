@@ -1,5 +1,6 @@
 import { CertificateData, type IssueCertificateRequest, TelecalError, validationError } from "@telecal/protocols";
 import type { CertificateCheckpoint } from "./checkpoint";
+import { documentKindOf } from "./document-kind";
 import type { JobCertificateFields } from "./from-job";
 import { reportedRow } from "./reported-values";
 
@@ -72,5 +73,12 @@ export function certificateData(draft: Draft, server: ServerPart, fromJob: boole
   const parsed = CertificateData.safeParse(candidate);
   if (!parsed.success) throw validationError("certificate data", parsed.error);
   // Rows from a job are stated already (and a verifier recomputes exactly those); given rows are rounded here.
-  return fromJob ? parsed.data : { ...parsed.data, results: parsed.data.results.map(reportedRow) };
+  const data = fromJob ? parsed.data : { ...parsed.data, results: parsed.data.results.map(reportedRow) };
+  // A 检定结果通知书 (a point 不合格 or 待定) has no validity: a 有效期至 asked for is not stated.
+  if (documentKindOf(data) === "verification-failure-notice" && data.dates.validUntil !== undefined) {
+    const { validUntil: _dropped, ...dates } = data.dates;
+    void _dropped;
+    return { ...data, dates };
+  }
+  return data;
 }

@@ -1,5 +1,6 @@
 import { type ReferenceStandard, type ResultRow, TelecalError, type UserInfo } from "@telecal/protocols";
 import type { Kysely } from "kysely";
+import { conformityDecisions, undecidedPoints } from "../jobs/conformity-decisions";
 import { evidenceRows, jobEvidence } from "../jobs/evidence";
 import { RegistryRepository } from "../registry/repository";
 import type { Schema } from "../store/schema";
@@ -40,6 +41,10 @@ export async function jobCertificateFields(db: Kysely<Schema>, jobId: string, ap
   }
   const evidence = await jobEvidence(db, jobId, { upTo, live: true });
   const results = evidenceRows(evidence).map(reportedRow);
+  // A 待定 point is issued only once an expert has recorded a decision on it (before the checkpoint named).
+  const conditional = results.filter((r) => r.decision === "conditionalPass" || r.decision === "conditionalFail").map((r) => r.point);
+  const undecided = conditional.length > 0 ? undecidedPoints(conditional, await conformityDecisions(db, jobId, upTo)) : [];
+  if (undecided.length > 0) throw new TelecalError("TC_ERR_CERT_UNDECIDED", { job: jobId, points: `point${undecided.length > 1 ? "s" : ""} ${undecided.join(", ")}` });
   const { procedure, binding } = evidence;
   const usability = new Map(evidence.standards.map((u) => [u.instrumentId, u]));
   const instruments = new Map((await new RegistryRepository(db).instrumentsById(Object.values(binding).map((b) => b.instrumentId))).map((i) => [i.id, i]));

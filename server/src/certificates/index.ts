@@ -10,3 +10,4 @@ export { checkCertificateRecords, checkCertificateRecordsAt } from "./records-ch
 export { checkAgainstIssuer, checkAgainstIssuerAt, type IssuerVerdict } from "./issuer-check";
 export { type ProvenKey, proveSignerKey, type TrustedKey } from "./key-proof";
 export { publishedKeyOf } from "./signer-keys";
+export { checkCertificateResults, type ResultsCheck } from "./results-check";

@@ -15,8 +15,9 @@ export function signatureSpaceFor(recordCount: number, resultRows = 0): number {
  * Signs a rendered PDF in place: the digest covers every byte but the signature space (as a PDF
  * signature's ByteRange does), and the manifest states the file's length, so that an appended
  * incremental update is seen. No byte moves, so the PDF's cross-reference table stays right.
+ * `dccSha256`: the DCC a certificate PDF carries; a 培训证明 carries none.
  */
-export function sealPdf(pdf: Buffer, base: ManifestBase, dccSha256: string, key: SigningKey): Buffer {
+export function sealPdf(pdf: Buffer, base: ManifestBase, dccSha256: string | undefined, key: SigningKey): Buffer {
   const start = pdf.indexOf(PDF_SIGNATURE_MARKER, 0, "latin1");
   if (start < 0 || pdf.indexOf(PDF_SIGNATURE_MARKER, start + 1, "latin1") >= 0) throw new Error("the PDF must hold exactly one signature space");
   let end = start;
@@ -26,7 +27,7 @@ export function sealPdf(pdf: Buffer, base: ManifestBase, dccSha256: string, key:
     [0, start],
     [end, pdf.length],
   ];
-  const manifest: SignatureManifest = { ...base, file: "pdf", sha256: digestOfRanges(pdf, ranges), length: pdf.length, signedRanges: ranges, dccSha256 };
+  const manifest: SignatureManifest = { ...base, file: "pdf", sha256: digestOfRanges(pdf, ranges), length: pdf.length, signedRanges: ranges, ...(dccSha256 !== undefined ? { dccSha256 } : {}) };
   const text = canonicalJson(signManifest(manifest, key) satisfies SignatureBlock);
   const bytes = Buffer.from(text, "utf8");
   if (bytes.length > end - start) throw new Error(`the signature block (${bytes.length} bytes) does not fit its space (${end - start})`);

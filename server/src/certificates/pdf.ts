@@ -1,11 +1,13 @@
 import type { Bilingual, CertificateData } from "@telecal/protocols";
+import { conclusionOf, DECISION_TEXT } from "./conformity";
 import { DOCUMENT_TITLE, documentKindOf } from "./document-kind";
 import { cjkFonts } from "./font";
 import { FOOTER, heading, MARGIN, table } from "./pdf-layout";
+import { label, pageFooters, pdfBytes, pdfLibraries, type PdfLanguage, verifyQr } from "./pdf-parts";
 import { attachSignatureSpace } from "./pdf-signature-space";
 import { formatNumber, reportedText } from "./reported-values";
 
-export type CertificateLanguage = "zh" | "en";
+export type CertificateLanguage = PdfLanguage;
 
 export interface PdfOptions {
   lang: CertificateLanguage;
@@ -17,10 +19,6 @@ export interface PdfOptions {
   signatureSpace: number;
 }
 
-/** Labels: the Chinese certificate shows each with its English beside it; the English one shows English only. */
-function label(b: Bilingual, lang: CertificateLanguage): string {
-  return lang === "zh" ? `${b.zh} ${b.en}` : b.en;
-}
 const pick = (b: Bilingual, lang: CertificateLanguage) => b[lang];
 
 /**
@@ -32,8 +30,7 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
   const { lang } = options;
   const kind = documentKindOf(data);
   const title = DOCUMENT_TITLE[kind];
-  // Loaded on first use: every CLI command and server start imports this module, few render PDFs.
-  const [{ default: PDFDocument }, { default: QRCode }] = await Promise.all([import("pdfkit"), import("qrcode")]);
+  const { PDFDocument, QRCode } = await pdfLibraries();
   const fonts = cjkFonts();
   const doc = new PDFDocument({
     size: "A4",
@@ -48,12 +45,7 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
     },
     lang: lang === "zh" ? "zh-CN" : "en",
   });
-  const chunks: Buffer[] = [];
-  doc.on("data", (c: Buffer) => chunks.push(c));
-  const ended = new Promise<void>((resolve, reject) => {
-    doc.on("end", resolve);
-    doc.on("error", reject);
-  });
+  const bytes = pdfBytes(doc);
   doc.registerFont("cjk", fonts.regular);
   doc.registerFont("cjk-bold", fonts.bold);
   doc.registerFont("symbols", fonts.symbols);
@@ -73,7 +65,7 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
   doc.moveDown(1.5);
 
   const isVerification = data.mode === "verification";
-  const allPass = data.results.every((r) => r.decision === "pass");
+  const conclusion = conclusionOf(data.results);
   const fields: [Bilingual, string][] = [
     [{ zh: "委托单位", en: "Customer" }, data.customer.name],
     [{ zh: "委托单位地址", en: "Customer address" }, data.customer.address],
@@ -83,14 +75,15 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
     [{ zh: "制造单位", en: "Manufacturer" }, data.item.maker],
     [isVerification ? { zh: "检定依据", en: "Verification regulation" } : { zh: "校准依据", en: "Calibration specification" }, `${data.method.code} ${data.method.title}`],
   ];
-  if (isVerification) fields.push([{ zh: "检定结论", en: "Conclusion" }, allPass ? label({ zh: "合格", en: "Pass" }, lang) : label({ zh: "不合格", en: "Fail" }, lang)]);
+  if (isVerification) fields.push([{ zh: "检定结论", en: "Conclusion" }, label(conclusion.word, lang)]);
   fields.push(
     [isVerification ? { zh: "检定员", en: "Verified by" } : { zh: "校准员", en: "Calibrated by" }, data.people.calibrator.name],
     [{ zh: "核验员", en: "Checked by" }, data.people.checker.name],
     [{ zh: "批准人", en: "Approved by" }, data.people.approver.name],
     [isVerification ? { zh: "检定日期", en: "Date of verification" } : { zh: "校准日期", en: "Date of calibration" }, data.dates.performed],
   );
-  if (data.dates.validUntil) fields.push([{ zh: "有效期至", en: "Valid until" }, data.dates.validUntil]);
+  // A 检定结果通知书 (a point 不合格 or 待定) states no validity.
+  if (data.dates.validUntil && kind !== "verification-failure-notice") fields.push([{ zh: "有效期至", en: "Valid until" }, data.dates.validUntil]);
   fields.push([{ zh: "签发日期", en: "Date of issue" }, data.dates.issued]);
   const labelWidth = lang === "zh" ? 190 : 150;
   for (const [name, value] of fields) {
@@ -101,17 +94,8 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
     doc.y = Math.max(doc.y, y + h1) + 4;
   }
 
-  // The QR code in vector form, bottom right of the cover page.
-  const qr = QRCode.create(options.verifyUrl, { errorCorrectionLevel: "M" });
-  const size = qr.modules.size;
-  const cell = 90 / size;
-  const qx = doc.page.width - MARGIN - 90;
-  const qy = doc.page.height - MARGIN - FOOTER - 120;
-  for (let r = 0; r < size; r++) {
-    for (let c = 0; c < size; c++) if (qr.modules.get(r, c)) doc.rect(qx + c * cell, qy + r * cell, cell, cell);
-  }
-  doc.fill("black");
-  doc.font("cjk").fontSize(7).text(label({ zh: "扫码验证", en: "Scan to verify" }, lang), qx, qy + 94, { width: 90, align: "center" });
+  // The QR code, bottom right of the cover page; the laboratory's details beside it.
+  const qy = verifyQr(doc, QRCode, options.verifyUrl, label({ zh: "扫码验证", en: "Scan to verify" }, lang));
   doc.fontSize(8).text(`${label({ zh: "实验室认可/授权", en: "Accreditation" }, lang)}: ${data.lab.accreditation}`, MARGIN, qy, { width: width - 110 });
   doc.text(`${data.lab.address} · ${data.lab.email}${data.lab.phone ? ` · ${data.lab.phone}` : ""}`, { width: width - 110 });
   doc.text(`${label({ zh: "验证地址", en: "Verify at" }, lang)}: ${options.verifyUrl}`, { width: width - 110 });
@@ -165,7 +149,7 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
       `${text.U} (k=${formatNumber(r.k)})`,
     ];
     if (withMpe) row.push(r.mpe === undefined ? "-" : `±${formatNumber(r.mpe)}`);
-    if (isVerification) row.push(r.decision === "pass" ? label({ zh: "合格", en: "pass" }, lang) : label({ zh: "不合格", en: "fail" }, lang));
+    if (isVerification) row.push(r.decision ? label(DECISION_TEXT[r.decision], lang) : "-");
     return row;
   });
   const colWidths = head.length === 8 ? [0.14, 0.12, 0.13, 0.13, 0.12, 0.14, 0.12, 0.1] : head.length === 7 ? [0.16, 0.13, 0.14, 0.14, 0.13, 0.16, 0.14] : [0.18, 0.15, 0.17, 0.17, 0.15, 0.18];
@@ -199,17 +183,7 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
     );
 
   // Footer on every page: number and 第 x 页 共 y 页.
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    const bottom = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const n = i - range.start + 1;
-    const pages = lang === "zh" ? `第 ${n} 页 共 ${range.count} 页` : `Page ${n} of ${range.count}`;
-    doc.font("cjk").fontSize(8).text(`${label({ zh: "证书编号", en: "Certificate No." }, lang)} ${data.number}`, MARGIN, doc.page.height - MARGIN - 10, { width: width / 2, lineBreak: false });
-    doc.text(pages, MARGIN + width / 2, doc.page.height - MARGIN - 10, { width: width / 2, align: "right", lineBreak: false });
-    doc.page.margins.bottom = bottom;
-  }
+  pageFooters(doc, `${label({ zh: "证书编号", en: "Certificate No." }, lang)} ${data.number}`, lang);
 
   const attachment: PDFKit.Mixins.PDFAttachmentOptions & { relationship: string } = {
     name: `${data.number}.xml`,
@@ -222,6 +196,5 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
   doc.file(options.dcc, attachment);
   attachSignatureSpace(doc, options.signatureSpace);
   doc.end();
-  await ended;
-  return Buffer.concat(chunks);
+  return bytes();
 }

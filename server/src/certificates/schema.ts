@@ -1,6 +1,6 @@
 import type { CertificateStatus, DocumentKind } from "@telecal/protocols";
 
-/** The tables of migration 0007-certificates, as Kysely sees them. */
+/** The tables of migration 0007-certificates (and those after it), as Kysely sees them. */
 export interface CertificatesTable {
   id: string;
   number: string;
@@ -8,6 +8,7 @@ export interface CertificatesTable {
   kind: DocumentKind;
   /** Canonical JSON of the CertificateData the files were rendered from. */
   data: string;
+  /** Empty for a training certificate, which has no DCC: it matches no file. */
   dcc_sha256: string;
   /** The Chinese PDF (the certificate) and the English one. */
   pdf_sha256: string;
@@ -44,8 +45,16 @@ export interface CertificateFilesTable {
   content: string;
 }
 
+/** Which course and trainee a training certificate is of (migration 0016): one per pair. */
+export interface TrainingCertificatesTable {
+  certificate_id: string;
+  course_id: string;
+  trainee_id: string;
+}
+
 export interface CertificatesSchema {
   certificates: CertificatesTable;
   certificate_signer_keys: CertificateSignerKeysTable;
   certificate_files: CertificateFilesTable;
+  training_certificates: TrainingCertificatesTable;
 }

@@ -2,10 +2,13 @@ import { randomBytes } from "node:crypto";
 import {
   canonicalJson,
   type CertificateData,
+  type IssuedListEntry,
+  type IssuedListQuery,
   type CertificateSummary,
   type IssueCertificateRequest,
   type IssuedCertificate,
   type PublishedSignerKey,
+  type TrainingCertificateData,
   type WellKnownKeys,
   TelecalError,
   type UserInfo,
@@ -27,7 +30,9 @@ import { certificatePeople } from "./people";
 import type { CertificatesTable } from "./schema";
 import type { SignerKeys } from "./signer-keys";
 import { sha256Hex as sha } from "./signature";
-import { summaryOf } from "./summary";
+import { listCertificates } from "./list";
+import { calibrationSummaryOf, summaryOf, trainingSummaryOf } from "./summary";
+import type { VerifyPageData } from "./verify-page";
 import { verifyCertificateFile } from "./verify";
 
 /** The record log's stream of one certificate's life: issued, amended (replaced), revoked. */
@@ -57,7 +62,12 @@ export class CertificateService {
   private queue: Promise<unknown> = Promise.resolve();
 
   async issue(approver: UserInfo, request: IssueCertificateRequest, now = Date.now()): Promise<IssuedCertificate> {
-    const run = this.queue.then(() => this.issueNow(approver, request, now));
+    return this.inTurn(() => this.issueNow(approver, request, now));
+  }
+
+  /** Runs `issue` after every issue before it in this process: 培训证明 are numbered in the same series. */
+  inTurn<T>(issue: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(issue);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -77,7 +87,7 @@ export class CertificateService {
     const key = await this.signers.keyFor(approver.id, now);
     const files = await issueFiles(data, { person: data.people.approver, key }, this.publicBaseUrl(), now);
     const row = await this.store(approver, data, files, { old, job: request.job, reason: request.reason, signerKeyId: key.publicKey.keyId, checkpoint, hashes }, now);
-    return { certificate: summaryOf(row), dcc: files.dcc.toString("base64"), pdf: files.pdf.zh.toString("base64"), pdfEn: files.pdf.en.toString("base64") };
+    return { certificate: calibrationSummaryOf(row), dcc: files.dcc.toString("base64"), pdf: files.pdf.zh.toString("base64"), pdfEn: files.pdf.en.toString("base64") };
   }
 
   /** The certificate a request amends (`replaces`): one of the approver's organisation, still valid. */
@@ -85,6 +95,7 @@ export class CertificateService {
     const old = replaces === undefined ? undefined : await this.row(replaces);
     if (replaces !== undefined && (!old || old.organisation_id !== approver.organisation.id)) throw new TelecalError("TC_ERR_CERT_NOT_FOUND", { id: replaces });
     if (old && old.status !== "valid") throw new TelecalError("TC_ERR_CERT_STATE", { id: old.id, status: old.status, what: "amended" });
+    if (old?.kind === "training-certificate") throw new TelecalError("TC_ERR_CERT_STATE", { id: old.id, status: "a training certificate", what: "amended by a calibration certificate" });
     return old;
   }
 
@@ -207,6 +218,11 @@ export class CertificateService {
     };
   }
 
+  /** The certificates of the user's organisation, newest first (list.ts). */
+  list(user: UserInfo, query: IssuedListQuery): Promise<IssuedListEntry[]> {
+    return listCertificates(this.db, user, query);
+  }
+
   /** Public: status and key data. */
   async summary(id: string): Promise<CertificateSummary> {
     const row = await this.row(id);
@@ -237,22 +253,26 @@ export class CertificateService {
     return { number: row.number, bytes: Buffer.from(row.content, "base64") };
   }
 
-  /** What the public verify page shows: the summary, and what the holder must compare with the paper. */
-  async pageData(id: string): Promise<{ summary: CertificateSummary; data: CertificateData; signerKey: PublishedSignerKey | undefined; files: string[] }> {
-    const row = await this.row(id);
+  /** What the public verify page shows: the summary, and what the holder must compare with the paper; by id or by number. */
+  async pageData(idOrNumber: string): Promise<VerifyPageData> {
+    // The number printed on the paper (证书编号) names it as well as the id in the QR code.
+    const row = (await this.row(idOrNumber)) ?? (await this.db.selectFrom("certificates").selectAll().where("number", "=", idOrNumber).executeTakeFirst());
+    const id = row?.id ?? idOrNumber;
     if (!row) throw new TelecalError("TC_ERR_CERT_NOT_FOUND", { id });
-    const data = JSON.parse(row.data) as CertificateData;
     const issued = await this.db.selectFrom("certificate_signer_keys").select("key_id").where("user_id", "=", row.issued_by).where("created_at", "<=", row.issued_at).orderBy("created_at", "desc").executeTakeFirst();
     const files = (await this.db.selectFrom("certificate_files").select("file").where("certificate_id", "=", id).execute()).map((f) => f.file);
-    return { summary: summaryOf(row), data, signerKey: issued ? await this.signers.lookup(issued.key_id) : undefined, files };
+    const signerKey = issued ? await this.signers.lookup(issued.key_id) : undefined;
+    // The summary parsed the stored data against its kind's schema already.
+    if (row.kind === "training-certificate") return { summary: trainingSummaryOf(row), data: JSON.parse(row.data) as TrainingCertificateData, signerKey, files };
+    return { summary: calibrationSummaryOf(row), data: JSON.parse(row.data) as CertificateData, signerKey, files };
   }
 
   private async row(id: string): Promise<CertificatesTable | undefined> {
     return this.db.selectFrom("certificates").selectAll().where("id", "=", id).executeTakeFirst();
   }
 
-  /** TC-<year>-<six digits>, counted per server. */
-  private async nextNumber(now: number): Promise<string> {
+  /** TC-<year>-<six digits>, counted per server over every kind of document; take it in turn (`inTurn`). */
+  async nextNumber(now: number): Promise<string> {
     const year = today(now).slice(0, 4);
     const row = await this.db.selectFrom("certificates").select((eb) => eb.fn.countAll<number>().as("n")).where("number", "like", `TC-${year}-%`).executeTakeFirst();
     return `TC-${year}-${String(Number(row?.n ?? 0) + 1).padStart(6, "0")}`;

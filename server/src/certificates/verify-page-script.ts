@@ -10,7 +10,8 @@ async function check(file) {
   const body = await res.json();
   if (res.ok) {
     out.className = body.certificate.status === "valid" ? "ok" : "warn";
-    out.textContent = "✔ 真实 GENUINE: 文件未被篡改，签名密钥为本机构登记的批准人密钥 unchanged, signed with the approver's registered key " + body.key.keyId + ": " + body.certificate.number + " (" + body.certificate.status + ")" +
+    const signer = body.certificate.kind === "training-certificate" ? "签发人密钥 unchanged, signed with the issuer's registered key " : "批准人密钥 unchanged, signed with the approver's registered key ";
+    out.textContent = "✔ 真实 GENUINE: 文件未被篡改，签名密钥为本机构登记的" + signer + body.key.keyId + ": " + body.certificate.number + " (" + body.certificate.status + ")" +
       (body.key.revokedAt ? "; 该密钥已于 " + new Date(body.key.revokedAt).toISOString() + " 撤销（在签发之后）the key was revoked after this was signed" : "") +
       (body.results ? "; 结果已由 " + body.results.records + " 条原始记录复算一致 results recomputed from " + body.results.records + " raw records: the same (" + body.results.points + " points)" : "");
   }

@@ -5,6 +5,9 @@ export interface CoursesTable {
   title: string;
   description: string;
   invite_code: string | null;
+  /** The training criteria (migration 0016), whole percent; both null until a trainer sets them. */
+  pass_presence_percent: number | null;
+  pass_score_percent: number | null;
   created_by: string;
   created_at: number;
 }

@@ -14,14 +14,17 @@ import {
   type InviteCode,
   type Lesson,
   TelecalError,
+  type TrainingCriteria,
   type UserInfo,
 } from "@telecal/protocols";
 import type { Kysely } from "kysely";
 import type { AuthRepository } from "../auth/auth-repository";
 import { RegistryRepository } from "../registry/repository";
+import type { DialectName } from "../store/db";
 import type { Schema } from "../store/schema";
 import { CourseAccess, type CoursePart } from "./access";
 import { lessonAttendance } from "./attendance";
+import { setCourseCriteria } from "./criteria";
 import { LessonLiveRepository } from "./live-repository";
 import { QuizRepository } from "./quiz-repository";
 import { CourseRepository } from "./course-repository";
@@ -46,6 +49,7 @@ export class CourseService {
     readonly db: Kysely<Schema>,
     private readonly users: AuthRepository,
     private readonly procedures: () => Map<string, Procedure>,
+    private readonly dialect: DialectName,
   ) {
     this.repo = new CourseRepository(db);
     this.access = new CourseAccess(this.repo);
@@ -77,6 +81,8 @@ export class CourseService {
       title: body.title,
       description: body.description,
       invite_code: null,
+      pass_presence_percent: null,
+      pass_score_percent: null,
       created_by: user.id,
       created_at: now,
     };
@@ -161,6 +167,13 @@ export class CourseService {
     if (!course) throw new TelecalError("TC_ERR_COURSE_INVITE_CODE");
     await this.repo.enrol(course.id, [user.id], "invite-code", now);
     return this.view(course, "trainee");
+  }
+
+  /** The course's training criteria (培训证明), set by one of its trainers; the change is a record of the log. */
+  async setCriteria(user: UserInfo, courseId: string, criteria: TrainingCriteria, now = Date.now()): Promise<Course> {
+    const course = await this.access.run(user, courseId, "set the training criteria");
+    await setCourseCriteria(this.db, this.dialect, user, course, criteria, now);
+    return this.get(user, course.id);
   }
 
   /** A lesson's attendance, for the course's trainers: every enrolled trainee, with stints, presence and score. */

@@ -23,6 +23,7 @@ export function courseView(row: CoursesTable, part: CoursePart, trainers: Course
     trainers,
     lessons: lessons.map(lessonView),
     traineeCount,
+    criteria: row.pass_presence_percent === null || row.pass_score_percent === null ? null : { presencePercent: row.pass_presence_percent, scorePercent: row.pass_score_percent },
     as: part,
     ...(part === "trainer" ? { inviteCode: row.invite_code } : {}),
   };

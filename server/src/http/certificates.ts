@@ -1,5 +1,7 @@
 import {
   CertificateIdParams,
+  IssuedList,
+  IssuedListQuery,
   CertificateSummary,
   IssueCertificateRequest,
   IssuedCertificate,
@@ -16,11 +18,13 @@ import { authorize, principalOf } from "../auth/authorize";
 import type { CertificateService } from "../certificates/service";
 import { checkDeclaredSize } from "../certificates/complexity";
 import type { CertificateChecker } from "../certificates/verify-pool";
-import { verifyErrorPage, verifyPage } from "../certificates/verify-page";
+import { verifyErrorPage, verifyLandingPage, verifyPage } from "../certificates/verify-page";
 import { VERIFY_SCRIPT, VERIFY_SCRIPT_PATH } from "../certificates/verify-page-script";
 
 /** Who signs certificates (批准人) and revokes them. */
 export const CERTIFICATE_SIGNERS: ReadonlySet<Role> = new Set<Role>(["expert", "admin"]);
+/** Who lists the organisation's certificates: its signers, its technicians (校准员), its trainers (培训证明). */
+const CERTIFICATE_READERS: ReadonlySet<Role> = new Set<Role>(["expert", "admin", "technician", "trainer"]);
 /** A certificate PDF with its fonts is well under this. */
 const MAX_UPLOAD = 20 * 1024 * 1024;
 
@@ -41,6 +45,15 @@ export function certificateRoutes(auth: Auth, certificates: CertificateService, 
         schema: { summary: "Issues (or, with `replaces`, amends) a certificate signed by the caller as 批准人", tags: ["certificates"], body: IssueCertificateRequest, response: { 201: IssuedCertificate } },
       },
       async (request, reply) => reply.status(201).send(await certificates.issue(principalOf(request).user, request.body)),
+    );
+
+    app.get(
+      "/api/certificates",
+      {
+        onRequest: authorize(auth, CERTIFICATE_READERS, "list certificates"),
+        schema: { summary: "The certificates of the caller's organisation, newest first; `?job=` gives one job's", tags: ["certificates"], querystring: IssuedListQuery, response: { 200: IssuedList } },
+      },
+      async (request) => ({ certificates: await certificates.list(principalOf(request).user, request.query) }),
     );
 
     app.post(
@@ -92,6 +105,14 @@ export function certificateRoutes(auth: Auth, certificates: CertificateService, 
     app.get(VERIFY_SCRIPT_PATH, { schema: { hide: true } }, async (_request, reply) =>
       reply.type("text/javascript; charset=utf-8").header("cache-control", "no-cache").send(VERIFY_SCRIPT),
     );
+
+    // The look-up by the number printed: a form's GET, sent on to the page of that number.
+    app.get("/verify", { schema: { hide: true } }, async (request, reply) => {
+      const number = (request.query as { number?: unknown }).number;
+      const parsed = CertificateIdParams.safeParse({ id: typeof number === "string" ? number.trim() : undefined });
+      if (parsed.success) return reply.redirect(`/verify/${encodeURIComponent(parsed.data.id)}`, 303);
+      return reply.type("text/html; charset=utf-8").header("cache-control", "no-store").send(verifyLandingPage());
+    });
 
     app.get("/verify/:id", { schema: { hide: true } }, async (request, reply) => {
       const { id } = request.params as { id: string };

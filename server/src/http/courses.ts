@@ -10,24 +10,32 @@ import {
   EnrolRequest,
   EnrolResult,
   InviteCode,
+  IssuedTrainingCertificate,
+  IssueTrainingCertificateRequest,
   JoinByCodeRequest,
   Lesson,
   LessonParams,
   type Role,
+  TrainingCriteria,
+  TrainingProgress,
 } from "@telecal/protocols";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Auth } from "../auth/auth";
 import { authorize, principalOf } from "../auth/authorize";
+import type { TrainingCertificateService } from "../certificates/training-service";
 import { attendanceCsv } from "../courses/attendance-csv";
+import { attendancePdf } from "../courses/attendance-pdf";
 import type { CourseService } from "../courses/service";
 
 /** Who has courses at all: trainers run them, admins read their organisation's, trainees take them. */
 export const COURSE_ROLES: ReadonlySet<Role> = new Set<Role>(["trainer", "admin", "trainee"]);
 const TRAINERS: ReadonlySet<Role> = new Set<Role>(["trainer"]);
 const TRAINEES: ReadonlySet<Role> = new Set<Role>(["trainee"]);
+/** Who issues 培训证明: the course's trainers and the admins of its organisation (the service asks which). */
+const ISSUERS: ReadonlySet<Role> = new Set<Role>(["trainer", "admin"]);
 
 /** Courses (docs/courses.md). The service checks the course's organisation, trainers and enrolment itself. */
-export function courseRoutes(auth: Auth, courses: CourseService): FastifyPluginAsyncZod {
+export function courseRoutes(auth: Auth, courses: CourseService, training: TrainingCertificateService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get(
       "/api/courses",
@@ -137,6 +145,46 @@ export function courseRoutes(auth: Auth, courses: CourseService): FastifyPluginA
           .serializer((payload: unknown) => String(payload))
           .send(attendanceCsv(attendance));
       },
+    );
+
+    app.get(
+      "/api/courses/:id/lessons/:lessonId/attendance.pdf",
+      {
+        onRequest: authorize(auth, TRAINERS, "export attendance"),
+        schema: { summary: "The attendance as a PDF sheet: the CSV's columns, Chinese headings with English beside", tags: ["courses"], params: LessonParams },
+      },
+      async (request, reply) => {
+        const attendance = await courses.attendance(principalOf(request).user, request.params.id, request.params.lessonId);
+        const pdf = await attendancePdf(attendance);
+        return reply.type("application/pdf").header("content-disposition", `attachment; filename="attendance-${attendance.lesson.id}.pdf"`).send(pdf);
+      },
+    );
+
+    app.put(
+      "/api/courses/:id/criteria",
+      {
+        onRequest: authorize(auth, TRAINERS, "set training criteria"),
+        schema: { summary: "The presence and score a trainee must reach for a 培训证明 (whole percent)", tags: ["courses"], params: CourseParams, body: TrainingCriteria, response: { 200: Course } },
+      },
+      async (request) => courses.setCriteria(principalOf(request).user, request.params.id, request.body),
+    );
+
+    app.get(
+      "/api/courses/:id/training",
+      {
+        onRequest: authorize(auth, ISSUERS, "read training progress"),
+        schema: { summary: "Each trainee's presence and score over the course, what they meet, their 培训证明 if issued", tags: ["courses"], params: CourseParams, response: { 200: TrainingProgress } },
+      },
+      async (request) => training.progress(principalOf(request).user, request.params.id),
+    );
+
+    app.post(
+      "/api/courses/:id/training-certificates",
+      {
+        onRequest: authorize(auth, ISSUERS, "issue training certificates"),
+        schema: { summary: "Issues a signed 培训证明 to a trainee who meets the course's criteria", tags: ["courses"], params: CourseParams, body: IssueTrainingCertificateRequest, response: { 201: IssuedTrainingCertificate } },
+      },
+      async (request, reply) => reply.status(201).send(await training.issue(principalOf(request).user, request.params.id, request.body.trainee)),
     );
   };
 }

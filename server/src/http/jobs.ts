@@ -1,4 +1,4 @@
-import { CreateJobRequest, Job, JobEventRequest, JobList, JobResults, JobRun, ProcedureList, RegistryIdParams as JobParams, type Role } from "@telecal/protocols";
+import { ConformityDecision, ConformityDecisionRequest, CreateJobRequest, Job, JobEventRequest, JobList, JobResults, JobRun, ProcedureList, RegistryIdParams as JobParams, type Role } from "@telecal/protocols";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import type { Auth } from "../auth/auth";
 import { ANY_ROLE, authorize, principalOf } from "../auth/authorize";
@@ -8,6 +8,9 @@ import type { JobService } from "../jobs/service";
 export const JOB_CREATORS: ReadonlySet<Role> = new Set<Role>(["admin", "technician", "expert"]);
 /** Who may answer a job's steps; the service checks that it is the job's own technician or expert. */
 const JOB_PEOPLE: ReadonlySet<Role> = new Set<Role>(["technician", "expert"]);
+
+/** Who records the decision on a conditional (待定) point: an expert (注册计量师). */
+const DECIDERS: ReadonlySet<Role> = new Set<Role>(["expert"]);
 
 /** Calibration jobs (docs/procedures.md). The service checks organisation and person itself. */
 export function jobRoutes(auth: Auth, jobs: JobService): FastifyPluginAsyncZod {
@@ -87,6 +90,21 @@ export function jobRoutes(auth: Auth, jobs: JobService): FastifyPluginAsyncZod {
         },
       },
       async (request) => jobs.addPeopleEvent(principalOf(request).user, request.params.id, request.body),
+    );
+
+    app.post(
+      "/api/jobs/:id/conformity-decisions",
+      {
+        onRequest: authorize(auth, DECIDERS, "decide on conditional results"),
+        schema: {
+          summary: "An expert accepts or rejects, with a comment, a finished job's conditional (待定) point: its certificate needs one first",
+          tags: ["jobs"],
+          params: JobParams,
+          body: ConformityDecisionRequest,
+          response: { 201: ConformityDecision },
+        },
+      },
+      async (request, reply) => reply.status(201).send(await jobs.decideConformity(principalOf(request).user, request.params.id, request.body)),
     );
   };
 }

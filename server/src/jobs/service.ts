@@ -3,6 +3,8 @@ import { planOf, type Procedure, type RunEvent, type RunState, runState } from "
 import {
   canonicalJson,
   type AgentJob,
+  type ConformityDecision,
+  type ConformityDecisionRequest,
   type CreateJobRequest,
   type Job,
   type JobEventRequest,
@@ -20,6 +22,8 @@ import type { RegistryService } from "../registry/service";
 import type { DialectName } from "../store/db";
 import type { Schema } from "../store/schema";
 import { bindEquipment } from "./binding";
+import { conformityDecisions, recordConformityDecision } from "./conformity-decisions";
+import { environmentCheck } from "./environment-check";
 import { type JobEvidence, jobEvidence } from "./evidence";
 import { jobPerson } from "./people";
 import { agentEventCheck, peopleEvent } from "./permissions";
@@ -149,12 +153,14 @@ export class JobService {
     const events = await runEvents(this.db, id);
     const ids = new Set([job.row.technician_id, job.row.expert_id, job.row.created_by.replace(/^user:/, "")]);
     for (const e of events) if (e.by.startsWith("user:")) ids.add(e.by.slice("user:".length));
+    const decisions = await conformityDecisions(this.db, id);
+    for (const d of decisions) ids.add(d.by.replace(/^user:/, ""));
     const people: JobPerson[] = [];
     for (const personId of ids) {
       const person = await this.users.user(personId);
       if (person) people.push({ id: person.id, username: person.username, displayName: person.displayName, role: person.role });
     }
-    return { job: jobView(job, runState(job.plan, events)), procedure: job.procedure, events, people };
+    return { job: jobView(job, runState(job.plan, events)), procedure: job.procedure, events, people, conformityDecisions: decisions };
   }
 
   /**
@@ -164,6 +170,17 @@ export class JobService {
   async evidence(user: UserInfo, id: string): Promise<JobEvidence> {
     await this.visible(user, id);
     return jobEvidence(this.db, id);
+  }
+
+  /**
+   * An expert's decision on a conditional point (待定) of a finished job the expert can see: kept
+   * in the job's record, and needed before its certificate is issued.
+   */
+  async decideConformity(user: UserInfo, id: string, body: ConformityDecisionRequest, now = Date.now()): Promise<ConformityDecision> {
+    const job = await this.visible(user, id);
+    const decision = await recordConformityDecision(this.db, this.dialect, job, user, body, now);
+    this.changed(job.row.agent_id, job.row.id);
+    return decision;
   }
 
   /** The run's events so far, in order. */
@@ -176,7 +193,11 @@ export class JobService {
   async addPeopleEvent(user: UserInfo, id: string, body: JobEventRequest, now = Date.now()): Promise<Job> {
     const job = await this.visible(user, id);
     const { event, check } = peopleEvent(user, job.row, body, now);
-    return this.append(job, event, check);
+    const inLimits = environmentCheck(job.procedure, event);
+    return this.append(job, event, (state) => {
+      check(state);
+      inLimits(state);
+    });
   }
 
   /**

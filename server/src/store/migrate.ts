@@ -15,6 +15,7 @@ import { agentKeys } from "./migrations/0012-agent-keys";
 import { checkpointChain } from "./migrations/0013-checkpoint-chain";
 import { witness } from "./migrations/0014-witness";
 import { courses } from "./migrations/0015-courses";
+import { trainingCertificates } from "./migrations/0016-training-certificates";
 
 /** Every migration, in order of name. A released migration is never edited; a change is a new one. */
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
@@ -33,6 +34,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   "0013-checkpoint-chain": checkpointChain,
   "0014-witness": witness,
   "0015-courses": courses,
+  "0016-training-certificates": trainingCertificates,
 };
 
 /**

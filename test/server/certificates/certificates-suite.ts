@@ -1,4 +1,4 @@
-import { type CertificateSummary, type IssuedCertificate, WellKnownKeys } from "@telecal/protocols";
+import { type CertificateSummary, type IssuedCertificate, type IssuedList, WellKnownKeys } from "@telecal/protocols";
 import { certificateStream, ephemeralSigningKey, issueFiles, recordsDb, startServer, type TelecalServer } from "@telecal/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { login, seedUsers } from "../../fakes/auth";
@@ -155,6 +155,20 @@ export function certificatesSuite(name: string, database: () => Promise<{ databa
       const [a, b] = await Promise.all([0, 1].map(() => call("expert", "POST", "/api/certificates", { data: draft("thermometer-bath") })));
       expect([a!.statusCode, b!.statusCode]).toEqual([201, 201]);
       expect(a!.json<IssuedCertificate>().certificate.number).not.toBe(b!.json<IssuedCertificate>().certificate.number);
+    });
+
+    it("lists the organisation's certificates, newest first, to its signers, technicians and trainers only", async () => {
+      const listed = await call("technician", "GET", "/api/certificates");
+      expect(listed.statusCode, listed.body).toBe(200);
+      const { certificates } = listed.json<IssuedList>();
+      expect(certificates.length).toBeGreaterThanOrEqual(4);
+      expect(certificates.map((c) => c.issuedAt)).toEqual([...certificates.map((c) => c.issuedAt)].sort((x, y) => y - x));
+      const earliest = certificates.find((c) => c.certificate.id === first.certificate.id)!;
+      expect(earliest).toMatchObject({ job: null, certificate: { status: "amended", replacedBy: expect.any(String) } });
+      expect((await call("technician", "GET", "/api/certificates?job=no-such-job")).json<IssuedList>().certificates).toEqual([]);
+      // Another organisation's admin sees none of them; a trainee may not list.
+      expect((await call("admin-b", "GET", "/api/certificates")).json<IssuedList>().certificates).toEqual([]);
+      expect(code(await call(null, "GET", "/api/certificates"))).toBe("401 TC_ERR_AUTH_REQUIRED");
     });
 
     it("publishes the approvers' keys for offline verification", async () => {

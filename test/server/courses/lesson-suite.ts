@@ -74,8 +74,9 @@ export function lessonSuite(name: string, database: () => Promise<{ databaseUrl?
       }
       const present = await clients["trainer"]!.waitFor<{ present: LessonParticipant[] }>("lesson:presence", (m) => m.present.length === 4, "the trainer and three trainees present");
       expect(present.present.map((p) => [p.username, p.part])).toEqual([["trainer", "trainer"], ["t1", "trainee"], ["t2", "trainee"], ["t3", "trainee"]]);
-      // The outsider's socket never heard anything of the lesson.
+      // The outsider's socket never heard anything of the lesson; trainees are not sent the list.
       expect(clients["outsider"]!.events).toEqual([]);
+      for (const who of TRAINEES) expect(clients[who]!.events.filter((e) => e.event === "lesson:presence"), who).toEqual([]);
     });
 
     it("opens the lesson's video to its trainer and enrolled trainees only (without Janus: the mesh's note)", async () => {

@@ -101,6 +101,11 @@ export function jobsSuite(name: string, database: () => Promise<{ databaseUrl?: 
       expect(await code(events("technician", { kind: "completed", step: "before/ambient", values: [22, 50] }))).toBe("409 TC_ERR_STEP_OUT_OF_ORDER");
       expect((await events("technician", { kind: "completed", step: "before/connect" })).json()).toMatchObject({ next: "before/ambient", done: 1 });
       expect(await code(events("technician", { kind: "completed", step: "before/ambient", values: [22] }))).toBe("409 TC_ERR_STEP_OUT_OF_ORDER");
+      // Outside the procedure's 18-28 °C and 20-75 %RH: refused, naming the value and the limits; nothing stored (the records below).
+      const hot = await events("technician", { kind: "completed", step: "before/ambient", values: [30, 51] });
+      expect(`${hot.statusCode} ${hot.json<{ code: string }>().code}`).toBe("422 TC_ERR_ENVIRONMENT_OUT_OF_LIMITS");
+      expect(hot.json<{ message: string }>().message).toMatch(/^环境温度 30 °C 超出规程允许的 18 ~ 28 °C；temperature 30 °C is outside the procedure's 18 to 28 °C/);
+      expect(await code(events("technician", { kind: "completed", step: "before/ambient", values: [22, 80] }))).toBe("422 TC_ERR_ENVIRONMENT_OUT_OF_LIMITS");
       expect((await events("technician", { kind: "completed", step: "before/ambient", values: [22.4, 51] })).json()).toMatchObject({ next: "dcv-100mv/output", nextKind: "set" });
       // The next step is the bench's: a person cannot report it.
       expect(await code(events("technician", { kind: "completed", step: "dcv-100mv/output" }))).toBe("403 TC_ERR_JOB_FORBIDDEN");

@@ -1,4 +1,5 @@
 import { TestDatabases } from "../../peers/postgres";
+import { conformityDecisionsSuite } from "./conformity-decisions-suite";
 import { jobsSuite } from "./jobs-suite";
 
 const databases = new TestDatabases();
@@ -10,3 +11,4 @@ jobsSuite(
   },
   () => databases.dropAll(),
 );
+conformityDecisionsSuite("PostgreSQL", async () => ({ databaseUrl: await databases.fresh() }), () => databases.dropAll());

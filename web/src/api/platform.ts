@@ -1,5 +1,7 @@
 import {
   AgentList,
+  ConformityDecision,
+  type ConformityDecisionRequest,
   type IssueCertificateRequest,
   IssuedCertificate,
   type CreateJobRequest,
@@ -19,6 +21,8 @@ export const api = {
   jobRun: async (id: string) => JobRun.parse(await request("GET", `/api/jobs/${encodeURIComponent(id)}/run`)),
   createJob: async (body: CreateJobRequest) => Job.parse(await request("POST", "/api/jobs", body)),
   jobEvent: async (id: string, body: JobEventRequest) => Job.parse(await request("POST", `/api/jobs/${encodeURIComponent(id)}/events`, body)),
+  decideConformity: async (id: string, body: ConformityDecisionRequest) =>
+    ConformityDecision.parse(await request("POST", `/api/jobs/${encodeURIComponent(id)}/conformity-decisions`, body)),
   agents: async () => AgentList.parse(await request("GET", "/api/agents")).agents,
   instruments: async () => InstrumentList.parse(await request("GET", "/api/instruments")).instruments,
   warnings: async () => WarningsResponse.parse(await request("GET", "/api/registry/warnings")).warnings,

@@ -17,7 +17,7 @@ export function attachLessons(io: Server, courses: CourseService, log: FastifyBa
     (typeof to === "string" ? ui.to(to) : ui.to(to.room).except(to.except)).emit(event, ...args),
     ports,
   );
-  const lessons = new LessonService(ctx, { ...DEFAULT_LESSON_OPTIONS, ...options });
+  const lessons = new LessonService(ctx, { ...DEFAULT_LESSON_OPTIONS, ...options }, (err) => log.warn({ err: String(err) }, "lesson presence not pushed"));
   const evict = attachLessonEvents(io, lessons, log);
   courses.onRemoved((userId, lessonIds) => evict(userId, lessonIds).catch((err: unknown) => log.warn({ err: String(err), userId }, "could not put a removed trainee out of the lessons")));
   return lessons;

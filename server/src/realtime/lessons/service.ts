@@ -5,6 +5,7 @@ import { quizView } from "../../courses/quiz-repository";
 import { lessonScores } from "../../courses/scores";
 import { lessonView } from "../../courses/views";
 import { type Admitted, type LessonContext, type LessonOptions, lessonRoom } from "./context";
+import { PresenceTeller } from "./presence-teller";
 import { hidden, LessonQuizzes } from "./quizzes";
 
 /**
@@ -20,12 +21,15 @@ export class LessonService {
   private readonly pending = new Set<Promise<void>>();
   /** Lessons joined in this process, by their bench's agent: its live values go to their rooms too. */
   private readonly benches = new Map<string, Set<string>>();
+  private readonly presence: PresenceTeller;
 
   constructor(
     readonly ctx: LessonContext,
     private readonly options: LessonOptions,
+    onError: (err: unknown) => void = () => undefined,
   ) {
     this.quizzes = new LessonQuizzes(ctx);
+    this.presence = new PresenceTeller(ctx, onError);
     this.chatLimit = new RateLimiter(options.chatLimit.max, options.chatLimit.windowMs);
   }
 
@@ -35,7 +39,7 @@ export class LessonService {
     await enter(a);
     if (a.lesson.agent_id !== null) this.benches.set(a.lesson.agent_id, (this.benches.get(a.lesson.agent_id) ?? new Set()).add(lessonId));
     const arrived = await this.serial(lessonId, () => this.ctx.live.arrive(lessonId, user.id, now));
-    if (arrived) await this.tellPresence(a);
+    if (arrived) this.presence.changed(a.lesson.id, a.course.id);
     return this.state(a);
   }
 
@@ -50,6 +54,7 @@ export class LessonService {
   /** Waits for the stints being closed: a server that stops closes those of everyone still in a room. */
   async drain(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    this.presence.stop();
   }
 
   private async leaving(userId: string, lessonId: string, stillThere: () => Promise<boolean>, now: number): Promise<void> {
@@ -57,7 +62,7 @@ export class LessonService {
       if (!(await stillThere())) await this.ctx.live.depart(lessonId, userId, now);
     });
     const lesson = await this.ctx.courses.lesson(lessonId);
-    if (lesson) this.ctx.broadcast(lessonRoom(lessonId), "lesson:presence", { lessonId, present: await this.ctx.live.present(lessonId, lesson.course_id) });
+    if (lesson) this.presence.changed(lessonId, lesson.course_id);
   }
 
   async state(a: Admitted): Promise<LessonState> {
@@ -189,10 +194,6 @@ export class LessonService {
     const hands = await this.ctx.live.hands(a.lesson.id);
     this.ctx.broadcast(lessonRoom(a.lesson.id), "lesson:hands", { lessonId: a.lesson.id, hands });
     return hands;
-  }
-
-  private async tellPresence(a: Admitted): Promise<void> {
-    this.ctx.broadcast(lessonRoom(a.lesson.id), "lesson:presence", { lessonId: a.lesson.id, present: await this.ctx.live.present(a.lesson.id, a.course.id) });
   }
 
   private serial<T>(lessonId: string, fn: () => Promise<T>): Promise<T> {

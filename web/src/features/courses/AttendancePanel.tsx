@@ -28,6 +28,9 @@ export function AttendancePanel({ state, courseId }: { state: LessonState; cours
       </table>
       <a className="button" href={coursesApi.attendanceCsvUrl(courseId, state.lesson.id)} download data-testid="attendance-csv">
         {t("lesson.attendance")}
+      </a>{" "}
+      <a className="button" href={coursesApi.attendancePdfUrl(courseId, state.lesson.id)} download data-testid="attendance-pdf">
+        {t("lesson.attendancePdf")}
       </a>
     </section>
   );

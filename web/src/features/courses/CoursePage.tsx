@@ -6,6 +6,7 @@ import { usePolled } from "../../api/usePolled";
 import { hrefOf } from "../../shell/route";
 import { coursesApi, failureOf } from "./api";
 import { EnrolmentPanel } from "./EnrolmentPanel";
+import { TrainingPanel } from "./TrainingPanel";
 
 const when = (ms: number) => new Date(ms).toLocaleString([], { dateStyle: "medium", timeStyle: "short", hourCycle: "h23" });
 
@@ -34,6 +35,7 @@ export function CoursePage({ id }: { id: string }) {
         </section>
         {c.as === "trainer" && <NewLessonForm course={c} onAdded={course.refresh} />}
         {c.as === "trainer" && <EnrolmentPanel course={c} onChanged={course.refresh} />}
+        {c.as !== "trainee" && <TrainingPanel course={c} onChanged={course.refresh} />}
       </div>
     </div>
   );

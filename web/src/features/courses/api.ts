@@ -1,4 +1,17 @@
-import { Course, CourseList, type CreateCourseRequest, type CreateLessonRequest, EnrolmentList, type EnrolRequest, EnrolResult, InviteCode, Lesson } from "@telecal/protocols";
+import {
+  Course,
+  CourseList,
+  type CreateCourseRequest,
+  type CreateLessonRequest,
+  EnrolmentList,
+  type EnrolRequest,
+  EnrolResult,
+  InviteCode,
+  IssuedTrainingCertificate,
+  Lesson,
+  type TrainingCriteria,
+  TrainingProgress,
+} from "@telecal/protocols";
 import { ApiError, request } from "../../api/client";
 
 const course = (id: string) => `/api/courses/${encodeURIComponent(id)}`;
@@ -15,6 +28,10 @@ export const coursesApi = {
   inviteCode: async (id: string) => InviteCode.parse(await request("POST", `${course(id)}/invite-code`)),
   join: async (code: string) => Course.parse(await request("POST", "/api/courses/join", { code })),
   attendanceCsvUrl: (id: string, lessonId: string) => `${course(id)}/lessons/${encodeURIComponent(lessonId)}/attendance.csv`,
+  attendancePdfUrl: (id: string, lessonId: string) => `${course(id)}/lessons/${encodeURIComponent(lessonId)}/attendance.pdf`,
+  setCriteria: async (id: string, body: TrainingCriteria) => Course.parse(await request("PUT", `${course(id)}/criteria`, body)),
+  training: async (id: string) => TrainingProgress.parse(await request("GET", `${course(id)}/training`)),
+  issueCertificate: async (id: string, trainee: string) => IssuedTrainingCertificate.parse(await request("POST", `${course(id)}/training-certificates`, { trainee })),
 };
 
 /** A refused request as a form shows it: the registry code and the server's message. */

@@ -3,6 +3,7 @@ import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
 import { api } from "../../api/platform";
+import { conditionalPoints, latestDecisions } from "./ConformityDecisions";
 import type { JobView } from "./useJobRun";
 
 /** The laboratory's part of a certificate changes rarely: this browser remembers it for the next one. */
@@ -71,6 +72,10 @@ export function CertificatePanel({ view, user }: { view: JobView; user: UserInfo
   const [lab, setLab] = useState<LabFields>(rememberedLab);
   const [customer, setCustomer] = useState({ name: "", address: "" });
   const [validUntil, setValidUntil] = useState(inAYear);
+  // A point 不合格 or 待定: a 检定结果通知书, which states no validity; 待定 points need an expert's decision first.
+  const notice = view.procedure.mode === "verification" && view.results.some((r) => r.decision?.code !== "pass");
+  const decided = latestDecisions(view);
+  const undecided = conditionalPoints(view).filter((p) => !decided.has(p));
   const [item, setItem] = useState({ maker: "", model: "", serial: "" });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
@@ -85,7 +90,7 @@ export function CertificatePanel({ view, user }: { view: JobView; user: UserInfo
       const data = {
         lab: { name: { zh: lab.name, en: lab.nameEn || lab.name }, address: lab.address, city: lab.city, country: "CN", email: lab.email, accreditation: lab.accreditation },
         customer,
-        dates: view.procedure.mode === "verification" ? { validUntil } : {},
+        dates: view.procedure.mode === "verification" && !notice ? { validUntil } : {},
         ...(itemBound || !uut ? {} : { item: { name: uut.name, ...item } }),
       };
       setIssued(await api.issueCertificate({ job: job.id, data }));
@@ -127,14 +132,16 @@ export function CertificatePanel({ view, user }: { view: JobView; user: UserInfo
               {field(t("certificate.itemSerial"), item.serial, (serial) => setItem({ ...item, serial }), "certificate-item-serial")}
             </>
           )}
-          {view.procedure.mode === "verification" && field(t("certificate.validUntil"), validUntil, setValidUntil, "certificate-valid-until", "date")}
+          {notice && <p className="warning" data-testid="certificate-notice">{t("certificate.notice")}</p>}
+          {undecided.length > 0 && <p className="warning" data-testid="certificate-undecided">{t("certificate.undecided", { points: undecided.join(", ") })}</p>}
+          {view.procedure.mode === "verification" && !notice && field(t("certificate.validUntil"), validUntil, setValidUntil, "certificate-valid-until", "date")}
           {field(t("certificate.lab"), lab.name, (name) => setLab({ ...lab, name }), "certificate-lab")}
           {field(t("certificate.labEn"), lab.nameEn, (nameEn) => setLab({ ...lab, nameEn }), "certificate-lab-en")}
           {field(t("certificate.labAddress"), lab.address, (address) => setLab({ ...lab, address }), "certificate-lab-address")}
           {field(t("certificate.labCity"), lab.city, (city) => setLab({ ...lab, city }), "certificate-lab-city")}
           {field(t("certificate.labEmail"), lab.email, (email) => setLab({ ...lab, email }), "certificate-lab-email", "email")}
           {field(t("certificate.accreditation"), lab.accreditation, (accreditation) => setLab({ ...lab, accreditation }), "certificate-accreditation")}
-          <button type="submit" disabled={busy || checker === user.id || job.technicianId === user.id} data-testid="certificate-issue">
+          <button type="submit" disabled={busy || checker === user.id || job.technicianId === user.id || undecided.length > 0} data-testid="certificate-issue">
             {busy ? t("certificate.issuing") : t("certificate.issue")}
           </button>
           {error && (

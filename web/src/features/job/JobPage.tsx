@@ -10,6 +10,7 @@ import { ParticipantsPanel } from "../session/ParticipantsPanel";
 import { TimelinePanel } from "../session/TimelinePanel";
 import { useJobSession } from "../session/useJobSession";
 import { CertificatePanel } from "./CertificatePanel";
+import { ConformityDecisions } from "./ConformityDecisions";
 import { JobBench } from "./JobBench";
 import { PlanList } from "./PlanList";
 import { PointResults } from "./PointResults";
@@ -78,6 +79,7 @@ function JobSession({ view, error, refresh, user }: { view: JobView | undefined;
         <div className="job-procedure">
           <StepPanel view={view} user={user} onChanged={refresh} />
           <PointResults view={view} />
+          <ConformityDecisions view={view} user={user} onChanged={refresh} />
           {job.status === "finished" && (user.role === "expert" || user.role === "admin") && user.organisation.id === job.organisationId && <CertificatePanel view={view} user={user} />}
           <ChatPanel />
           <TimelinePanel instrumentName={instrumentName} />

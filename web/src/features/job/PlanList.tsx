@@ -16,7 +16,7 @@ export function PlanList({ view }: { view: JobView }) {
           const state = s.index < nextIndex ? "done" : s.index === nextIndex ? "current" : "todo";
           return (
             <li key={s.key} className={`plan-step plan-${state}`} data-step={s.key} data-state={state}>
-              <span className="plan-key">{s.point ? `${s.point.nominal} ${s.point.unit}` : t(`job.phase.${s.key.split("/")[0]}`)}</span> {stepTitle(s, lang, t)}
+              <span className="plan-key">{s.point ? `${s.point.nominal} ${s.point.unit}` : t(`job.phase.${s.key.split("/")[0]}`)}</span> {stepTitle(s, lang, t, view.procedure.equipment)}
             </li>
           );
         })}

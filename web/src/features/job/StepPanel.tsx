@@ -9,6 +9,13 @@ import { stepTitle } from "./step-title";
 import type { JobView } from "./useJobRun";
 
 
+/** The range the procedure allows for an environment entry: the server refuses a value outside it. */
+function EnvironmentLimits({ limits }: { limits: { min: number; max: number; unit: string } | undefined }) {
+  const { t } = useTranslation();
+  if (!limits) return null;
+  return <small className="muted" data-testid="step-limits">{t("step.limits", limits)}</small>;
+}
+
 /**
  * The step waiting now, and what the person looking may do about it: the job's technician completes
  * instructions, entries and the environment; its expert approves or sends back, holds and resumes.
@@ -62,7 +69,7 @@ export function StepPanel({ view, user, onChanged }: { view: JobView; user: User
     <section className={`panel step step-${step.kind}`} data-testid="step" data-step={next.key} data-kind={step.kind} aria-live="polite">
       <h2>
         {t("step.current")}: {next.point ? `${next.point.nominal} ${next.point.unit} · ` : ""}
-        {stepTitle(next, lang, t)}
+        {stepTitle(next, lang, t, view.procedure.equipment)}
       </h2>
       {view.state.held && <Held view={view} />}
       {step.kind === "instruction" && step.image && <img className="step-image" src={step.image} alt="" />}
@@ -75,6 +82,7 @@ export function StepPanel({ view, user, onChanged }: { view: JobView; user: User
               <label key={f}>
                 {step.kind === "environment" ? t(`step.${f}`) : t("step.entry", { n: f, unit: step.kind === "manual" ? step.unit : "" })}
                 <input inputMode="decimal" required value={values[i] ?? ""} onChange={(e) => setValues(Object.assign([...values], { [i]: e.target.value }))} data-testid={`step-value-${i}`} />
+                {step.kind === "environment" && <EnvironmentLimits limits={view.procedure.environment[f as "temperature" | "humidity"]} />}
               </label>
             ))}
             <button type="submit" disabled={busy || view.state.held || numbers.some((n) => !Number.isFinite(n))} data-testid="step-complete">
@@ -101,7 +109,7 @@ export function StepPanel({ view, user, onChanged }: { view: JobView; user: User
                 {earlier.map((s) => (
                   <option key={s.key} value={s.key}>
                     {s.point ? `${s.point.nominal} ${s.point.unit} · ` : ""}
-                    {stepTitle(s, lang, t)}
+                    {stepTitle(s, lang, t, view.procedure.equipment)}
                   </option>
                 ))}
               </select>
