@@ -103,6 +103,9 @@ describe("a job's session page in Chromium, technician and expert", () => {
     expect(await expert.getByTestId("certificate-issue").isDisabled()).toBe(true);
     // The technician sees no certificate form; the lab's admin issues the certificate as 批准人, the expert as 核验员.
     expect(await technician.getByTestId("certificate-panel").count()).toBe(0);
+    // Their part is done: closed, their pages no longer draw the bench's live readings beside the admin's.
+    await technician.context().close();
+    await expert.context().close();
     const admin = await signIn(browser, stack.server.url, "admin");
     await admin.goto(`${stack.server.url}/#/jobs/${jobId}`);
     await admin.getByTestId("certificate-panel").waitFor({ timeout: 15_000 });
@@ -133,5 +136,26 @@ describe("a job's session page in Chromium, technician and expert", () => {
     const checked = await fetch(`${stack.server.url}/api/certificates/verify`, { method: "POST", headers: { "content-type": "application/pdf" }, body: pdf });
     expect(checked.status).toBe(200);
     expect(await checked.json()).toMatchObject({ ok: true, certificate: { status: "valid" }, results: { job: jobId, points: POINTS } });
+
+    // After a reload the job page finds its certificate again, and the admin amends it with a reason.
+    const number = (await issued.getAttribute("data-number"))!;
+    await admin.reload();
+    const onFile = admin.getByTestId("certificate-on-file");
+    await onFile.waitFor({ timeout: 30_000 });
+    expect(await onFile.getAttribute("data-number")).toBe(number);
+    await admin.getByTestId("certificate-amend").click();
+    await admin.getByTestId("certificate-amend-reason").fill("委托单位名称有误 / customer misnamed");
+    await admin.getByTestId("certificate-customer").fill("演示委托单位（更正）");
+    await admin.getByTestId("certificate-customer-address").fill("演示县演示街 2 号");
+    await admin.getByTestId("certificate-issue").click();
+    await admin.getByTestId("certificate-issued").waitFor({ timeout: 30_000 });
+    const replacement = (await admin.getByTestId("certificate-issued").getAttribute("data-number"))!;
+    expect(replacement).not.toBe(number);
+    // The certificates page lists both: the first amended, its replacement valid.
+    await admin.getByTestId("nav-certificates").click();
+    const row = (n: string) => admin.locator(`[data-testid="certificate-row"][data-number="${n}"]`);
+    await row(replacement).waitFor({ timeout: 30_000 });
+    expect([await row(number).getAttribute("data-status"), await row(replacement).getAttribute("data-status")]).toEqual(["amended", "valid"]);
+    await admin.screenshot({ path: join(OUTPUT, "certificates-page.png"), fullPage: true });
   }, 300_000);
 });

@@ -20,6 +20,7 @@ const MediaRoomPage = lazy(() => import("./features/media-room/MediaRoomPage").t
 // Courses are fetched when first opened, for the same reason.
 const CoursesPage = lazy(() => import("./features/courses/CoursesPage").then((m) => ({ default: m.CoursesPage })));
 const CoursePage = lazy(() => import("./features/courses/CoursePage").then((m) => ({ default: m.CoursePage })));
+const CertificatesPage = lazy(() => import("./features/certificates/CertificatesPage").then((m) => ({ default: m.CertificatesPage })));
 const LessonPage = lazy(() => import("./features/courses/LessonPage").then((m) => ({ default: m.LessonPage })));
 
 /** Mounted only while signed in: the /ui socket connects after sign-in and closes at sign-out. */
@@ -28,7 +29,7 @@ function SignedIn({ user, onSignOut, onLost }: { user: UserInfo; onSignOut: () =
   const route = useRoute();
   return (
     <LiveStoreContext value={store}>
-      <Header live nav={<Nav route={route} />}>
+      <Header live nav={<Nav route={route} role={user.role} />}>
         <SignOutButton user={user} onSignOut={onSignOut} />
       </Header>
       <main className="app-main">
@@ -38,6 +39,7 @@ function SignedIn({ user, onSignOut, onLost }: { user: UserInfo; onSignOut: () =
           {route.page === "courses" && <CoursesPage user={user} />}
           {route.page === "course" && <CoursePage id={route.id} />}
           {route.page === "lesson" && <LessonPage courseId={route.courseId} lessonId={route.lessonId} user={user} />}
+          {route.page === "certificates" && <CertificatesPage user={user} />}
         </Suspense>
         {route.page === "job" && (
           <Suspense fallback={<p className="muted">…</p>}>

@@ -1,3 +1,4 @@
+import { enCertificates } from "./en-certificates";
 import { enCourses } from "./en-courses";
 import type { Messages } from "./zh-CN";
 
@@ -70,7 +71,7 @@ export const en: Messages = {
   chart: {
     label: "Recent readings of {{quantity}}",
   },
-  nav: { label: "Pages", dashboard: "Dashboard", live: "Live readings", courses: "Courses" },
+  nav: { label: "Pages", dashboard: "Dashboard", live: "Live readings", courses: "Courses", certificates: "Certificates" },
   common: { loading: "Loading…", loadFailed: "Could not load ({{code}})" },
   dashboard: {
     heading: "Dashboard",
@@ -246,6 +247,9 @@ export const en: Messages = {
     range: "range {{range}}",
   },
   certificate: {
+    onFile: "This job's certificate {{number}} was issued on {{date}}.",
+    amend: "Amend (issue a replacement)",
+    amendReason: "Reason for the amendment (replaces {{number}})",
     heading: "Issue the certificate",
     intro: "This job is finished: the server computes the results, standards, conditions and raw records from the job's records; you sign as the approver.",
     customer: "Customer",
@@ -288,4 +292,5 @@ export const en: Messages = {
     failed: "Not recorded: {{code}} {{message}}",
   },
   ...enCourses,
+  ...enCertificates,
 };

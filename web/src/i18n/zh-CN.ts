@@ -1,3 +1,4 @@
+import { zhCNCertificates } from "./zh-CN-certificates";
 import { zhCNCourses } from "./zh-CN-courses";
 
 /** Chinese (Simplified): the default language and the fallback for any missing English string. */
@@ -70,7 +71,7 @@ export const zhCN = {
   chart: {
     label: "{{quantity}} 最近读数曲线",
   },
-  nav: { label: "页面", dashboard: "工作台", live: "实时读数", courses: "培训课程" },
+  nav: { label: "页面", dashboard: "工作台", live: "实时读数", courses: "培训课程", certificates: "证书" },
   common: { loading: "正在加载…", loadFailed: "加载失败（{{code}}）" },
   dashboard: {
     heading: "工作台",
@@ -246,6 +247,9 @@ export const zhCN = {
     range: "极差 {{range}}",
   },
   certificate: {
+    onFile: "本任务已签发证书 {{number}}（{{date}}）。",
+    amend: "更正证书（签发替代证书）",
+    amendReason: "更正原因（将替代 {{number}}）",
     heading: "签发证书",
     intro: "本任务已完成：结果、标准器、环境条件与原始记录由服务器从任务记录中计算并写入证书，您以批准人身份签名。",
     customer: "委托单位",
@@ -288,6 +292,7 @@ export const zhCN = {
     failed: "记录失败：{{code}} {{message}}",
   },
   ...zhCNCourses,
+  ...zhCNCertificates,
 };
 
 /** The shape every language must fill: English is checked against it at compile time. */

@@ -6,6 +6,7 @@ export type Route =
   | { page: "live" }
   | { page: "job"; id: string }
   | { page: "courses" }
+  | { page: "certificates" }
   | { page: "course"; id: string }
   | { page: "lesson"; courseId: string; lessonId: string }
   | { page: "media"; room: string };
@@ -21,6 +22,7 @@ export function parseRoute(hash: string): Route {
   const course = /^#\/courses\/([^/]+)$/.exec(hash);
   if (course) return { page: "course", id: decodeURIComponent(course[1]!) };
   if (hash === "#/courses") return { page: "courses" };
+  if (hash === "#/certificates") return { page: "certificates" };
   return { page: "dashboard" };
 }
 
@@ -32,6 +34,8 @@ export function hrefOf(route: Route): string {
       return "#/live";
     case "courses":
       return "#/courses";
+    case "certificates":
+      return "#/certificates";
     case "course":
       return `#/courses/${encodeURIComponent(route.id)}`;
     case "lesson":

@@ -1,8 +1,10 @@
-import type { IssuedCertificate, UserInfo } from "@telecal/protocols";
+import type { IssuedCertificate, IssuedListEntry, UserInfo } from "@telecal/protocols";
 import { type FormEvent, useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client";
+import { certificatesApi } from "../../api/certificates";
 import { api } from "../../api/platform";
+import { CertificateOnFile } from "./CertificateOnFile";
 import { conditionalPoints, latestDecisions } from "./ConformityDecisions";
 import type { JobView } from "./useJobRun";
 
@@ -80,6 +82,20 @@ export function CertificatePanel({ view, user }: { view: JobView; user: UserInfo
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [issued, setIssued] = useState<IssuedCertificate | null>(null);
+  // The job's valid certificate, if it has one already: shown instead of the form, which amends it on request.
+  const [onFile, setOnFile] = useState<IssuedListEntry | null>(null);
+  const [amending, setAmending] = useState(false);
+  const [reason, setReason] = useState("");
+  useEffect(() => {
+    let live = true;
+    certificatesApi.list(job.id).then(
+      (list) => live && setOnFile(list.find((e) => e.certificate.status === "valid") ?? null),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [job.id]);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -93,7 +109,8 @@ export function CertificatePanel({ view, user }: { view: JobView; user: UserInfo
         dates: view.procedure.mode === "verification" && !notice ? { validUntil } : {},
         ...(itemBound || !uut ? {} : { item: { name: uut.name, ...item } }),
       };
-      setIssued(await api.issueCertificate({ job: job.id, data }));
+      const amend = amending && onFile ? { replaces: onFile.certificate.id, reason } : {};
+      setIssued(await api.issueCertificate({ job: job.id, data, ...amend }));
     } catch (err) {
       setError(err instanceof ApiError ? err : new ApiError("TC_ERR_NETWORK", String(err)));
     } finally {
@@ -113,9 +130,17 @@ export function CertificatePanel({ view, user }: { view: JobView; user: UserInfo
       <h2 id="certificate-heading">{t("certificate.heading")}</h2>
       {issued ? (
         <Issued issued={issued} />
+      ) : onFile && !amending ? (
+        <CertificateOnFile entry={onFile} onAmend={checker === user.id || job.technicianId === user.id ? null : () => setAmending(true)} />
       ) : (
         <form onSubmit={(e) => void submit(e)} className="form certificate-form">
           <p className="muted">{t("certificate.intro")}</p>
+          {amending && onFile && (
+            <label>
+              <span>{t("certificate.amendReason", { number: onFile.certificate.number })}</span>
+              <input value={reason} required maxLength={512} onChange={(e) => setReason(e.target.value)} data-testid="certificate-amend-reason" />
+            </label>
+          )}
           <p data-testid="certificate-people" data-checker={checker}>
             {t("certificate.calibrator", { name: view.nameOf(`user:${job.technicianId}`) })} · {t("certificate.checker", { name: view.nameOf(`user:${checker}`) })} ·{" "}
             {t("certificate.approver", { name: user.displayName || user.username })}
