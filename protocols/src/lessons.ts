@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CoursePerson, Lesson } from "./courses";
 import { JobStatus } from "./jobs";
+import { ProcedureDocument } from "./procedures";
 import { AgentSummary, HistoryPoint } from "./ui";
 
 /**
@@ -126,7 +127,18 @@ export const LessonBenchLive = z.strictObject({
   agent: AgentSummary.nullable(),
   /** Keyed by streamRef(agentId, streamId). */
   history: z.record(z.string(), z.array(HistoryPoint)),
-  job: z.strictObject({ id: z.string(), status: JobStatus, next: z.string().nullable(), nextKind: z.string().nullable(), done: z.number().int(), steps: z.number().int() }).nullable(),
+  job: z
+    .strictObject({
+      id: z.string(),
+      status: JobStatus,
+      next: z.string().nullable(),
+      nextKind: z.string().nullable(),
+      done: z.number().int(),
+      steps: z.number().int(),
+      /** The procedure as the job runs it: the page names the step in words from it. */
+      procedure: ProcedureDocument,
+    })
+    .nullable(),
 });
 export type LessonBenchLive = z.infer<typeof LessonBenchLive>;
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_AGENT, DEMO_ORGANISATION } from "../../cli/demo-lab";
 import { login, TEST_PASSWORD } from "../fakes/auth";
 import { SCREENSHOTS, signIn } from "../fakes/browser";
+import { createDemoJob } from "../fakes/demo-job";
 import { type DemoStack, startDemoStack } from "../fakes/demo-stack";
 import { launchChromium } from "../peers/chromium";
 import { type Janus, startJanus } from "../peers/janus";
@@ -89,6 +90,15 @@ describe("a lesson's console in Chromium: bench readings and a trainee on stage"
       await value.waitFor({ timeout: 15_000 });
       expect(await page.getByTestId("lesson-step").textContent()).toContain("示范作业尚未开始");
     }
+    // The technician starts the demonstration job: the trainee's phone names its step in words.
+    await createDemoJob(stack);
+    const step = trainee.locator('[data-testid="lesson-step"][data-status="running"]');
+    await step.waitFor({ timeout: 15_000 });
+    const key = (await step.getAttribute("data-step")) ?? "";
+    const text = (await step.textContent()) ?? "";
+    expect(text).toMatch(/^当前步骤：/);
+    expect(key).not.toBe("");
+    expect(text).not.toContain(key);
 
     try {
       await expect.poll(() => videoOf(trainer), { timeout: 30_000 }).toMatch(/^joined\/publisher/);

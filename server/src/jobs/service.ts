@@ -116,11 +116,12 @@ export class JobService {
   }
 
   /** The newest unfinished job of this agent on this procedure: what a lesson's bench demonstrates (the lesson checks who asks). */
-  async demonstration(agentId: string, procedureId: string): Promise<Job | null> {
+  async demonstration(agentId: string, procedureId: string): Promise<{ job: Job; procedure: Procedure } | null> {
     const rows = (await this.jobs.agentJobs(agentId)).filter((r) => r.procedure_id === procedureId).reverse();
     for (const row of rows) {
-      const job = await this.summary(loadJob(row));
-      if (job.status !== "finished") return job;
+      const loaded = loadJob(row);
+      const job = await this.summary(loaded);
+      if (job.status !== "finished") return { job, procedure: loaded.procedure };
     }
     return null;
   }

@@ -79,7 +79,7 @@ describe("a lesson's demonstration bench", () => {
 
     const job = await createDemoJob(stack);
     const step = await waitFor("the demonstration job on the bench", async () => (await benchOf("far-trainee", withBench))?.job ?? undefined);
-    expect(step).toMatchObject({ id: job.id, status: job.status, steps: job.steps });
+    expect(step).toMatchObject({ id: job.id, status: job.status, steps: job.steps, procedure: { id: PROCEDURE } });
 
     // The trainee leaves: no more values.
     expect(codeOf(await ask("far-trainee", "lesson:leave", withBench))).toBe("ok");

@@ -16,13 +16,14 @@ export function lessonBenchSource(view: AgentsView, registry: RegistryRepository
     const snapshot = organisation === undefined ? null : await view.snapshot(new Set([organisation]));
     const prefix = `${agentId}:`;
     const history = Object.fromEntries(Object.entries(snapshot?.history ?? {}).filter(([key]) => key.startsWith(prefix)));
-    const job = await jobs.demonstration(agentId, procedureId);
+    const found = await jobs.demonstration(agentId, procedureId);
+    const job = found?.job;
     return {
       agentId,
       procedureId,
       agent: snapshot?.agents.find((a) => a.agentId === agentId) ?? null,
       history,
-      job: job && { id: job.id, status: job.status, next: job.next, nextKind: job.nextKind, done: job.done, steps: job.steps },
+      job: found && job ? { id: job.id, status: job.status, next: job.next, nextKind: job.nextKind, done: job.done, steps: job.steps, procedure: found.procedure } : null,
     };
   };
 }

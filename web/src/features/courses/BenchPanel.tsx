@@ -1,7 +1,10 @@
+import { planOf, Procedure } from "@telecal/metrology";
 import { CLOCK_INSTRUMENT_ID, type LessonBenchLive } from "@telecal/protocols";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useTextLang } from "../../i18n/useTextLang";
 import { useLiveStore } from "../../realtime/context";
+import { stepTitle } from "../job/step-title";
 import { InstrumentCard } from "../live/InstrumentCard";
 import type { LessonPanelProps } from "./LessonPage";
 
@@ -37,16 +40,24 @@ export function BenchPanel({ store, state }: LessonPanelProps) {
       clearInterval(timer);
     };
   }, [store, live, hasBench]);
+  const lang = useTextLang();
+  const job = bench?.job ?? null;
+  // The step waited at, in words, as the job page names it (its key where the plan has none).
+  const step = useMemo(() => {
+    if (!job || job.next === null) return null;
+    const procedure = Procedure.parse(job.procedure);
+    const planned = planOf(procedure).find((s) => s.key === job.next);
+    return planned ? stepTitle(planned, lang, t, procedure.equipment) : job.next;
+  }, [job, lang, t]);
   if (!hasBench) return null;
   const agent = bench?.agent ?? null;
-  const job = bench?.job ?? null;
   return (
     <section className="panel lesson-bench" aria-labelledby="bench-heading" data-testid="lesson-bench" data-online={agent?.online ?? false}>
       <h2 id="bench-heading">
         {t("lesson.bench")} <span className="muted">{agent ? `${agent.name} · ${t(agent.online ? "lesson.benchOnline" : "lesson.benchOffline")}` : t("lesson.benchUnknown")}</span>
       </h2>
       <p data-testid="lesson-step" data-step={job?.next ?? ""} data-status={job?.status ?? ""}>
-        {job === null ? t("lesson.noDemonstration") : job.next === null ? t("lesson.demonstrationDone") : t("lesson.step", { step: job.next, done: job.done, steps: job.steps })}
+        {job === null ? t("lesson.noDemonstration") : job.next === null ? t("lesson.demonstrationDone") : t("lesson.step", { step, done: job.done, steps: job.steps })}
       </p>
       {agent?.instruments
         .filter((i) => i.id !== CLOCK_INSTRUMENT_ID)
