@@ -117,6 +117,8 @@ export type JoinByCodeRequest = z.infer<typeof JoinByCodeRequest>;
 
 export const CourseParams = z.strictObject({ id: z.string().min(1).max(64) });
 export const LessonParams = z.strictObject({ id: z.string().min(1).max(64), lessonId: z.string().min(1).max(64) });
+/** DELETE /api/courses/:id/enrolments/:userId: a trainee taken out of the course. */
+export const EnrolmentParams = z.strictObject({ id: z.string().min(1).max(64), userId: z.string().min(1).max(64) });
 
 /** One trainee's attendance of a lesson: each stint in the room, presence within the lesson's times, quiz score. */
 export const AttendanceRow = z.strictObject({

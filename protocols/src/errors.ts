@@ -177,6 +177,7 @@ export const ERRORS = {
   TC_ERR_COURSE_FORBIDDEN: { status: 403, message: "{who} may not {what} in course {course}: only its trainers may" },
   TC_ERR_COURSE_PEOPLE: { status: 400, message: "{part} {usernames}: {reason}" },
   TC_ERR_COURSE_INVITE_CODE: { status: 404, message: "the invite code is unknown, or its course has a new one" },
+  TC_ERR_COURSE_NOT_ENROLLED: { status: 404, message: "user {user} is not enrolled in course {course}" },
   TC_ERR_TRAINING_FORBIDDEN: { status: 403, message: "{who} may not {what} of course {course}: only its trainers and the admins of its organisation may" },
   TC_ERR_TRAINING_NO_CRITERIA: { status: 409, message: "course {course} has no criteria for training certificates: a trainer of it sets them first" },
   TC_ERR_TRAINING_NOT_ENROLLED: { status: 404, message: "{trainee} is not enrolled in course {course}" },

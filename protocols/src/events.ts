@@ -33,6 +33,7 @@ import type {
 import type { AgentSummary, UiSnapshot } from "./ui";
 import type {
   HandRaised,
+  LessonBenchLive,
   LessonChatDelete,
   LessonChatMessage,
   LessonChatSend,
@@ -40,7 +41,9 @@ import type {
   LessonHandLower,
   LessonJoin,
   LessonMute,
+  LessonMuteAll,
   LessonParticipant,
+  LessonStage,
   LessonState,
   Quiz,
   QuizAnswer,
@@ -106,6 +109,10 @@ export interface UiToServerEvents {
   "lesson:chat": (msg: LessonChatSend, ack: Ack<{ message: LessonChatMessage }>) => void;
   "lesson:chat-delete": (msg: LessonChatDelete, ack: Ack<object>) => void;
   "lesson:mute": (msg: LessonMute, ack: Ack<{ muted: string[] }>) => void;
+  "lesson:mute-all": (msg: LessonMuteAll, ack: Ack<{ muted: string[] }>) => void;
+  "lesson:stage": (msg: LessonStage, ack: Ack<{ stage: string | null }>) => void;
+  /** The lesson's demonstration bench now (null: the lesson has none). */
+  "lesson:bench": (msg: LessonJoin, ack: Ack<{ bench: LessonBenchLive | null }>) => void;
   "lesson:quiz-open": (msg: QuizOpen, ack: Ack<{ quiz: Quiz }>) => void;
   "lesson:quiz-close": (msg: QuizClose, ack: Ack<{ quiz: Quiz }>) => void;
   "lesson:quiz-answer": (msg: QuizAnswerSend, ack: Ack<{ answer: QuizAnswer }>) => void;
@@ -137,6 +144,10 @@ export interface ServerToUiEvents {
   "lesson:chat": (message: LessonChatMessage) => void;
   "lesson:chat-deleted": (msg: { lessonId: string; messageId: string }) => void;
   "lesson:muted": (msg: { lessonId: string; muted: string[] }) => void;
+  /** The trainee on stage changed (null: nobody); theirs is the second sender of the lesson's video. */
+  "lesson:stage": (msg: { lessonId: string; stage: string | null }) => void;
+  /** To a trainee taken out of the course: they are out of the lesson's room. */
+  "lesson:removed": (msg: { lessonId: string }) => void;
   "lesson:quiz": (quiz: Quiz) => void;
   /** To the lesson's trainers only: each answer as it comes. */
   "lesson:answer": (answer: QuizAnswer) => void;

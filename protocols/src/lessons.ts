@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { CoursePerson, Lesson } from "./courses";
+import { JobStatus } from "./jobs";
+import { ProcedureDocument } from "./procedures";
+import { AgentSummary, HistoryPoint } from "./ui";
 
 /**
  * A live lesson on /ui (docs/protocol.md, Lessons): a room per lesson for the course's trainers and
@@ -32,6 +35,14 @@ export type LessonChatDelete = z.infer<typeof LessonChatDelete>;
 
 export const LessonMute = z.strictObject({ lessonId: LessonId, userId: z.string().min(1).max(64), muted: z.boolean() });
 export type LessonMute = z.infer<typeof LessonMute>;
+
+/** A trainer mutes (or unmutes) the chat of every enrolled trainee at once. */
+export const LessonMuteAll = z.strictObject({ lessonId: LessonId, muted: z.boolean() });
+export type LessonMuteAll = z.infer<typeof LessonMuteAll>;
+
+/** A trainer brings one enrolled trainee on stage (they send camera and mic beside the trainer), or nobody (null). */
+export const LessonStage = z.strictObject({ lessonId: LessonId, userId: z.string().min(1).max(64).nullable() });
+export type LessonStage = z.infer<typeof LessonStage>;
 
 /** What makes an answer right: the right options (all of them, for multiple choice), or a value within a tolerance. */
 export const QuizKey = z.discriminatedUnion("kind", [
@@ -103,6 +114,34 @@ export type LessonChatMessage = z.infer<typeof LessonChatMessage>;
 export const LessonScore = CoursePerson.extend({ score: z.number(), maxScore: z.number(), answered: z.number().int() });
 export type LessonScore = z.infer<typeof LessonScore>;
 
+/**
+ * `lesson:bench`: the lesson's demonstration bench as its room sees it (trainers and enrolled
+ * trainees, whatever their organisation): the agent with its instruments and their recent history,
+ * and the demonstration job on it (the newest unfinished job of that agent on that procedure).
+ * Live values of that agent, and of no other, then reach the lesson's room with each tick.
+ */
+export const LessonBenchLive = z.strictObject({
+  agentId: z.string(),
+  procedureId: z.string(),
+  /** Null: the server has never seen this agent connect. */
+  agent: AgentSummary.nullable(),
+  /** Keyed by streamRef(agentId, streamId). */
+  history: z.record(z.string(), z.array(HistoryPoint)),
+  job: z
+    .strictObject({
+      id: z.string(),
+      status: JobStatus,
+      next: z.string().nullable(),
+      nextKind: z.string().nullable(),
+      done: z.number().int(),
+      steps: z.number().int(),
+      /** The procedure as the job runs it: the page names the step in words from it. */
+      procedure: ProcedureDocument,
+    })
+    .nullable(),
+});
+export type LessonBenchLive = z.infer<typeof LessonBenchLive>;
+
 /** What a joiner gets at once. `answers` and `scores`: every trainee's for a trainer, one's own for a trainee. */
 export const LessonState = z.strictObject({
   lesson: Lesson,
@@ -115,5 +154,7 @@ export const LessonState = z.strictObject({
   quizzes: z.array(Quiz),
   answers: z.array(QuizAnswer),
   scores: z.array(LessonScore),
+  /** The trainee on stage (user id), or null. */
+  stage: z.string().nullable(),
 });
 export type LessonState = z.infer<typeof LessonState>;

@@ -10,6 +10,14 @@ import { Id } from "./ids";
 /** The most people in one job's mesh: each sends its media to every other, so keep it small. */
 export const RTC_MAX_PEERS = 6;
 
+/**
+ * A lesson on a server without Janus uses this mesh too, under the id `lesson.<lessonId>` in the
+ * `jobId` field, for MEDIA_MESH_MAX_PEOPLE tabs at most (media.ts).
+ */
+export function lessonMeshId(lessonId: string): string {
+  return `lesson.${lessonId}`;
+}
+
 /** A peer is one browser tab: its /ui socket id. */
 export const PeerId = z.string().min(1).max(64);
 export type PeerId = z.infer<typeof PeerId>;

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import { NAMESPACE } from "@telecal/protocols";
+import { lessonVideoKey, NAMESPACE } from "@telecal/protocols";
 import { Server as IoServer } from "socket.io";
 import { Auth, DEFAULT_AUTH_OPTIONS } from "./auth/auth";
 import { guardAgentNamespace, guardDefaultNamespace, guardUiNamespace } from "./auth/socket-auth";
@@ -49,13 +49,16 @@ import { startRecords } from "./records/service";
 import { attachUiNamespace, type UiNamespace } from "./realtime/ui-namespace";
 import { attachSessions, type SessionService } from "./realtime/sessions/index";
 import { checkRtcOptions } from "./realtime/rtc-ice-config";
+import { meshAccess } from "./realtime/mesh-access";
 import { attachRtcSignalling } from "./realtime/rtc-signalling";
 import { attachLessons, type LessonService } from "./realtime/lessons/index";
+import { lessonBenchSource } from "./realtime/lessons/bench";
 import { lessonVideoOpener } from "./realtime/lessons/lesson-video";
 import { JobService } from "./jobs/service";
 import { loadProcedures } from "./procedures/catalog";
 import { DEFAULT_DUE_SOON_DAYS } from "./registry/due-dates";
 import { RegistryService } from "./registry/service";
+import { RegistryRepository } from "./registry/repository";
 import { databaseUrlFor } from "./store/db";
 import { Store } from "./store/store";
 import { startWitness } from "./witness/service";
@@ -187,13 +190,22 @@ export async function startServer(options: ServerOptions = {}): Promise<TelecalS
   attachAgentNamespace(io, hub, app.log, jobs, options.agentLivePerSecond, { checkpoints, db: store.db });
   const offJobs = tellAgentsOfJobs(io, jobs, app.log);
   const sessions = attachSessions(io, store, app.log, peers, options.sessions);
+  const lessons = attachLessons(io, courses, app.log, {
+    stage: {
+      set: (lessonId, userId) => media.setStage(lessonVideoKey(lessonId), userId),
+      get: (lessonId) => media.stageOf(lessonVideoKey(lessonId)),
+      withdraw: (lessonId, userId) => media.remove(lessonVideoKey(lessonId), userId),
+    },
+    bench: lessonBenchSource(agentsView, new RegistryRepository(store.db), jobs),
+  });
   const ui = attachUiNamespace(io, { hub, view: agentsView, peers }, store, app.log, {
     roomRefreshMs: options.roomRefreshMs ?? DEFAULT_ROOM_REFRESH_MS,
-    sessionRooms: (agentId) => sessions.liveRooms(agentId),
+    // A lesson's bench is watched by its room too: the course's trainers and enrolled trainees.
+    sessionRooms: (agentId) => [...sessions.liveRooms(agentId), ...lessons.benchRooms(agentId)],
   });
   const detachUi = () => ui.detach();
-  attachRtcSignalling(io, jobs, app.log);
-  const lessons = attachLessons(io, courses, app.log);
+  // A job's mesh, or a lesson's on a server without Janus (its trainers and enrolled trainees).
+  attachRtcSignalling(io, meshAccess(jobs, lessons), app.log);
   media.addOpener(lessonVideoOpener(lessons));
 
   // A job's session hears that its run moved on, whoever moved it (people over REST, the agent).

@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Course, Lesson } from "@telecal/protocols";
+import { type Course, type Lesson, lessonMeshId } from "@telecal/protocols";
 import { DEFAULT_WEB_ROOT, startServer, type TelecalServer } from "@telecal/server";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { login, seedUsers, TEST_PASSWORD } from "../fakes/auth";
 import { SCREENSHOTS, signIn } from "../fakes/browser";
+import { codeOf, connectViewer } from "../fakes/ui-viewer";
 import { launchChromium } from "../peers/chromium";
 
 /** A trainee on a phone: the sign-in page, then the course's lesson, at 390 x 844. */
@@ -74,6 +75,14 @@ describe("a live lesson in Chromium, trainer console and trainee phone", () => {
     await trainee.locator('[data-testid="lesson-page"][data-part="trainee"]').waitFor({ timeout: 15_000 });
     await trainer.locator('[data-testid="present"][data-username="trainee"]').waitFor({ timeout: 10_000 });
 
+    // No Janus here: the lesson's mesh, trainer and trainee linked to each other.
+    for (const page of [trainer, trainee]) {
+      await page.getByTestId("media-room-mesh").waitFor({ timeout: 15_000 });
+      await page.locator('[data-testid^="video-peer-"][data-state="connected"]').waitFor({ timeout: 30_000 });
+    }
+    const trainerOnPhone = trainee.locator('[data-testid^="video-peer-"][data-username="trainer"]');
+    await expect.poll(async () => Number(await trainerOnPhone.getAttribute("data-frames-decoded")), { timeout: 30_000 }).toBeGreaterThan(0);
+
     await trainee.getByTestId("hand-toggle").click();
     await trainer.locator('[data-testid="hand"][data-username="trainee"]').waitFor({ timeout: 10_000 });
     await trainee.getByTestId("hand-place").waitFor();
@@ -106,4 +115,24 @@ describe("a live lesson in Chromium, trainer console and trainee phone", () => {
     expect(await trainee.getByTestId("own-score").textContent()).toContain("1 / 1");
     await trainee.screenshot({ path: join(SCREENSHOTS, "course-trainee-phone.png"), fullPage: true });
   }, 120_000);
+
+  it("without Janus, a fifth tab in the lesson is told that the video is full without an SFU", async () => {
+    // The pages above leave (their sockets close), and four tabs of the trainer's fill the mesh.
+    for (const context of browser.contexts()) await context.close();
+    const token = await login(server, "trainer");
+    const tabs = await Promise.all([0, 1, 2, 3].map(() => connectViewer(server.url, token)));
+    try {
+      // Until the server has seen the closed pages go, a join may still find the mesh full.
+      for (const tab of tabs) await expect.poll(async () => codeOf(await tab.ask("rtc-join", { jobId: lessonMeshId(lesson.id) })), { timeout: 15_000 }).toBe("ok");
+      const trainee = await signInOnPhone(browser, server.url, "trainee");
+      await trainee.goto(`${server.url}/#/courses/${encodeURIComponent(course.id)}/lessons/${encodeURIComponent(lesson.id)}`);
+      const full = trainee.getByTestId("media-full");
+      await full.waitFor({ timeout: 30_000 });
+      expect(await full.textContent()).toMatch(/^视频已满：服务器未配置 SFU（Janus），网状视频最多 4 人/);
+      await trainee.screenshot({ path: join(SCREENSHOTS, "course-lesson-mesh-full.png"), fullPage: true });
+      await trainee.context().close();
+    } finally {
+      for (const tab of tabs) tab.socket.close();
+    }
+  }, 60_000);
 });

@@ -26,7 +26,7 @@ export interface DemoStack {
  * demo registry, and the demo station's people.
  */
 export async function startDemoStack(
-  options: { webRoot?: string | null; rtc?: ServerOptions["rtc"]; databaseUrl?: string; roomRefreshMs?: number } = {},
+  options: { webRoot?: string | null; rtc?: ServerOptions["rtc"]; databaseUrl?: string; roomRefreshMs?: number; janus?: ServerOptions["janus"] } = {},
 ): Promise<DemoStack> {
   const serverDir = mkdtempSync(join(tmpdir(), "telecal-demo-server-"));
   const agentDir = mkdtempSync(join(tmpdir(), "telecal-demo-agent-"));
@@ -40,6 +40,7 @@ export async function startDemoStack(
     // A database URL (PostgreSQL) wins over the data dir.
     ...(options.databaseUrl ? { databaseUrl: options.databaseUrl } : {}),
     ...(options.roomRefreshMs ? { roomRefreshMs: options.roomRefreshMs } : {}),
+    ...(options.janus ? { janus: options.janus } : {}),
   });
   const lab = await startDemoLab(server, pino({ level: "silent" }), { pollMs: 100, settleSpeedUp: 10, dataDir: agentDir });
   for (const role of DEMO_PEOPLE) {

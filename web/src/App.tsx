@@ -38,7 +38,7 @@ function SignedIn({ user, onSignOut, onLost }: { user: UserInfo; onSignOut: () =
         <Suspense fallback={<p className="muted">…</p>}>
           {route.page === "courses" && <CoursesPage user={user} />}
           {route.page === "course" && <CoursePage id={route.id} />}
-          {route.page === "lesson" && <LessonPage courseId={route.courseId} lessonId={route.lessonId} me={user.id} />}
+          {route.page === "lesson" && <LessonPage courseId={route.courseId} lessonId={route.lessonId} user={user} />}
           {route.page === "certificates" && <CertificatesPage user={user} />}
         </Suspense>
         {route.page === "job" && (

@@ -91,6 +91,12 @@ export class CourseRepository {
     });
   }
 
+  /** Takes the trainee out of the course; false if they were not enrolled. */
+  async unenrol(courseId: string, userId: string): Promise<boolean> {
+    const result = await this.db.deleteFrom("course_enrolments").where("course_id", "=", courseId).where("user_id", "=", userId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
   async setInviteCode(courseId: string, code: string): Promise<void> {
     await this.db.updateTable("courses").set({ invite_code: code }).where("id", "=", courseId).execute();
   }

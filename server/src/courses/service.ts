@@ -43,6 +43,7 @@ export class CourseService {
   readonly access: CourseAccess;
   readonly live: LessonLiveRepository;
   readonly quizzes: QuizRepository;
+  private readonly removedListeners = new Set<(userId: string, lessonIds: string[]) => Promise<void>>();
 
   constructor(
     readonly db: Kysely<Schema>,
@@ -126,6 +127,25 @@ export class CourseService {
     const people = await coursePeople(this.users, "trainees", usernames, "trainee", visible);
     const fresh = new Set(await this.repo.enrol(course.id, people.map((p) => p.id), fromCsv.length > 0 ? "csv" : "trainer", now));
     return { enrolled: people.filter((p) => fresh.has(p.id)).map((p) => p.username), already: people.filter((p) => !fresh.has(p.id)).map((p) => p.username) };
+  }
+
+  /**
+   * Takes a trainee out of the course (its trainers, or an admin of its organisation): every request
+   * and lesson event of theirs is refused from now on, and the lessons put them out (onRemoved).
+   */
+  async unenrol(user: UserInfo, courseId: string, userId: string): Promise<void> {
+    const { course, part } = await this.access.see(user, courseId);
+    if (part !== "trainer" && user.role !== "admin") throw new TelecalError("TC_ERR_COURSE_FORBIDDEN", { who: `${user.role} ${user.username}`, what: "remove trainees", course: courseId });
+    if (!(await this.repo.unenrol(course.id, userId))) throw new TelecalError("TC_ERR_COURSE_NOT_ENROLLED", { user: userId, course: courseId });
+    const lessons = (await this.repo.lessons(course.id)).map((l) => l.id);
+    // Out of the lessons' rooms before the answer: nothing of the course reaches them after it.
+    for (const listener of this.removedListeners) await listener(userId, lessons);
+  }
+
+  /** Called after a trainee was taken out of a course, with the course's lessons. */
+  onRemoved(listener: (userId: string, lessonIds: string[]) => Promise<void>): () => void {
+    this.removedListeners.add(listener);
+    return () => this.removedListeners.delete(listener);
   }
 
   async enrolments(user: UserInfo, courseId: string): Promise<Enrolment[]> {

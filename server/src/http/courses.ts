@@ -6,6 +6,7 @@ import {
   CreateCourseRequest,
   CreateLessonRequest,
   EnrolmentList,
+  EnrolmentParams,
   EnrolRequest,
   EnrolResult,
   InviteCode,
@@ -97,6 +98,18 @@ export function courseRoutes(auth: Auth, courses: CourseService, training: Train
         schema: { summary: "Enrols trainees by username or by a CSV of usernames, all or none", tags: ["courses"], params: CourseParams, body: EnrolRequest, response: { 200: EnrolResult } },
       },
       async (request) => courses.enrol(principalOf(request).user, request.params.id, request.body),
+    );
+
+    app.delete(
+      "/api/courses/:id/enrolments/:userId",
+      {
+        onRequest: authorize(auth, new Set<Role>(["trainer", "admin"]), "remove trainees"),
+        schema: { summary: "Takes a trainee out of the course: refused by its REST routes and lessons from then on", tags: ["courses"], params: EnrolmentParams },
+      },
+      async (request, reply) => {
+        await courses.unenrol(principalOf(request).user, request.params.id, request.params.userId);
+        return reply.status(204).send();
+      },
     );
 
     app.post(

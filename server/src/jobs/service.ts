@@ -145,6 +145,17 @@ export class JobService {
     return this.get(user, id);
   }
 
+  /** The newest unfinished job of this agent on this procedure: what a lesson's bench demonstrates (the lesson checks who asks). */
+  async demonstration(agentId: string, procedureId: string): Promise<{ job: Job; procedure: Procedure } | null> {
+    const rows = (await this.jobs.agentJobs(agentId)).filter((r) => r.procedure_id === procedureId).reverse();
+    for (const row of rows) {
+      const loaded = loadJob(row);
+      const job = await this.summary(loaded);
+      if (job.status !== "finished") return { job, procedure: loaded.procedure };
+    }
+    return null;
+  }
+
   async list(user: UserInfo): Promise<Job[]> {
     const visible = await new RegistryRepository(this.db).visibleOrganisations(user.organisation.id);
     const rows = await this.jobs.organisationJobs(visible);

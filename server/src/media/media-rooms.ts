@@ -103,11 +103,23 @@ export class MediaRooms {
     await this.rooms.get(key)?.remove(userId, feedId);
   }
 
-  /** Brings one person on stage (they may send beside the publishers), or none. */
+  /**
+   * Brings one person on stage (they may send beside the publishers), or none. A room nobody asked
+   * a ticket of yet is opened through its opener (the caller, a lesson, has checked its trainer).
+   */
   setStage(key: string, userId: string | null): void {
+    if (!this.rooms.has(key)) {
+      const found = this.openers.map((o) => o(key)).find((r) => r !== null);
+      if (found) this.open(key, found.check, found.description);
+    }
     const room = this.rooms.get(key);
     if (!room) throw new TelecalError("TC_ERR_MEDIA_NO_ROOM", { room: key });
     room.setStage(userId);
+  }
+
+  /** Who is on stage in `key`'s room (null: nobody, or no such room in this process). */
+  stageOf(key: string): string | null {
+    return this.rooms.get(key)?.stage ?? null;
   }
 
   /** Kicks senders that may not send, in every open room, now (the timer does it every guardMs). */

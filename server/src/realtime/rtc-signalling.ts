@@ -1,7 +1,6 @@
 import {
   type ErrorBody,
   NAMESPACE,
-  RTC_MAX_PEERS,
   RtcJoin,
   type RtcPeer,
   RtcSignal,
@@ -14,7 +13,11 @@ import {
 import type { FastifyBaseLogger } from "fastify";
 import type { Namespace, Server, Socket } from "socket.io";
 import type { SessionInfo } from "../auth/auth-repository";
-import type { JobService } from "../jobs/service";
+/**
+ * Who may be in a mesh, asked at every event: throws for a refused user, and answers how many tabs
+ * the mesh takes (a job's, or a lesson's without Janus).
+ */
+export type MeshAccess = (user: UserInfo, meshId: string) => Promise<number>;
 import { answer, errorBody } from "./reply";
 
 /** What the mesh keeps on a /ui socket; in socket.data so that fetchSockets() sees it on every node. */
@@ -39,7 +42,7 @@ function userOf(socket: UiSocket): UserInfo {
  * authorised on its own, by the job being visible to the sender now; a signal reaches only a peer
  * that is in the same job's mesh. The server relays descriptions and candidates; it never sees media.
  */
-export function attachRtcSignalling(io: Server, jobs: Pick<JobService, "get">, log: FastifyBaseLogger): void {
+export function attachRtcSignalling(io: Server, access: MeshAccess, log: FastifyBaseLogger): void {
   const nsp = io.of(NAMESPACE.ui) as unknown as UiNamespace;
   async function peersIn(jobId: string): Promise<RtcPeer[]> {
     const sockets = await nsp.in(rtcRoom(jobId)).fetchSockets();
@@ -63,12 +66,12 @@ export function attachRtcSignalling(io: Server, jobs: Pick<JobService, "get">, l
     if (!parsed.success) throw validationError("rtc-join", parsed.error);
     const { jobId } = parsed.data;
     const user = userOf(socket);
-    await jobs.get(user, jobId);
+    const max = await access(user, jobId);
     const data = socket.data as RtcSocketData;
     if (data.rtc && data.rtc.jobId !== jobId) leave(socket);
     return oneAtATime(jobId, async () => {
       const peers = (await peersIn(jobId)).filter((p) => p.peerId !== socket.id);
-      if (!data.rtc && peers.length >= RTC_MAX_PEERS) throw new TelecalError("TC_ERR_RTC_FULL", { job: jobId, max: RTC_MAX_PEERS });
+      if (!data.rtc && peers.length >= max) throw new TelecalError("TC_ERR_RTC_FULL", { job: jobId, max });
       // Gone while we looked the job up: joining now would leave a phantom peer in the room.
       if (!data.rtc && socket.connected) {
         const peer: RtcPeer = { peerId: socket.id, user: { id: user.id, username: user.username, displayName: user.displayName, role: user.role } };
@@ -101,7 +104,7 @@ export function attachRtcSignalling(io: Server, jobs: Pick<JobService, "get">, l
     const parsed = RtcSignal.safeParse(raw);
     if (!parsed.success) throw validationError("rtc-signal", parsed.error);
     const { jobId, to, description, candidate } = parsed.data;
-    await jobs.get(userOf(socket), jobId);
+    await access(userOf(socket), jobId);
     if ((socket.data as RtcSocketData).rtc?.jobId !== jobId) throw new TelecalError("TC_ERR_RTC_NOT_JOINED", { job: jobId, event: "rtc-signal" });
     if (to === socket.id || !(await peersIn(jobId)).some((p) => p.peerId === to)) throw new TelecalError("TC_ERR_RTC_PEER_GONE", { peer: to, job: jobId });
     nsp.to(to).emit("rtc-signal", { jobId, from: socket.id, ...(description ? { description } : {}), ...(candidate ? { candidate } : {}) });

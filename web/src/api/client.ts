@@ -11,7 +11,7 @@ export class ApiError extends Error {
 }
 
 /** A call to the server's API. Same origin: the HttpOnly session cookie travels by itself. */
-export async function request(method: "GET" | "POST" | "PUT", url: string, body?: object): Promise<unknown> {
+export async function request(method: "GET" | "POST" | "PUT" | "DELETE", url: string, body?: object): Promise<unknown> {
   const res = await fetch(url, {
     method,
     credentials: "same-origin",

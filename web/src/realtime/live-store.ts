@@ -1,5 +1,5 @@
 import { streamRef } from "@telecal/protocols";
-import type { AgentSummary, LiveValue, ServerToUiEvents, UiSnapshot, UiToServerEvents } from "@telecal/protocols";
+import type { AgentSummary, HistoryPoint, LiveValue, ServerToUiEvents, UiSnapshot, UiToServerEvents } from "@telecal/protocols";
 import type { Socket } from "socket.io-client";
 import { History } from "./history";
 
@@ -97,6 +97,22 @@ export class LiveStore {
     }
     this.emit();
     for (const key of stale) this.emitStream(key);
+  }
+
+  /**
+   * Recent history of streams this viewer's snapshot did not carry (a lesson's bench of another
+   * organisation); streams already held keep theirs.
+   */
+  mergeHistory(history: Readonly<Record<string, readonly HistoryPoint[]>>): void {
+    for (const [key, points] of Object.entries(history)) {
+      if (this.histories.has(key)) continue;
+      const h = new History();
+      let newest: Latest | undefined;
+      for (const [t, value, flags] of points) if (h.push(t, value)) newest = { t, value, flags, unit: null };
+      this.histories.set(key, h);
+      if (newest !== undefined) this.latest.set(key, newest);
+      this.emitStream(key);
+    }
   }
 
   applyAgents(agents: AgentSummary[]): void {

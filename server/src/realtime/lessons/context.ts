@@ -4,6 +4,7 @@ import type { CourseRepository } from "../../courses/course-repository";
 import type { LessonLiveRepository } from "../../courses/live-repository";
 import type { QuizRepository } from "../../courses/quiz-repository";
 import type { CoursesTable, LessonsTable } from "../../courses/schema";
+import type { LessonBenchSource } from "./bench";
 
 /** The room of a lesson on /ui: its trainers and the trainees in it. */
 export function lessonRoom(lessonId: string): string {
@@ -38,6 +39,20 @@ export interface LessonOptions {
 
 export const DEFAULT_LESSON_OPTIONS: LessonOptions = { chatLimit: { max: 10, windowMs: 10_000 }, recentChat: 100 };
 
+/** Who is on a lesson's stage: kept by the lesson's media room in this process (media-rooms.ts). */
+export interface LessonStageHolder {
+  set(lessonId: string, userId: string | null): void;
+  get(lessonId: string): string | null;
+  /** The person is out of the lesson: their video tickets are withdrawn and their participants kicked. */
+  withdraw(lessonId: string, userId: string): Promise<void>;
+}
+
+/** What lessons take from the rest of the server: the stage of their video, their bench. */
+export interface LessonPorts {
+  stage: LessonStageHolder;
+  bench: LessonBenchSource;
+}
+
 /** The stores and checks every lesson event uses. */
 export class LessonContext {
   constructor(
@@ -46,6 +61,7 @@ export class LessonContext {
     readonly live: LessonLiveRepository,
     readonly quizzes: QuizRepository,
     readonly broadcast: LessonBroadcast,
+    readonly ports: LessonPorts,
   ) {}
 
   /**

@@ -6,6 +6,8 @@ import {
   LessonHandLower,
   LessonJoin,
   LessonMute,
+  LessonMuteAll,
+  LessonStage,
   NAMESPACE,
   QuizAnswerSend,
   QuizClose,
@@ -31,6 +33,9 @@ export const LESSON_EVENTS = {
   "lesson:chat": LessonChatSend,
   "lesson:chat-delete": LessonChatDelete,
   "lesson:mute": LessonMute,
+  "lesson:mute-all": LessonMuteAll,
+  "lesson:stage": LessonStage,
+  "lesson:bench": LessonJoin,
   "lesson:quiz-open": QuizOpen,
   "lesson:quiz-close": QuizClose,
   "lesson:quiz-answer": QuizAnswerSend,
@@ -46,7 +51,7 @@ const LESSON_ROOM = /^lesson:([^:]+)$/;
  * parses its payload, and every event but join is refused unless this socket joined the lesson.
  * The course's trainers and enrolled trainees are checked again at each event (context.ts).
  */
-export function attachLessonEvents(io: Server, lessons: LessonService, log: FastifyBaseLogger): void {
+export function attachLessonEvents(io: Server, lessons: LessonService, log: FastifyBaseLogger): (userId: string, lessonIds: string[]) => Promise<void> {
   const nsp = io.of(NAMESPACE.ui);
   const userOf = (s: { data: unknown }) => (s.data as { session?: { user: { id: string } } }).session?.user.id;
   const stillThere = (userId: string, lessonId: string) => async () => (await nsp.in(lessonRoom(lessonId)).fetchSockets()).some((s) => userOf(s) === userId);
@@ -93,6 +98,9 @@ export function attachLessonEvents(io: Server, lessons: LessonService, log: Fast
       return { ok: true };
     });
     on(socket, "lesson:mute", async (s, body) => ({ ok: true, muted: await lessons.mute(await joined(s, body.lessonId, "muting"), body.userId, body.muted) }));
+    on(socket, "lesson:mute-all", async (s, body) => ({ ok: true, muted: await lessons.muteAll(await joined(s, body.lessonId, "muting"), body.muted) }));
+    on(socket, "lesson:stage", async (s, body) => ({ ok: true, stage: await lessons.setStage(await joined(s, body.lessonId, "the stage"), body.userId) }));
+    on(socket, "lesson:bench", async (s, body) => ({ ok: true, bench: await lessons.bench(await joined(s, body.lessonId, "watching the bench")) }));
     on(socket, "lesson:quiz-open", async (s, body) => ({ ok: true, quiz: await lessons.quizzes.open(await joined(s, body.lessonId, "opening a quiz"), body) }));
     on(socket, "lesson:quiz-close", async (s, body) => ({ ok: true, quiz: await lessons.quizzes.close(await joined(s, body.lessonId, "closing a quiz"), body.quizId) }));
     on(socket, "lesson:quiz-answer", async (s, body) => ({ ok: true, answer: await lessons.quizzes.answer(await joined(s, body.lessonId, "answering a quiz"), body) }));
@@ -110,4 +118,17 @@ export function attachLessonEvents(io: Server, lessons: LessonService, log: Fast
       }
     });
   });
+
+  // A trainee taken out of a course: their sockets, on every process, leave its lessons' rooms.
+  return async (userId, lessonIds) => {
+    for (const lessonId of lessonIds) {
+      await lessons.removed(userId, lessonId, async () => {
+        for (const s of await nsp.in(lessonRoom(lessonId)).fetchSockets()) {
+          if (userOf(s) !== userId) continue;
+          s.leave(lessonRoom(lessonId));
+          s.emit("lesson:removed", { lessonId });
+        }
+      });
+    }
+  };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { type HandRaised, type LessonChatMessage, type LessonState, TelecalError, type UserInfo } from "@telecal/protocols";
+import { type HandRaised, type LessonBenchLive, type LessonChatMessage, type LessonState, TelecalError, type UserInfo } from "@telecal/protocols";
 import { RateLimiter } from "../../auth/rate-limit";
 import { quizView } from "../../courses/quiz-repository";
 import { lessonScores } from "../../courses/scores";
@@ -19,6 +19,8 @@ export class LessonService {
   /** Joins and leaves of one lesson run one at a time here, so that two tabs never open two stints. */
   private readonly chains = new Map<string, Promise<unknown>>();
   private readonly pending = new Set<Promise<void>>();
+  /** Lessons joined in this process, by their bench's agent: its live values go to their rooms too. */
+  private readonly benches = new Map<string, Set<string>>();
   private readonly presence: PresenceTeller;
 
   constructor(
@@ -35,6 +37,7 @@ export class LessonService {
   async join(user: UserInfo, lessonId: string, enter: (a: Admitted) => Promise<void> | void, now = Date.now()): Promise<LessonState> {
     const a = await this.ctx.admit(user, lessonId);
     await enter(a);
+    if (a.lesson.agent_id !== null) this.benches.set(a.lesson.agent_id, (this.benches.get(a.lesson.agent_id) ?? new Set()).add(lessonId));
     const arrived = await this.serial(lessonId, () => this.ctx.live.arrive(lessonId, user.id, now));
     if (arrived) this.presence.changed(a.lesson.id, a.course.id);
     return this.state(a);
@@ -82,6 +85,7 @@ export class LessonService {
       muted: await this.ctx.live.muted(id),
       quizzes: quizzes.map((q) => quizView(q, trainer)),
       answers,
+      stage: this.ctx.ports.stage.get(id),
       scores: lessonScores(
         trainees.map((t) => ({ userId: t.userId, username: t.username, displayName: t.displayName })),
         counted,
@@ -130,6 +134,60 @@ export class LessonService {
     const list = await this.ctx.live.muted(a.lesson.id);
     this.ctx.broadcast(lessonRoom(a.lesson.id), "lesson:muted", { lessonId: a.lesson.id, muted: list });
     return list;
+  }
+
+  /**
+   * A trainee taken out of the course, for each of its lessons: `evict` puts their sockets out of
+   * the room; their hand goes down, they leave the stage, their video is withdrawn, their stint ends.
+   */
+  async removed(userId: string, lessonId: string, evict: () => Promise<void>): Promise<void> {
+    await evict();
+    await this.ctx.live.lower(lessonId, userId);
+    this.ctx.broadcast(lessonRoom(lessonId), "lesson:hands", { lessonId, hands: await this.ctx.live.hands(lessonId) });
+    if (this.ctx.ports.stage.get(lessonId) === userId) {
+      this.ctx.ports.stage.set(lessonId, null);
+      this.ctx.broadcast(lessonRoom(lessonId), "lesson:stage", { lessonId, stage: null });
+    }
+    await this.ctx.ports.stage.withdraw(lessonId, userId);
+    await this.left(userId, lessonId, () => Promise.resolve(false));
+  }
+
+  /** The rooms of the lessons (joined here) whose bench is this agent: trainers and enrolled trainees, whatever their organisation. */
+  benchRooms(agentId: string): string[] {
+    return [...(this.benches.get(agentId) ?? [])].map(lessonRoom);
+  }
+
+  /** The lesson's bench now: its agent, the streams' history and the demonstration job; null without a bench. */
+  async bench(a: Admitted): Promise<LessonBenchLive | null> {
+    const { agent_id: agentId, procedure_id: procedureId } = a.lesson;
+    return agentId === null || procedureId === null ? null : this.ctx.ports.bench(agentId, procedureId);
+  }
+
+  /** A trainer mutes or unmutes the chat of every enrolled trainee (the lesson's audio is each sender's own). */
+  async muteAll(a: Admitted, muted: boolean, now = Date.now()): Promise<string[]> {
+    this.ctx.trainerOnly(a, muted ? "mute every trainee" : "unmute every trainee");
+    for (const t of await this.ctx.courses.enrolments(a.course.id)) await this.ctx.live.mute(a.lesson.id, t.userId, muted, a.person.userId, now);
+    const list = await this.ctx.live.muted(a.lesson.id);
+    this.ctx.broadcast(lessonRoom(a.lesson.id), "lesson:muted", { lessonId: a.lesson.id, muted: list });
+    return list;
+  }
+
+  /**
+   * A trainer brings an enrolled trainee on stage (their hand, the question taken, goes down), or
+   * nobody: the trainee's page asks a new ticket and sends; a former one's sending is kicked.
+   */
+  async setStage(a: Admitted, userId: string | null): Promise<string | null> {
+    this.ctx.trainerOnly(a, userId ? "bring a trainee on stage" : "clear the stage");
+    if (userId !== null && !(await this.ctx.courses.isEnrolled(a.course.id, userId))) {
+      throw new TelecalError("TC_ERR_COURSE_PEOPLE", { part: "trainee", usernames: userId, reason: "is not enrolled in the course" });
+    }
+    this.ctx.ports.stage.set(a.lesson.id, userId);
+    this.ctx.broadcast(lessonRoom(a.lesson.id), "lesson:stage", { lessonId: a.lesson.id, stage: userId });
+    if (userId !== null) {
+      await this.ctx.live.lower(a.lesson.id, userId);
+      await this.tellHands(a);
+    }
+    return userId;
   }
 
   private async tellHands(a: Admitted): Promise<HandRaised[]> {

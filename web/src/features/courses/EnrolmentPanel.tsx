@@ -36,7 +36,14 @@ export function EnrolmentPanel({ course, onChanged }: { course: Course; onChange
       <ul className="course-list">
         {enrolments.data?.map((e) => (
           <li key={e.userId}>
-            {e.displayName} <span className="muted">({e.username}, {t(`course.via.${e.via}`)})</span>
+            {e.displayName} <span className="muted">({e.username}, {t(`course.via.${e.via}`)})</span>{" "}
+            <button
+              type="button"
+              onClick={() => window.confirm(t("course.unenrolConfirm", { name: e.displayName })) && void act(async () => (await coursesApi.unenrol(course.id, e.userId), t("course.unenrolled", { name: e.displayName })))}
+              data-testid={`unenrol-${e.username}`}
+            >
+              {t("course.unenrol")}
+            </button>
           </li>
         ))}
       </ul>

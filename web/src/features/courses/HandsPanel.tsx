@@ -25,6 +25,9 @@ export function HandsPanel({ store, state, me }: LessonPanelProps) {
                 {h.displayName}{" "}
                 <button type="button" onClick={() => void send("lesson:hand-lower", { userId: h.userId })} data-testid={`hand-lower-${h.username}`}>
                   {t("lesson.lower")}
+                </button>{" "}
+                <button type="button" onClick={() => void send("lesson:stage", { userId: h.userId })} data-testid={`hand-stage-${h.username}`}>
+                  {t("lesson.bringOnStage")}
                 </button>
               </li>
             ))}

@@ -1,13 +1,16 @@
 import "./courses.css";
-import { type LessonState, lessonVideoKey } from "@telecal/protocols";
+import { type LessonState, lessonMeshId, lessonVideoKey, MEDIA_MESH_MAX_PEOPLE, type UserInfo } from "@telecal/protocols";
+import { VideoPanel } from "../media/VideoPanel";
 import { MediaRoomVideo } from "../media-room/MediaRoomVideo";
 import { useTranslation } from "react-i18next";
 import { AttendancePanel } from "./AttendancePanel";
+import { BenchPanel } from "./BenchPanel";
 import { HandsPanel } from "./HandsPanel";
 import type { LessonStore } from "./lesson-store";
 import { LessonChat } from "./LessonChat";
 import { QuizBuilder } from "./QuizBuilder";
 import { QuizAnswers } from "./QuizAnswers";
+import { StagePanel } from "./StagePanel";
 import { useLesson } from "./useLesson";
 
 /** What every lesson panel gets: the store to send with, and the state as the server last said it. */
@@ -22,7 +25,8 @@ export interface LessonPanelProps {
  * A live lesson: the trainer's console (hand queue, quiz builder with live answers, chat
  * moderation, attendance) or the trainee's view (hand, quiz answers, chat), in one column on a phone.
  */
-export function LessonPage({ courseId, lessonId, me }: { courseId: string; lessonId: string; me: string }) {
+export function LessonPage({ courseId, lessonId, user }: { courseId: string; lessonId: string; user: UserInfo }) {
+  const me = user.id;
   const { t } = useTranslation();
   const { store, snapshot } = useLesson(lessonId);
   const state = snapshot.state;
@@ -46,11 +50,19 @@ export function LessonPage({ courseId, lessonId, me }: { courseId: string; lesso
           {/* The lesson's video through Janus: the trainers send, the enrolled trainees watch (server: lesson-video.ts). */}
           <section className="panel lesson-video-slot" data-testid="lesson-video-slot" aria-label={t("lesson.video")}>
             <h2>{t("lesson.video")}</h2>
-            <MediaRoomVideo room={lessonVideoKey(lessonId)} />
+            {/* On stage and off again, a new ticket: it says whether this person sends. */}
+            {/* Without Janus: the job page's mesh, everyone with everyone, for MEDIA_MESH_MAX_PEOPLE tabs. */}
+            <MediaRoomVideo
+              key={state.stage === me ? "stage" : "seat"}
+              room={lessonVideoKey(lessonId)}
+              meshFallback={<VideoPanel jobId={lessonMeshId(lessonId)} user={user} fullText={t("lesson.meshFull", { max: MEDIA_MESH_MAX_PEOPLE })} />}
+            />
           </section>
+          <BenchPanel store={store} state={state} me={me} />
           {trainer ? <QuizBuilder store={store} state={state} me={me} /> : <QuizAnswers store={store} state={state} me={me} />}
         </div>
         <div className="lesson-side">
+          <StagePanel store={store} state={state} me={me} />
           <HandsPanel store={store} state={state} me={me} />
           <LessonChat store={store} state={state} me={me} />
           {trainer && <AttendancePanel state={state} courseId={courseId} />}

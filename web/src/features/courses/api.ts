@@ -24,6 +24,7 @@ export const coursesApi = {
   addLesson: async (id: string, body: CreateLessonRequest) => Lesson.parse(await request("POST", `${course(id)}/lessons`, body)),
   enrolments: async (id: string) => EnrolmentList.parse(await request("GET", `${course(id)}/enrolments`)).enrolments,
   enrol: async (id: string, body: EnrolRequest) => EnrolResult.parse(await request("POST", `${course(id)}/enrolments`, body)),
+  unenrol: async (id: string, userId: string) => void (await request("DELETE", `${course(id)}/enrolments/${encodeURIComponent(userId)}`)),
   inviteCode: async (id: string) => InviteCode.parse(await request("POST", `${course(id)}/invite-code`)),
   join: async (code: string) => Course.parse(await request("POST", "/api/courses/join", { code })),
   attendanceCsvUrl: (id: string, lessonId: string) => `${course(id)}/lessons/${encodeURIComponent(lessonId)}/attendance.csv`,

@@ -27,6 +27,8 @@ export class LessonStore {
     socket.on("lesson:chat", this.onChat);
     socket.on("lesson:chat-deleted", this.onDeleted);
     socket.on("lesson:muted", this.onMuted);
+    socket.on("lesson:stage", this.onStage);
+    socket.on("lesson:removed", this.onRemoved);
     socket.on("lesson:quiz", this.onQuiz);
     socket.on("lesson:answer", this.onAnswer);
     if (socket.connected) this.join();
@@ -47,6 +49,8 @@ export class LessonStore {
     this.socket.off("lesson:chat", this.onChat);
     this.socket.off("lesson:chat-deleted", this.onDeleted);
     this.socket.off("lesson:muted", this.onMuted);
+    this.socket.off("lesson:stage", this.onStage);
+    this.socket.off("lesson:removed", this.onRemoved);
     this.socket.off("lesson:quiz", this.onQuiz);
     this.socket.off("lesson:answer", this.onAnswer);
     if (this.socket.connected) this.socket.emit("lesson:leave", { lessonId: this.lessonId }, () => undefined);
@@ -75,6 +79,12 @@ export class LessonStore {
   private readonly onPresence = (m: { lessonId: string; present: LessonParticipant[] }) => m.lessonId === this.lessonId && this.change((s) => ({ ...s, present: m.present }));
   private readonly onHands = (m: { lessonId: string; hands: HandRaised[] }) => m.lessonId === this.lessonId && this.change((s) => ({ ...s, hands: m.hands }));
   private readonly onMuted = (m: { lessonId: string; muted: string[] }) => m.lessonId === this.lessonId && this.change((s) => ({ ...s, muted: m.muted }));
+  private readonly onStage = (m: { lessonId: string; stage: string | null }) => m.lessonId === this.lessonId && this.change((s) => ({ ...s, stage: m.stage }));
+  /** Taken out of the course: out of the room, as a join would now be refused. */
+  private readonly onRemoved = (m: { lessonId: string }) => {
+    if (m.lessonId !== this.lessonId) return;
+    this.update({ kind: "refused", error: { code: "TC_ERR_LESSON_NOT_ENROLLED", message: "taken out of the course by a trainer" }, state: null });
+  };
   private readonly onChat = (m: LessonChatMessage) =>
     m.lessonId === this.lessonId && this.change((s) => (s.chat.some((c) => c.id === m.id) ? s : { ...s, chat: [...s.chat, m].slice(-200) }));
   private readonly onDeleted = (m: { lessonId: string; messageId: string }) =>

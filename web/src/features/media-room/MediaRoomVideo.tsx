@@ -1,5 +1,5 @@
 import type { MediaTicket } from "@telecal/protocols";
-import { useEffect, useState, useSyncExternalStore } from "react";
+import { type ReactNode, useEffect, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import { FeedVideo } from "./FeedVideo";
 import { JanusRoom, type RoomSnapshot } from "./janus-room";
@@ -45,9 +45,10 @@ function useMediaRoom(key: string): { ticket: MediaTicket | null; refused: strin
 
 /**
  * A lesson's video through Janus: the trainer (or a trainee on stage) sends, everyone else
- * watches. Without Janus on the server, it says that video falls back to the mesh, and for how many.
+ * watches. Without Janus on the server, it says that video falls back to the mesh, and for how
+ * many, and shows `meshFallback` (the caller's mesh) if given.
  */
-export function MediaRoomVideo({ room }: { room: string }) {
+export function MediaRoomVideo({ room, meshFallback }: { room: string; meshFallback?: ReactNode }) {
   const { t } = useTranslation();
   const { ticket, refused, snapshot } = useMediaRoom(room);
   const sfu = ticket?.mode === "sfu" ? ticket : null;
@@ -66,6 +67,7 @@ export function MediaRoomVideo({ room }: { room: string }) {
           {t("mediaRoom.meshFallback", { max: ticket.maxPeople })}
         </p>
       )}
+      {ticket?.mode === "mesh" && meshFallback}
       <div className="video-grid">
         {snapshot.local && <FeedVideo stream={snapshot.local} pc={snapshot.localPc} label={t("mediaRoom.you")} testId="media-room-local" own />}
         {snapshot.feeds.map((f) => (

@@ -75,7 +75,7 @@ function meshState(mesh: MeshSnapshot): "alone" | "connecting" | "live" | "faile
  * Video and audio with the other people on the job's page: our camera (with a choice of camera,
  * mute and camera off), and each other person's video with name, role and connection state.
  */
-export function VideoPanel({ jobId, user }: { jobId: string; user: UserInfo }) {
+export function VideoPanel({ jobId, user, fullText }: { jobId: string; user: UserInfo; fullText?: string }) {
   const { t } = useTranslation();
   const local = useLocalMedia();
   const stream = local.state.kind === "ready" ? local.state.stream : null;
@@ -90,6 +90,12 @@ export function VideoPanel({ jobId, user }: { jobId: string; user: UserInfo }) {
           {refused ? t("media.state.refused", { code: refused.code }) : t(`media.state.${state}`)}
         </span>
       </h2>
+      {/* The mesh is full (TC_ERR_RTC_FULL): the page that placed it says why in its words. */}
+      {refused?.code === "TC_ERR_RTC_FULL" && fullText !== undefined && (
+        <p className="warning" data-testid="media-full">
+          {fullText}
+        </p>
+      )}
       {local.state.kind === "unavailable" && <p className="warning" data-testid="media-local-error">{t("media.noDevice", { reason: local.state.reason })}</p>}
       <div className="video-controls">
         <button type="button" data-testid="mic-toggle" aria-pressed={!local.micOn} disabled={!stream} onClick={local.toggleMic}>
