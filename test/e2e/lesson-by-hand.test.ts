@@ -21,7 +21,8 @@ async function openLesson(page: Page, url: string, courseId: string, part: "trai
 /**
  * What the issue asks a person to do after `npm start`, done by Chromium on the platform as the
  * user starts it (`telecal start` in a new data dir, its demo course and its printed address): the
- * trainer and two trainees, each their own account, hold the demo lesson: a hand, a quiz answered
+ * trainer and two trainees, each their own account, hold the demo lesson: video (the mesh, no Janus
+ * configured), a hand, a quiz answered
  * by both, the attendance exported, and a training certificate (培训证明) for the trainee who met the
  * criteria, which the public verify page, signed in as nobody, finds genuine.
  */
@@ -47,13 +48,19 @@ describe("the demo lesson after telecal start, by trainer and two trainees in Ch
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it("a hand, a quiz, the attendance sheet, and a 培训证明 that verifies on the public page", async () => {
+  it("video, a hand, a quiz, the attendance sheet, and a 培训证明 that verifies on the public page", async () => {
     const trainer = await signIn(browser, url, "trainer", undefined, DEMO_PASSWORD);
     const trainees = { trainee1: await signIn(browser, url, "trainee1", undefined, DEMO_PASSWORD), trainee2: await signIn(browser, url, "trainee2", undefined, DEMO_PASSWORD) };
     await openLesson(trainer, url, courseId, "trainer");
     for (const [who, page] of Object.entries(trainees)) {
       await openLesson(page, url, courseId, "trainee");
       await trainer.locator(`[data-testid="present"][data-username="${who}"]`).waitFor({ timeout: 15_000 });
+    }
+
+    // Video: `telecal start` has no Janus, so the three meet in the lesson's mesh; each trainee decodes the trainer.
+    for (const page of Object.values(trainees)) {
+      const trainerVideo = page.locator('[data-testid^="video-peer-"][data-username="trainer"]');
+      await expect.poll(async () => Number(await trainerVideo.getAttribute("data-frames-decoded")), { timeout: 60_000 }).toBeGreaterThan(0);
     }
 
     await trainees.trainee1.getByTestId("hand-toggle").click();
