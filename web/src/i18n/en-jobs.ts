@@ -14,4 +14,10 @@ export const enJobs: typeof zhCNJobs = {
     cancel: "Cancel job",
     cancelledBy: "Cancelled by {{name}} on {{when}}: {{reason}}",
   },
+  // Words of the drivers in step titles (step-title.ts): properties, measurements, set values.
+  driverWords: {
+    property: { output: "output", operate: "operating state", resistance: "resistance output", setpoint: "pressure set point", control: "pressure control", bath: "bath set point", load: "load", temperature: "temperature set point" },
+    measurement: { dcv: "DC voltage", res2w: "2-wire resistance", pressure: "pressure", temperature: "temperature", weight: "weight reading" },
+    word: { OPER: "operate", STBY: "standby", ON: "on", OFF: "off" },
+  },
 };

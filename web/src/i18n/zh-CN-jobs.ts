@@ -12,4 +12,10 @@ export const zhCNJobs = {
     cancel: "取消任务",
     cancelledBy: "任务已由 {{name}} 于 {{when}} 取消：{{reason}}",
   },
+  // Words of the drivers in step titles (step-title.ts): properties, measurements, set values.
+  driverWords: {
+    property: { output: "输出", operate: "工作状态", resistance: "电阻输出", setpoint: "压力设定值", control: "压力控制", bath: "槽温设定值", load: "载荷", temperature: "温度设定值" },
+    measurement: { dcv: "直流电压", res2w: "二线电阻", pressure: "压力", temperature: "温度", weight: "质量示值" },
+    word: { OPER: "工作 OPER", STBY: "待机 STBY", ON: "开 ON", OFF: "关 OFF" },
+  },
 };

@@ -10,7 +10,7 @@ import type { TFunction } from "i18next";
 export function stepTitle(s: PlannedStep, lang: "zh" | "en", t: TFunction, equipment: readonly Equipment[]): string {
   const step = s.step;
   const nameOf = (id: string) => equipment.find((e) => e.id === id)?.name[lang] ?? id;
-  const word = (group: string, id: string) => t(`step.${group}.${id}`, { defaultValue: id });
+  const word = (group: string, id: string) => t(`driverWords.${group}.${id}`, { defaultValue: id });
   switch (step.kind) {
     case "instruction":
       return step.text[lang];
