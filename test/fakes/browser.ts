@@ -13,7 +13,8 @@ export async function signIn(browser: Browser, url: string, username: string, pr
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   const page = await context.newPage();
   await prepare?.(page);
-  await page.goto(url);
+  // A loaded 2-core machine (two browser tests side by side) may take longer than the default 30 s to load the app.
+  await page.goto(url, { timeout: 90_000 });
   await page.getByTestId("sign-in-username").fill(username);
   await page.getByTestId("sign-in-password").fill(password);
   await page.getByTestId("sign-in-submit").click();
