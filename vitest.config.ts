@@ -3,12 +3,16 @@ import { defineConfig } from "vitest/config";
 import { unitTestFiles } from "./test/projects/classify.ts";
 
 const ROOT = fileURLToPath(new URL(".", import.meta.url));
-// `unit`: files whose import graph does no I/O (test/projects/classify.ts); `server`: the other files
+// `media`: the video browser tests, one at a time (below). `unit`: files whose import graph does no I/O (test/projects/classify.ts); `server`: the other files
 // of test/server and test/regression; `lab`: those of test/agent, test/metrology, test/cli and
 // test/peers; `integration`: the rest (browsers). The excludes make each file belong to
 // exactly one project.
 const UNIT = unitTestFiles(ROOT);
 const SHARED = ["test/server/**/*.test.ts", "test/regression/**/*.test.ts"];
+// Browser tests that send and decode video in software (a mesh of fake cameras, Janus): two of them
+// side by side starved two cores (load 26; a bench step stalled for 200 s, a mesh never formed), so
+// they run one at a time, after the rest (vitest's sequential group: isolate with maxWorkers 1).
+const MEDIA = ["test/e2e/job-video.test.ts", "test/e2e/lesson-console.test.ts", "test/e2e/media-room-janus.test.ts", "test/e2e/lesson-by-hand.test.ts"];
 const LAB = ["test/agent/**/*.test.ts", "test/metrology/**/*.test.ts", "test/cli/**/*.test.ts", "test/peers/**/*.test.ts"];
 
 export default defineConfig({
@@ -49,7 +53,11 @@ export default defineConfig({
         extends: true,
         // A process per file: agents, simulators, CLIs and browsers, whose timers and children a
         // leaked handle would keep running into the next file.
-        test: { name: "integration", include: ["test/**/*.test.ts"], exclude: ["**/node_modules/**", ...UNIT, ...SHARED, ...LAB] },
+        test: { name: "integration", include: ["test/**/*.test.ts"], exclude: ["**/node_modules/**", ...UNIT, ...SHARED, ...LAB, ...MEDIA] },
+      },
+      {
+        extends: true,
+        test: { name: "media", include: MEDIA, maxWorkers: 1 },
       },
     ],
   },
