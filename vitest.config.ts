@@ -9,10 +9,18 @@ const ROOT = fileURLToPath(new URL(".", import.meta.url));
 // exactly one project.
 const UNIT = unitTestFiles(ROOT);
 const SHARED = ["test/server/**/*.test.ts", "test/regression/**/*.test.ts"];
-// Browser tests that send and decode video in software (a mesh of fake cameras, Janus): two of them
-// side by side starved two cores (load 26; a bench step stalled for 200 s, a mesh never formed), so
-// they run one at a time, after the rest (vitest's sequential group: isolate with maxWorkers 1).
-const MEDIA = ["test/e2e/job-video.test.ts", "test/e2e/lesson-console.test.ts", "test/e2e/media-room-janus.test.ts", "test/e2e/lesson-by-hand.test.ts"];
+// Browser tests on the demo bench or with video (a mesh of fake cameras, Janus): two of them side by
+// side slowed each other fourfold on two cores (job-session and session-control together 174 s and
+// 159 s, alone 50 s and 13 s; a bench step stalled 200 s on a fresh clone), so they run one at a
+// time, after the rest (vitest's sequential group: isolated files with maxWorkers 1).
+const MEDIA = [
+  "test/e2e/job-video.test.ts",
+  "test/e2e/lesson-console.test.ts",
+  "test/e2e/media-room-janus.test.ts",
+  "test/e2e/lesson-by-hand.test.ts",
+  "test/e2e/job-session.test.ts",
+  "test/e2e/session-control.test.ts",
+];
 const LAB = ["test/agent/**/*.test.ts", "test/metrology/**/*.test.ts", "test/cli/**/*.test.ts", "test/peers/**/*.test.ts"];
 
 export default defineConfig({
