@@ -23,19 +23,23 @@ export function verifyUrlOf(publicBaseUrl: string, id: string): string {
   return `${publicBaseUrl.replace(/\/+$/, "")}/verify/${encodeURIComponent(id)}`;
 }
 
+/** What every signature of this server's documents states: the document, its signer, its raw records, when. */
+export function manifestBase(doc: { id: string; number: string; records: { checkpoint: ManifestBase["checkpoint"]; hashes: string[] } }, signer: Signer, now: number): ManifestBase {
+  return {
+    format: "telecal-certificate-signature/v1",
+    certificateId: doc.id,
+    number: doc.number,
+    signer: { ...signer.person, key: signer.key.publicKey },
+    checkpoint: doc.records.checkpoint,
+    records: doc.records.hashes,
+    issuedAt: now,
+  };
+}
+
 /** Renders and signs the DCC, then the PDFs that carry it: one approver's signature over each file's exact bytes. */
 export async function issueFiles(data: CertificateData, signer: Signer, publicBaseUrl: string, now = Date.now()): Promise<CertificateFiles> {
   if (signer.person.id !== data.people.approver.id) throw new Error("only the approver (批准人) signs a certificate");
-  const base: ManifestBase = {
-    format: "telecal-certificate-signature/v1",
-    certificateId: data.id,
-    number: data.number,
-    signer: { ...signer.person, key: signer.key.publicKey },
-    checkpoint: data.records.checkpoint,
-    records: data.records.hashes,
-    issuedAt: now,
-    ...(data.job !== undefined ? { job: { id: data.job, results: data.results } } : {}),
-  };
+  const base: ManifestBase = { ...manifestBase(data, signer, now), ...(data.job !== undefined ? { job: { id: data.job, results: data.results } } : {}) };
   const dcc = sealDcc(renderDcc(data), base, signer.key);
   const dccSha256 = sha256Hex(dcc);
   const verifyUrl = verifyUrlOf(publicBaseUrl, data.id);

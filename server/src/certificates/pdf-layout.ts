@@ -3,6 +3,17 @@
 export const MARGIN = 50;
 export const FOOTER = 30;
 
+/** The cover page's label / value lines: the label in a column of `labelWidth`, the value beside it. */
+export function fieldRows(doc: PDFKit.PDFDocument, rows: [string, string][], labelWidth: number, width: number): void {
+  for (const [name, value] of rows) {
+    const y = doc.y;
+    doc.font("cjk").fontSize(10).text(name, MARGIN, y, { width: labelWidth });
+    const h1 = doc.y - y;
+    doc.text(value, MARGIN + labelWidth, y, { width: width - labelWidth });
+    doc.y = Math.max(doc.y, y + h1) + 4;
+  }
+}
+
 export function heading(doc: PDFKit.PDFDocument, text: string): void {
   doc.font("cjk-bold").fontSize(11).text(text, MARGIN);
   doc.moveDown(0.3);

@@ -2,7 +2,7 @@ import type { Bilingual, CertificateData } from "@telecal/protocols";
 import { conclusionOf, DECISION_TEXT } from "./conformity";
 import { DOCUMENT_TITLE, documentKindOf } from "./document-kind";
 import { cjkFonts } from "./font";
-import { FOOTER, heading, MARGIN, table } from "./pdf-layout";
+import { fieldRows, FOOTER, heading, MARGIN, table } from "./pdf-layout";
 import { label, pageFooters, pdfBytes, pdfLibraries, type PdfLanguage, verifyQr } from "./pdf-parts";
 import { attachSignatureSpace } from "./pdf-signature-space";
 import { formatNumber, reportedText } from "./reported-values";
@@ -85,14 +85,7 @@ export async function renderPdf(data: CertificateData, options: PdfOptions): Pro
   // A 检定结果通知书 (a point 不合格 or 待定) states no validity.
   if (data.dates.validUntil && kind !== "verification-failure-notice") fields.push([{ zh: "有效期至", en: "Valid until" }, data.dates.validUntil]);
   fields.push([{ zh: "签发日期", en: "Date of issue" }, data.dates.issued]);
-  const labelWidth = lang === "zh" ? 190 : 150;
-  for (const [name, value] of fields) {
-    const y = doc.y;
-    doc.font("cjk").fontSize(10).text(label(name, lang), MARGIN, y, { width: labelWidth });
-    const h1 = doc.y - y;
-    doc.text(value, MARGIN + labelWidth, y, { width: width - labelWidth });
-    doc.y = Math.max(doc.y, y + h1) + 4;
-  }
+  fieldRows(doc, fields.map(([name, value]) => [label(name, lang), value]), lang === "zh" ? 190 : 150, width);
 
   // The QR code, bottom right of the cover page; the laboratory's details beside it.
   const qy = verifyQr(doc, QRCode, options.verifyUrl, label({ zh: "扫码验证", en: "Scan to verify" }, lang));

@@ -1,6 +1,5 @@
 import type { TrainingCertificateData } from "@telecal/protocols";
-import type { ManifestBase } from "./dcc-seal";
-import { type Signer, verifyUrlOf } from "./issue-files";
+import { manifestBase, type Signer, verifyUrlOf } from "./issue-files";
 import type { PdfLanguage } from "./pdf-parts";
 import { sealPdf, signatureSpaceFor } from "./pdf-seal";
 import { renderTrainingPdf } from "./training-pdf";
@@ -12,15 +11,7 @@ import { renderTrainingPdf } from "./training-pdf";
  */
 export async function issueTrainingFiles(data: TrainingCertificateData, signer: Signer, publicBaseUrl: string, now = Date.now()): Promise<Record<PdfLanguage, Buffer>> {
   if (signer.person.id !== data.issuer.id) throw new Error("only the issuer signs a training certificate");
-  const base: ManifestBase = {
-    format: "telecal-certificate-signature/v1",
-    certificateId: data.id,
-    number: data.number,
-    signer: { ...signer.person, key: signer.key.publicKey },
-    checkpoint: data.records.checkpoint,
-    records: data.records.hashes,
-    issuedAt: now,
-  };
+  const base = manifestBase(data, signer, now);
   const verifyUrl = verifyUrlOf(publicBaseUrl, data.id);
   const signatureSpace = signatureSpaceFor(data.records.hashes.length);
   const pdf = {} as Record<PdfLanguage, Buffer>;

@@ -1,7 +1,7 @@
 import type { TrainingCertificateData } from "@telecal/protocols";
 import { DOCUMENT_TITLE } from "./document-kind";
 import { cjkFonts } from "./font";
-import { FOOTER, heading, MARGIN, table } from "./pdf-layout";
+import { fieldRows, FOOTER, heading, MARGIN, table } from "./pdf-layout";
 import { label, pageFooters, pdfBytes, pdfLibraries, type PdfLanguage, verifyQr } from "./pdf-parts";
 import { attachSignatureSpace } from "./pdf-signature-space";
 
@@ -75,14 +75,7 @@ export async function renderTrainingPdf(data: TrainingCertificateData, options: 
     [{ zh: "签发日期", en: "Date of issue" }, data.dates.issued],
     [{ zh: "签发人", en: "Issued by" }, data.issuer.name],
   ];
-  const labelWidth = lang === "zh" ? 150 : 110;
-  for (const [name, value] of fields) {
-    const y = doc.y;
-    doc.font("cjk").fontSize(10).text(label(name, lang), MARGIN, y, { width: labelWidth });
-    const h1 = doc.y - y;
-    doc.text(value, MARGIN + labelWidth, y, { width: width - labelWidth });
-    doc.y = Math.max(doc.y, y + h1) + 4;
-  }
+  fieldRows(doc, fields.map(([name, value]) => [label(name, lang), value]), lang === "zh" ? 150 : 110, width);
   const qy = verifyQr(doc, QRCode, options.verifyUrl, label({ zh: "扫码验证", en: "Scan to verify" }, lang));
   doc.fontSize(8).text(`${label({ zh: "验证地址", en: "Verify at" }, lang)}: ${options.verifyUrl}`, MARGIN, qy, { width: width - 110 });
 
